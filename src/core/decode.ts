@@ -1,0 +1,55 @@
+// A whole capture through the framer: what the decode tool and the conformance
+// vectors report. Data sets of a block are kept only when the block is intact.
+import { BlockEnd, Framer, FrameSink } from "./framer"
+import { CoreError, DataSet, Identification } from "./types"
+
+export interface Decoded {
+    identification: (Identification & { push: boolean }) | null
+    dataSets: DataSet[]
+    errors: CoreError[]
+    /** data blocks seen (intact or not) */
+    blocks: number
+}
+
+class Collector implements FrameSink {
+    result: Decoded = { identification: null, dataSets: [], errors: [], blocks: 0 }
+    pending: DataSet[] = []
+    identification(id: Identification): void {
+        if (this.result.identification === null)
+            this.result.identification = {
+                manufacturer: id.manufacturer,
+                fastReaction: id.fastReaction,
+                baudChar: id.baudChar,
+                mode: id.mode,
+                baud: id.baud,
+                capability: id.capability,
+                ident: id.ident,
+                push: false,
+            }
+    }
+    dataSet(d: DataSet): void {
+        this.pending.push(d)
+    }
+    blockEnd(end: BlockEnd, ok: boolean): void {
+        this.result.blocks++
+        if (end === "bare" && this.result.identification !== null) {
+            this.result.identification.push = true
+            this.result.identification.mode = "D"
+        }
+        if (ok) for (let i = 0; i < this.pending.length; i++) this.result.dataSets.push(this.pending[i])
+        this.pending = []
+    }
+    command(c: string, d: string, data: string | null, ok: boolean): void {}
+    control(c: number): void {}
+    error(e: CoreError): void {
+        this.result.errors.push(e)
+    }
+}
+
+export function decodeChars(chars: number[]): Decoded {
+    const col = new Collector()
+    const f = new Framer(col)
+    f.pushAll(chars)
+    f.end()
+    return col.result
+}

@@ -1,0 +1,308 @@
+// Splits what a meter sends into messages: identification lines, data blocks
+// (`STX … ! CR LF ETX BCC`, partial blocks ending EOT, bare push frames ending
+// with a "!" line), SOH commands and lone ACK/NAK. Streaming, one character at
+// a time, bounded memory; integrity errors are reported, never thrown.
+import { ACK, CR, EOT, ETX, LF, NAK, SOH, STX } from "./bytes"
+import { DataSetParser, DataSetSink } from "./datasets"
+import { isError, isRequestLine, MAX_IDENT_LINE, parseIdentification } from "./identification"
+import { coreError, CoreError, DataSet, Identification, RX_ERROR_MASK, RX_FRAMING_ERROR } from "./types"
+
+export type BlockEnd = "etx" | "eot" | "bare"
+
+export interface FrameSink {
+    identification(id: Identification): void
+    /** provisional: only good once blockEnd says ok */
+    dataSet(d: DataSet): void
+    /** a data block ended; ok = no BCC mismatch and no character error in it */
+    blockEnd(end: BlockEnd, ok: boolean): void
+    /** `SOH C D [STX data] ETX|EOT BCC`, e.g. the meter's P0 operand or B0 */
+    command(c: string, d: string, data: string | null, ok: boolean): void
+    /** a lone ACK or NAK from the meter */
+    control(c: number): void
+    error(e: CoreError): void
+}
+
+const enum St {
+    Hunt, // between messages
+    Line, // in a "/" line
+    AckLine, // in an option select (ACK V Z Y CR LF), echoed
+    Block, // after STX, before ETX/EOT
+    BlockEnd, // "!" line seen, waiting for ETX
+    Bcc, // ETX/EOT seen, next char is the BCC
+    Bare, // bare push frame data lines
+    Cmd, // after SOH
+    CmdBcc, // ETX/EOT of a command seen, next char is the BCC
+}
+
+/** Max characters of a SOH command kept as text (the P0 operand and the like). */
+const MAX_CMD = 140
+
+export class Framer implements DataSetSink {
+    private st: St = St.Hunt
+    private line = ""
+    private bccAcc = 0
+    private damaged = false
+    private atLineStart = true
+    private blockEndKind: BlockEnd = "etx"
+    private cmd = ""
+    private ackLen = 0
+    private afterIdent = false
+    private parser: DataSetParser
+    /** characters received that were skipped outside any message */
+    skipped = 0
+
+    constructor(public sink: FrameSink) {
+        this.parser = new DataSetParser(this)
+    }
+
+    // DataSetSink: the parser's output goes straight to our sink
+    dataSet(d: DataSet): void {
+        this.sink.dataSet(d)
+    }
+    error(e: CoreError): void {
+        this.sink.error(e)
+    }
+
+    /** Forget any message in progress (new session, baud change). */
+    reset(): void {
+        this.st = St.Hunt
+        this.line = ""
+        this.afterIdent = false
+        this.parser.reset()
+    }
+
+    /** True while inside a message (for inter-character timeouts). */
+    inMessage(): boolean {
+        return this.st !== St.Hunt
+    }
+
+    /** The input ended (capture over, or the line went silent): report a message left unfinished. */
+    end(): void {
+        if (this.st === St.Block || this.st === St.BlockEnd || this.st === St.Bcc || this.st === St.Bare) {
+            this.sink.error(coreError("timeout", "the data block ended before its end marker"))
+            this.parser.reset()
+            this.sink.blockEnd(this.st === St.Bare ? "bare" : "etx", false)
+        } else if (this.st === St.Line) this.sink.error(coreError("timeout", `identification "${this.line}" ended before CR LF`))
+        else if (this.st === St.Cmd || this.st === St.CmdBcc) this.sink.error(coreError("timeout", "a command ended before its block check character"))
+        this.st = St.Hunt
+        this.line = ""
+    }
+
+    pushAll(chars: number[]): void {
+        for (let i = 0; i < chars.length; i++) this.push(chars[i])
+    }
+
+    push(raw: number): void {
+        const bad = (raw & RX_ERROR_MASK) !== 0
+        const c = raw & 0x7f
+        switch (this.st) {
+            case St.Hunt:
+                this.hunt(c, bad)
+                break
+            case St.Line:
+                this.inLine(c, bad, raw)
+                break
+            case St.AckLine:
+                // An option select is 5 characters and CR LF; anything else means it was a lone ACK.
+                if (c === LF) this.st = St.Hunt
+                else if (++this.ackLen > 5 || c === STX || c === SOH || c === 0x2f) {
+                    this.st = St.Hunt
+                    this.hunt(c, bad)
+                }
+                break
+            case St.Block:
+            case St.BlockEnd:
+                this.inBlock(c, bad, raw)
+                break
+            case St.Bcc:
+                this.endBlock(c, bad)
+                break
+            case St.Bare:
+                this.inBare(c, bad, raw)
+                break
+            case St.Cmd:
+                this.inCmd(c, bad)
+                break
+            case St.CmdBcc:
+                this.endCmd(c, bad)
+                break
+        }
+    }
+
+    private hunt(c: number, bad: boolean): void {
+        if (bad) {
+            this.skipped++
+            return
+        }
+        if (c === 0x2f) {
+            this.st = St.Line
+            this.line = "/"
+            this.damaged = false
+        } else if (c === STX) {
+            this.startBlock()
+        } else if (c === SOH) {
+            this.st = St.Cmd
+            this.cmd = ""
+            this.bccAcc = 0
+            this.damaged = false
+        } else if (c === ACK || c === NAK) {
+            // A lone ACK/NAK is a control answer; an ACK followed by V Z Y CR LF is an echoed option select.
+            this.sink.control(c)
+            if (c === ACK) {
+                this.st = St.AckLine
+                this.ackLen = 0
+            }
+        } else if (this.afterIdent && c > 0x20 && c < 0x7f) {
+            // Printable data right after an identification: a bare push frame (no STX/ETX/BCC).
+            this.st = St.Bare
+            this.damaged = false
+            this.atLineStart = true
+            this.parser.reset()
+            this.inBare(c, false, c)
+        } else if (c !== CR && c !== LF) this.skipped++
+    }
+
+    private inLine(c: number, bad: boolean, raw: number): void {
+        if (bad) this.damaged = true
+        if (c === LF) {
+            let line = this.line
+            if (line.charAt(line.length - 1) === "\r") line = line.slice(0, line.length - 1)
+            this.st = St.Hunt
+            this.line = ""
+            if (this.damaged) {
+                this.sink.error(coreError("parity", `identification "${line}" arrived with a character error`))
+                return
+            }
+            if (isRequestLine(line)) return // an echoed request
+            const id = parseIdentification(line)
+            if (isError(id)) this.sink.error(id)
+            else {
+                this.afterIdent = true
+                this.sink.identification(id)
+            }
+            return
+        }
+        if (c === STX && !bad) {
+            // An identification cut off by a data block: report and follow the block.
+            this.sink.error(coreError("syntax", `identification "${this.line}" ended without CR LF`))
+            this.startBlock()
+            return
+        }
+        if (this.line.length >= MAX_IDENT_LINE) {
+            this.sink.error(coreError("overlength", `identification line longer than ${MAX_IDENT_LINE} characters`))
+            this.st = St.Hunt
+            this.line = ""
+            return
+        }
+        this.line += String.fromCharCode(c)
+    }
+
+    private startBlock(): void {
+        this.st = St.Block
+        this.bccAcc = 0
+        this.damaged = false
+        this.atLineStart = true
+        this.afterIdent = false
+        this.parser.reset()
+    }
+
+    private inBlock(c: number, bad: boolean, raw: number): void {
+        this.bccAcc ^= c
+        if (bad) this.damaged = true
+        if (c === ETX || c === EOT) {
+            this.blockEndKind = c === ETX ? "etx" : "eot"
+            this.st = St.Bcc
+            return
+        }
+        if (this.st === St.BlockEnd) return // after the "!" line only CR LF come before ETX
+        if (c === 0x21 && this.atLineStart) {
+            this.st = St.BlockEnd
+            return
+        }
+        this.atLineStart = c === LF
+        this.parser.push(c)
+    }
+
+    private endBlock(c: number, bad: boolean): void {
+        this.st = St.Hunt
+        let ok = !this.damaged && !bad
+        if (this.damaged || bad) this.sink.error(coreError("parity", "a character of the data block arrived with a parity or framing error"))
+        else if ((this.bccAcc & 0x7f) !== c) {
+            ok = false
+            this.sink.error(coreError("bcc", `block check character is ${hex2(c)}, the block's is ${hex2(this.bccAcc & 0x7f)}`))
+        }
+        if (ok) this.parser.end()
+        else this.parser.reset()
+        this.sink.blockEnd(this.blockEndKind, ok)
+    }
+
+    private inBare(c: number, bad: boolean, raw: number): void {
+        if (bad) this.damaged = true
+        if (this.atLineStart && c === 0x21 && !bad) {
+            // "!" line: the frame is complete (its CR LF are skipped by the hunt)
+            this.st = St.Hunt
+            this.afterIdent = false
+            if (this.damaged) {
+                this.sink.error(coreError("parity", "a character of the push frame arrived with a parity or framing error"))
+                this.parser.reset()
+            } else this.parser.end()
+            this.sink.blockEnd("bare", !this.damaged)
+            return
+        }
+        if (this.atLineStart && c === 0x2f && !bad) {
+            // A new identification before the "!" line: this frame was cut off.
+            this.sink.error(coreError("syntax", "push frame cut off by a new identification"))
+            this.parser.reset()
+            this.sink.blockEnd("bare", false)
+            this.st = St.Line
+            this.line = "/"
+            this.damaged = false
+            return
+        }
+        if (c === STX && this.atLineStart) {
+            // Framed after all (data after an empty line): restart as a block.
+            this.parser.reset()
+            this.startBlock()
+            return
+        }
+        this.atLineStart = c === LF
+        this.parser.push(c)
+    }
+
+    private inCmd(c: number, bad: boolean): void {
+        this.bccAcc ^= c
+        if (bad) this.damaged = true
+        if (c === ETX || c === EOT) {
+            this.st = St.CmdBcc
+            return
+        }
+        if (this.cmd.length < MAX_CMD) this.cmd += String.fromCharCode(c)
+    }
+
+    private endCmd(c: number, bad: boolean): void {
+        this.st = St.Hunt
+        const cmd = this.cmd
+        let ok = !this.damaged && !bad
+        if (!ok) this.sink.error(coreError("parity", `command "${printable(cmd)}" arrived with a parity or framing error`))
+        else if ((this.bccAcc & 0x7f) !== c) {
+            ok = false
+            this.sink.error(coreError("bcc", `command "${printable(cmd)}": block check character is ${hex2(c)}, the command's is ${hex2(this.bccAcc & 0x7f)}`))
+        }
+        const stx = cmd.indexOf(String.fromCharCode(STX))
+        this.sink.command(cmd.charAt(0), cmd.charAt(1), stx < 0 ? null : cmd.slice(stx + 1, cmd.length), ok)
+    }
+}
+
+function printable(s: string): string {
+    let out = ""
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i)
+        out += c < 0x20 ? "<" + hex2(c).slice(2, 4) + ">" : s.charAt(i)
+    }
+    return out
+}
+
+function hex2(n: number): string {
+    const h = "0123456789ABCDEF"
+    return "0x" + h.charAt((n >> 4) & 15) + h.charAt(n & 15)
+}
