@@ -1,0 +1,20 @@
+// DeviceScript side of the conformance run: prints every vector's lines with a
+// "CONF " prefix; test/ds/run-conformance.ts compares them with Node's.
+import * as ds from "@devicescript/core"
+import { describe, test } from "@devicescript/test"
+import { runScalars, runVector, VECTORS } from "./vectors"
+
+function print(lines: string[]) {
+    for (let i = 0; i < lines.length; i++) console.log("CONF " + lines[i])
+}
+
+describe("conformance", () => {
+    test("golden vectors", async () => {
+        print(runScalars())
+        for (let i = 0; i < VECTORS.length; i++) {
+            print(runVector(VECTORS[i]))
+            await ds.sleep(0) // stay far below the VM's step budget between awaits
+        }
+        console.log("CONF end")
+    })
+})
