@@ -36,6 +36,8 @@ const enum St {
 
 /** Max characters of a SOH command kept as text (the P0 operand and the like). */
 const MAX_CMD = 140
+/** Max characters of a block kept as text: one programming-mode answer (address 16 + value 128 + unit 16 + brackets). */
+export const MAX_BLOCK_TEXT = 200
 
 export class Framer implements DataSetSink {
     private st: St = St.Hunt
@@ -50,6 +52,8 @@ export class Framer implements DataSetSink {
     private parser: DataSetParser
     /** characters received that were skipped outside any message */
     skipped = 0
+    /** the current/last data block's text (between STX and ETX/EOT), up to MAX_BLOCK_TEXT characters, for programming-mode answers */
+    blockText = ""
 
     constructor(public sink: FrameSink) {
         this.parser = new DataSetParser(this)
@@ -198,6 +202,7 @@ export class Framer implements DataSetSink {
     }
 
     private startBlock(): void {
+        this.blockText = ""
         this.st = St.Block
         this.bccAcc = 0
         this.damaged = false
@@ -220,6 +225,7 @@ export class Framer implements DataSetSink {
             return
         }
         this.atLineStart = c === LF
+        if (this.blockText.length < MAX_BLOCK_TEXT) this.blockText += String.fromCharCode(c)
         this.parser.push(c)
     }
 

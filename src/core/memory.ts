@@ -1,0 +1,21 @@
+// What the reader learns about its meter across sessions, so the next session
+// goes straight to what worked (wake-up, a baud the meter can really do, the
+// push settings found by the hunt).
+import { UartSettings } from "./session-types"
+
+export interface ReaderMemory {
+    /** the meter answered only after a wake-up */
+    needsWakeup: boolean
+    /** highest baud to ask for after data at a higher one was unreadable; 0 = no cap */
+    baudCap: number
+    /** the baud the last fallback stepped down from (the next fallback goes to 300) */
+    fallbackFrom: number
+    /** last switched baud that gave a clean readout, 0 if none */
+    goodBaud: number
+    /** push meter settings found by the hunt */
+    pushUart: UartSettings | null
+}
+
+export function newMemory(): ReaderMemory {
+    return { needsWakeup: false, baudCap: 0, fallbackFrom: 0, goodBaud: 0, pushUart: null }
+}
