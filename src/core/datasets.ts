@@ -1,5 +1,24 @@
 // Streaming data-set parser: characters in, data sets out, bounded memory.
-import { CoreError, DataSet } from "./types"
+//
+// A line is all or nothing: its data sets are held until the line ends and only
+// then handed to the sink, so a line with a syntax or length error yields none of
+// its data sets (the other lines are unaffected). Decisions for meter quirks:
+// - `addr(v)(v)`: further bracket groups belong to the data set before them
+//   (maximum demand + timestamp). A line that starts with "(" (load-profile value
+//   lines `(v)(v)(v)`) is one data set with address "": the parser keeps no state
+//   across lines, the consumer knows which header line came before.
+// - `*` splits value and unit only inside brackets; in the address it is part of
+//   the address (`1-0:1.8.0*255`, `1-0:1.8.0&255`).
+// - A bracket containing `&` or `#` is a compound value (`9.4(088*C&082*C)`,
+//   `0.9.2(2023-11-21&10:15:00)`): the whole content is the text, unit and number
+//   are null. Splitting it is the consumer's choice; the text stays exact.
+// - The value text keeps the meter's characters, spaces included (`( 12.5*kWh)` ->
+//   text " 12.5"); the number ignores surrounding spaces. Units are kept as sent.
+// - Spaces outside brackets are not part of an address (`1.8.0 (1)`, `(1) (2)`).
+// - Error values (`(ER11)`) are ordinary values: text "ER11", number null.
+// - Any character outside 0x20..0x7E other than CR/LF is a syntax error for its line.
+import { coreError, CoreError, DataSet, ErrorKind, Value } from "./types"
+import { parseNumber } from "./numbers"
 
 export interface DataSetSink {
     dataSet(d: DataSet): void
@@ -11,14 +30,171 @@ export interface DataSetLimits {
     value: number // 128
     unit: number // 16
     line: number // whole line cap
+    /** values held for one line (all its bracket groups); default 32 */
+    values?: number
 }
 
+export const DEFAULT_LIMITS: DataSetLimits = { address: 16, value: 128, unit: 16, line: 1024, values: 32 }
+
+const CR = 13
+const LF = 10
+const SPACE = 32
+const OPEN = 40
+const CLOSE = 41
+const STAR = 42
+const AMP = 38
+const HASH = 35
+
 export class DataSetParser {
-    constructor(public sink: DataSetSink, limits?: DataSetLimits) {}
+    private lim: DataSetLimits
+    private maxValues: number
+    private addr = "" // address characters read since the last bracket group
+    private content = "" // characters inside the open bracket
+    private star = -1 // index of the first "*" in content
+    private compound = false // content holds "&" or "#"
+    private inBracket = false
+    private skipping = false // this line had an error: ignore it up to its end
+    private lineLen = 0
+    private lineNo = 1
+    private line: DataSet[] = [] // complete data sets of this line
+    private cur: DataSet | null = null // the data set that takes further bracket groups
+    private values = 0 // values held for this line
+    private held = 0 // characters held in line/cur
+
+    constructor(public sink: DataSetSink, limits?: DataSetLimits) {
+        this.lim = limits ? limits : DEFAULT_LIMITS
+        this.maxValues = this.lim.values ? this.lim.values : 32
+    }
+
     /** one 7-bit character of the data block (CR, LF included; STX/ETX/BCC and the final "!" line are not passed) */
-    push(c: number): void {}
+    push(c: number): void {
+        if (c === CR || c === LF) {
+            this.endLine()
+            if (c === LF) this.lineNo++
+            return
+        }
+        if (this.skipping) return
+        this.lineLen++
+        if (this.lineLen > this.lim.line) return this.fail("overlength", "line longer than " + this.lim.line + " characters")
+        if (c < SPACE || c > 126) return this.fail("syntax", "unexpected character code " + c)
+        if (this.inBracket) {
+            if (c === CLOSE) return this.closeGroup()
+            if (c === OPEN) return this.fail("syntax", "unbalanced brackets: '(' inside a value")
+            if (this.content.length >= this.lim.value + 1 + this.lim.unit)
+                return this.fail("overlength", "value longer than " + this.lim.value + " characters")
+            if (c === STAR && this.star < 0) this.star = this.content.length
+            else if (c === AMP || c === HASH) this.compound = true
+            this.content += String.fromCharCode(c)
+            return
+        }
+        if (c === OPEN) return this.openGroup()
+        if (c === CLOSE) return this.fail("syntax", "unbalanced brackets: ')' without '('")
+        if (c === SPACE) return
+        if (this.addr.length >= this.lim.address)
+            return this.fail("overlength", "address longer than " + this.lim.address + " characters")
+        this.addr += String.fromCharCode(c)
+    }
+
+    /** every character of a string, in order (a chunk of any size) */
+    pushText(s: string): void {
+        for (let i = 0; i < s.length; i++) this.push(s.charCodeAt(i))
+    }
+
     /** end of block: a pending complete data set is emitted, a partial one reported as an error */
-    end(): void {}
+    end(): void {
+        this.endLine()
+        this.reset()
+    }
+
     /** drop everything pending (block rejected or new block) */
-    reset(): void {}
+    reset(): void {
+        this.clearLine()
+        this.skipping = false
+        this.lineNo = 1
+    }
+
+    /** characters held right now (address, open value, data sets of the line); never above the line cap */
+    heldChars(): number {
+        return this.addr.length + this.content.length + this.held
+    }
+
+    /** values held right now for the current line */
+    heldValues(): number {
+        return this.values
+    }
+
+    private openGroup(): void {
+        if (this.values >= this.maxValues)
+            return this.fail("overlength", "more than " + this.maxValues + " values on one line")
+        // An address starts a new data set; a group right after a group adds to
+        // the same one; a line starting with "(" is a data set with address "".
+        if (this.addr.length > 0 || !this.cur) {
+            if (this.cur) this.line.push(this.cur)
+            this.cur = { address: this.addr, values: [] }
+            this.held += this.addr.length
+            this.addr = ""
+        }
+        this.inBracket = true
+        this.content = ""
+        this.star = -1
+        this.compound = false
+    }
+
+    private closeGroup(): void {
+        const s = this.content
+        let v: Value
+        if (this.compound) {
+            if (s.length > this.lim.value) return this.fail("overlength", "value longer than " + this.lim.value + " characters")
+            v = { text: s, number: null, unit: null }
+        } else {
+            const text = this.star < 0 ? s : s.slice(0, this.star)
+            const unit = this.star < 0 ? null : s.slice(this.star + 1)
+            if (text.length > this.lim.value) return this.fail("overlength", "value longer than " + this.lim.value + " characters")
+            if (unit && unit.length > this.lim.unit) return this.fail("overlength", "unit longer than " + this.lim.unit + " characters")
+            v = { text: text, number: parseNumber(text), unit: unit }
+        }
+        ;(this.cur as DataSet).values.push(v)
+        this.values++
+        this.held += s.length
+        this.inBracket = false
+        this.content = ""
+    }
+
+    private endLine(): void {
+        if (!this.skipping) {
+            if (this.inBracket) this.error("syntax", "unbalanced brackets: line ends inside a value")
+            else if (this.addr.length > 0) this.error("syntax", "address without a value: " + this.addr)
+            else {
+                if (this.cur) this.line.push(this.cur)
+                const out = this.line
+                this.line = [] // the sink may keep the data sets
+                for (let i = 0; i < out.length; i++) this.sink.dataSet(out[i])
+            }
+        }
+        this.clearLine()
+        this.skipping = false
+    }
+
+    private fail(kind: ErrorKind, message: string): void {
+        this.error(kind, message)
+        this.clearLine()
+        this.skipping = true // resync at the next CR or LF
+    }
+
+    private error(kind: ErrorKind, message: string): void {
+        this.sink.error(coreError(kind, "line " + this.lineNo + ": " + message))
+    }
+
+    private clearLine(): void {
+        this.addr = ""
+        this.content = ""
+        this.star = -1
+        this.compound = false
+        this.inBracket = false
+        this.lineLen = 0
+        if (this.line.length > 0) this.line = [] // no allocation for empty lines (CR LF)
+        this.cur = null
+        this.values = 0
+        this.held = 0
+    }
 }

@@ -1,12 +1,115 @@
 // Meter numbers: parsed once from the meter's text, and written back without
-// ever going through a float-to-string conversion.
+// ever going through a float-to-string conversion (DeviceScript prints doubles
+// with 7 significant digits, so a float must never be the source of a published value).
+//
+// Accepted syntax: optional spaces, optional sign (+ or -), digits with at most one
+// decimal point or comma, at least one digit, optional spaces. Nothing else: hex
+// ("1A2F"), dates ("22:48"), exponents ("1e5") and error texts ("ER11") are not numbers.
+// Spaces are allowed only around the number because some meters pad inside the
+// brackets ("( 12.5*kWh)"); the value text itself keeps them.
+
+/** Where the number sits in the text, found by `scan`; -1 fields when not a number. */
+interface Span {
+    neg: boolean
+    intStart: number // first digit of the integer part (may equal intEnd: ".5")
+    intEnd: number
+    fracStart: number // first digit after the point (equals fracEnd when none)
+    fracEnd: number
+}
+
+function isDigit(c: number): boolean {
+    return c >= 48 && c <= 57
+}
+
+// Validates the whole text by hand before any conversion: DeviceScript's
+// parseFloat accepts "0x10" and trailing junk ("3.5kWh" -> 3.5), JS's does not.
+function scan(text: string): Span | null {
+    let i = 0
+    let end = text.length
+    while (i < end && text.charCodeAt(i) === 32) i++
+    while (end > i && text.charCodeAt(end - 1) === 32) end--
+    let neg = false
+    const s = text.charCodeAt(i)
+    if (s === 45 || s === 43) {
+        neg = s === 45
+        i++
+    }
+    const intStart = i
+    while (i < end && isDigit(text.charCodeAt(i))) i++
+    const intEnd = i
+    let fracStart = i
+    let fracEnd = i
+    if (i < end) {
+        const p = text.charCodeAt(i)
+        if (p !== 46 && p !== 44) return null // only "." or ","
+        i++
+        fracStart = i
+        while (i < end && isDigit(text.charCodeAt(i))) i++
+        fracEnd = i
+    }
+    if (i !== end) return null
+    if (intEnd === intStart && fracEnd === fracStart) return null // no digit at all
+    return { neg: neg, intStart: intStart, intEnd: intEnd, fracStart: fracStart, fracEnd: fracEnd }
+}
+
+const MAX_EXACT = 9007199254740992 // 2^53: every integer below is a double
 
 /** The number in a meter value such as "00132.149", "-1.5", "0,25" (decimal comma); null for anything else (hex, dates, text, empty). */
 export function parseNumber(text: string): number | null {
-    return null // TODO(data helper)
+    const sp = scan(text)
+    if (!sp) return null
+    // Drop fraction zeros at the end: they do not change the value and keep the
+    // mantissa small enough to stay exact.
+    let fe = sp.fracEnd
+    while (fe > sp.fracStart && text.charCodeAt(fe - 1) === 48) fe--
+    // All significant digits as one integer m, then m / 10^k. When m < 2^53 and
+    // 10^k <= 10^22 both are exact doubles, so the one division is correctly
+    // rounded: the result equals JS Number(text) bit for bit.
+    let m = 0
+    let exact = true
+    for (let i = sp.intStart; i < sp.intEnd && exact; i++) {
+        m = m * 10 + (text.charCodeAt(i) - 48)
+        if (m >= MAX_EXACT) exact = false
+    }
+    for (let i = sp.fracStart; i < fe && exact; i++) {
+        m = m * 10 + (text.charCodeAt(i) - 48)
+        if (m >= MAX_EXACT) exact = false
+    }
+    const k = fe - sp.fracStart
+    let r: number
+    if (exact && k <= 22) {
+        let p = 1
+        for (let i = 0; i < k; i++) p *= 10 // exact up to 10^22
+        r = k ? m / p : m
+    } else {
+        // More than 15-16 significant digits: the characters are already
+        // validated, so the platform's decimal conversion is safe to use.
+        r = parseFloat(plainDecimal(text, sp))
+    }
+    if (r === 0) return 0 // "-0" is 0: a meter has no negative zero
+    return sp.neg ? -r : r
+}
+
+// "  -0012,50 " -> "0012.50" (no sign: the caller applies it)
+function plainDecimal(text: string, sp: Span): string {
+    let s = sp.intEnd > sp.intStart ? text.slice(sp.intStart, sp.intEnd) : "0"
+    if (sp.fracEnd > sp.fracStart) s += "." + text.slice(sp.fracStart, sp.fracEnd)
+    return s
 }
 
 /** The meter's number as a JSON-safe decimal string: leading zeros dropped, every decimal kept ("00132.1490" -> "132.1490", "0,25" -> "0.25", "-000" -> "0"); null when not a number. */
 export function canonicalNumber(text: string): string | null {
-    return null // TODO(data helper)
+    const sp = scan(text)
+    if (!sp) return null
+    let i = sp.intStart
+    while (i < sp.intEnd - 1 && text.charCodeAt(i) === 48) i++ // keep one digit before the point
+    let s = i < sp.intEnd ? text.slice(i, sp.intEnd) : "0"
+    let zero = s === "0"
+    if (sp.fracEnd > sp.fracStart) {
+        const f = text.slice(sp.fracStart, sp.fracEnd)
+        s += "." + f
+        for (let j = 0; j < f.length && zero; j++) if (f.charCodeAt(j) !== 48) zero = false
+    }
+    // A trailing point ("5.") is dropped, and a zero never carries a sign ("-0.00" -> "0.00").
+    return sp.neg && !zero ? "-" + s : s
 }

@@ -1,0 +1,77 @@
+// parseNumber/canonicalNumber: meter texts in, exact numbers and decimal strings out.
+import { test } from "node:test"
+import assert from "node:assert/strict"
+import fc from "fast-check"
+import { canonicalNumber, parseNumber } from "../src/core/numbers"
+
+test("meter texts parse to the number the decimal text means", () => {
+    assert.equal(parseNumber("00001234.5678901"), 1234.5678901)
+    assert.equal(parseNumber("00132.149"), 132.149)
+    assert.equal(parseNumber("-0001.5"), -1.5)
+    assert.equal(parseNumber("+1.5"), 1.5)
+    assert.equal(parseNumber("0,25"), 0.25)
+    assert.equal(parseNumber("12"), 12)
+    assert.equal(parseNumber("2311210915"), 2311210915)
+    assert.equal(parseNumber(".5"), 0.5)
+    assert.equal(parseNumber("5."), 5)
+    assert.equal(parseNumber(" 12.5 "), 12.5) // meters that pad inside the brackets
+})
+
+test("anything that is not a plain decimal is null", () => {
+    for (const t of ["", " ", "-", "+", ".", ",", "1A2F", "22:48", "1e5", "0x10", "ER11", "1.2.3", "1,2.3",
+        "3.5kWh", "1 2", "--1", "+-1", "2023-11-21", "088*C&082*C", "12\r", "Infinity", "NaN"])
+        assert.equal(parseNumber(t), null, JSON.stringify(t))
+})
+
+test("negative zero is reported as 0", () => {
+    assert.ok(Object.is(parseNumber("-0"), 0))
+    assert.ok(Object.is(parseNumber("-000.000"), 0))
+})
+
+test("more digits than a double holds still match Number()", () => {
+    for (const t of ["12345678901234567890", "0.12345678901234567890123", "9007199254740993", "1.0000000000000000000000001"])
+        assert.equal(parseNumber(t), Number(t))
+})
+
+test("canonicalNumber drops leading zeros and keeps every decimal", () => {
+    const cases: [string, string | null][] = [
+        ["00132.1490", "132.1490"], ["0,25", "0.25"], ["-000", "0"], ["-0.00", "0.00"], ["000", "0"],
+        ["0000.001", "0.001"], ["-0001.5", "-1.5"], ["+1.5", "1.5"], [".5", "0.5"], ["5.", "5"],
+        ["00001234.5678901", "1234.5678901"], [" 12.50 ", "12.50"], ["1A2F", null], ["", null], ["ER11", null],
+    ]
+    for (const [t, want] of cases) assert.equal(canonicalNumber(t), want, t)
+})
+
+// Generated meter-style decimals: optional sign, leading zeros, up to 20 digits each side.
+const digits = (min: number, max: number) =>
+    fc.array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max }).map(a => a.join(""))
+const decimal = fc.tuple(fc.constantFrom("", "-", "+"), digits(0, 20), fc.constantFrom(".", ","), digits(0, 20), fc.boolean())
+    .filter(([, i, , f]) => i.length + f.length > 0)
+    .map(([s, i, p, f, point]) => s + i + (point || f.length ? p + f : ""))
+
+test("parseNumber agrees with Number() on generated decimals", () => {
+    fc.assert(fc.property(decimal, t => {
+        const want = Number(t.replace(",", "."))
+        assert.equal(parseNumber(t), want === 0 ? 0 : want, t)
+    }), { numRuns: 5000 })
+})
+
+test("parseNumber agrees with Number() on short decimals (the exact path)", () => {
+    const short = fc.tuple(fc.integer({ min: 0, max: 99999999 }), fc.integer({ min: 0, max: 9999999 }), fc.integer({ min: 0, max: 7 }))
+        .map(([a, b, z]) => "0".repeat(z) + a + "." + b)
+    fc.assert(fc.property(short, t => assert.equal(parseNumber(t), Number(t), t)), { numRuns: 5000 })
+})
+
+test("canonicalNumber parses back to the same number and keeps all decimals", () => {
+    fc.assert(fc.property(decimal, t => {
+        const c = canonicalNumber(t)
+        assert.notEqual(c, null)
+        assert.equal(Number(c), parseNumber(t), t)
+        assert.equal(parseNumber(c!), parseNumber(t))
+        const p = Math.max(t.indexOf("."), t.indexOf(","))
+        const frac = p >= 0 ? t.slice(p + 1) : ""
+        assert.ok(frac === "" ? !c!.includes(".") : c!.endsWith("." + frac), `${t} -> ${c}`)
+        assert.ok(!/^-?0\d/.test(c!), `leading zero kept: ${c}`)
+        assert.equal(canonicalNumber(c!), c) // canonical is a fixed point
+    }), { numRuns: 5000 })
+})
