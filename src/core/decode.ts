@@ -1,7 +1,7 @@
 // A whole capture through the framer: what the decode tool and the conformance
 // vectors report. Data sets of a block are kept only when the block is intact.
 import { BlockEnd, Framer, FrameSink } from "./framer"
-import { CoreError, DataSet, Identification } from "./types"
+import { coreError, CoreError, DataSet, Identification } from "./types"
 
 export interface Decoded {
     identification: (Identification & { push: boolean }) | null
@@ -28,7 +28,10 @@ class Collector implements FrameSink {
             }
     }
     dataSet(d: DataSet): void {
-        this.pending.push(d)
+        // `(ER11)` alone, with no address, is the meter's error answer, not a reading
+        if (d.address === "" && d.values.length === 1 && d.values[0].number === null && d.values[0].text.slice(0, 2) === "ER")
+            this.error(coreError("meter", `the meter answered with error "${d.values[0].text}"`))
+        else this.pending.push(d)
     }
     blockEnd(end: BlockEnd, ok: boolean): void {
         this.result.blocks++

@@ -48,6 +48,7 @@ export class Framer implements DataSetSink {
     private blockEndKind: BlockEnd = "etx"
     private cmd = ""
     private ackLen = 0
+    private continued = false
     private afterIdent = false
     private parser: DataSetParser
     /** characters received that were skipped outside any message */
@@ -69,6 +70,7 @@ export class Framer implements DataSetSink {
 
     /** Forget any message in progress (new session, baud change). */
     reset(): void {
+        this.continued = false
         this.st = St.Hunt
         this.line = ""
         this.afterIdent = false
@@ -88,6 +90,11 @@ export class Framer implements DataSetSink {
             this.sink.blockEnd(this.st === St.Bare ? "bare" : "etx", false)
         } else if (this.st === St.Line) this.sink.error(coreError("timeout", `identification "${this.line}" ended before CR LF`))
         else if (this.st === St.Cmd || this.st === St.CmdBcc) this.sink.error(coreError("timeout", "a command ended before its block check character"))
+        else if (this.continued) {
+            this.sink.error(coreError("timeout", "a partial block (EOT) was never followed by the rest"))
+            this.parser.reset()
+        }
+        this.continued = false
         this.st = St.Hunt
         this.line = ""
     }
@@ -206,9 +213,13 @@ export class Framer implements DataSetSink {
         this.st = St.Block
         this.bccAcc = 0
         this.damaged = false
-        this.atLineStart = true
         this.afterIdent = false
-        this.parser.reset()
+        // after an intact partial block (EOT) the next block continues its data
+        if (!this.continued) {
+            this.atLineStart = true
+            this.parser.reset()
+        }
+        this.continued = false
     }
 
     private inBlock(c: number, bad: boolean, raw: number): void {
@@ -237,8 +248,9 @@ export class Framer implements DataSetSink {
             ok = false
             this.sink.error(coreError("bcc", `block check character is ${hex2(c)}, the block's is ${hex2(this.bccAcc & 0x7f)}`))
         }
-        if (ok) this.parser.end()
-        else this.parser.reset()
+        this.continued = ok && this.blockEndKind === "eot"
+        if (!ok) this.parser.reset()
+        else if (!this.continued) this.parser.end()
         this.sink.blockEnd(this.blockEndKind, ok)
     }
 

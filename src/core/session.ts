@@ -23,6 +23,7 @@ const enum Phase {
     ProgOperand, // programming: waiting for SOH P0 STX (operand) ETX BCC
     ProgSend, // programming: waiting the reaction time before our next command
     ProgAnswer, // programming: waiting for the answer to our command
+    Closing, // B0 sent: finished once it has left the line
     Done,
 }
 
@@ -162,6 +163,9 @@ export class Session implements Engine, FrameSink {
                 break
             case Phase.Push:
                 this.pushTimeout(now)
+                break
+            case Phase.Closing:
+                this.finish(this.regIndex > 0 && this.registersRead > 0)
                 break
             default:
                 this.timeout(now)
@@ -404,6 +408,7 @@ export class Session implements Engine, FrameSink {
     }
 
     private progNak = false
+    private registersRead = 0
 
     private sendProgNext(now: number): void {
         const prog = this.config.programming
@@ -420,7 +425,9 @@ export class Session implements Engine, FrameSink {
             this.regText = ""
         } else {
             this.transmit(now, breakMessage(), gap)
-            this.finish(this.lastError === null || this.regIndex > 0)
+            this.phase = Phase.Closing
+            this.waitingForMeter = false
+            this.deadline = this.txFreeAt
             return
         }
         this.progLastSent = msg
@@ -449,6 +456,7 @@ export class Session implements Engine, FrameSink {
             this.reportError("meter", `register ${reg}: the meter answered "${msg}"`)
         } else {
             this.dataSets++
+            this.registersRead++
             this.emit({ type: "register", address: reg, dataSet: parsed })
         }
         this.progNext = "read"
