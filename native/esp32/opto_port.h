@@ -26,6 +26,7 @@ typedef struct {
 // Per received character: what the UART said was wrong with it.
 #define OPTO_RXF_PARITY 0x01
 #define OPTO_RXF_FRAMING 0x02
+#define OPTO_RXF_LOST 0x04 // placeholder character standing where the UART lost data (overrun)
 
 typedef struct {
     uint32_t parity;      // characters with a parity error

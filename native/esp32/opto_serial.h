@@ -85,6 +85,10 @@ void opto_serial_process(opto_serial_t *s);
 // then answers "not implemented"). Never sends anything for OPTO_CMD_SEND.
 int opto_serial_handle(opto_serial_t *s, uint16_t cmd, const uint8_t *data, unsigned size);
 
+// Device only (opto_serial_jd.c): reads IR_RX/IR_TX from the board config, picks a free UART and
+// registers the service with jacdac-c. Call once from app_init_services().
+void opto_serial_service_init(void);
+
 // Exposed for tests and the host CLI.
 uint8_t opto_serial_mark(const opto_line_t *active, uint8_t c, uint8_t flags);
 uint32_t opto_serial_idle_gap_us(const opto_line_t *line);

@@ -48,6 +48,8 @@ static int parse_bytes(char *p, uint8_t *data, uint8_t *flags, unsigned *n, bool
                     f |= OPTO_RXF_PARITY;
                 else if (*end == 'f')
                     f |= OPTO_RXF_FRAMING;
+                else if (*end == 'l')
+                    f |= OPTO_RXF_LOST;
                 else
                     return -1;
             }

@@ -207,6 +207,20 @@ static void test_error_marking_7bit(void) {
     }
 }
 
+static void test_lost_data_placeholder_is_marked(void) {
+    // the ESP32 port inserts one OPTO_RXF_LOST character where the UART overran
+    opto_line_t l7 = {300, 7, OPTO_PARITY_EVEN, 1}, l8 = {300, 8, OPTO_PARITY_NONE, 1};
+    CHECK_EQ(opto_serial_mark(&l7, 0, OPTO_RXF_LOST), 0x80);
+    CHECK_EQ(opto_serial_mark(&l8, 0, OPTO_RXF_LOST), 0x7f);
+    setup();
+    uint8_t d[3] = {'a', 0, 'b'}, f[3] = {0, OPTO_RXF_LOST, 0};
+    host_uart_rx(d, f, 3);
+    run_us(20000, 1000);
+    CHECK_EQ(host_n_packets, 1);
+    CHECK_EQ(host_packets[0].data[1], 0x7f);
+    CHECK_EQ(S.rx_errors, 1);
+}
+
 static int even_parity_ok(uint8_t b) {
     int ones = 0;
     for (int i = 0; i < 8; ++i)
@@ -516,6 +530,7 @@ static const tt_test_t tests[] = {
     T(test_7e1_8n1_mapping),
     T(test_error_marking_7bit),
     T(test_error_marking_8bit),
+    T(test_lost_data_placeholder_is_marked),
     T(test_chunks_fit_a_packet),
     T(test_idle_flush_after_two_chars),
     T(test_overflow_drops_oldest),
