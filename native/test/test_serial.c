@@ -14,10 +14,15 @@ static opto_serial_t S;
 
 // ---- helpers ----
 
-static void setup(void) {
+static void setup_at(uint32_t t) {
     host_rt_reset();
     host_uart_reset();
+    host_now_us = t;
     opto_serial_init(&S, 3, opto_rt_board_pin("IR_RX"), opto_rt_board_pin("IR_TX"), "IR head");
+}
+
+static void setup(void) {
+    setup_at(1000000);
 }
 
 static void set_u32(uint16_t reg, uint32_t v, unsigned size) {
@@ -305,6 +310,27 @@ static void test_idle_flush_after_two_chars(void) {
     CHECK_EQ(host_n_packets, 1);
 }
 
+static void test_clock_wrap(void) {
+    setup_at(0xfffff000u); // the microsecond clock wraps every 71 minutes
+    set_line(9600, 7, OPTO_PARITY_EVEN, 1);
+    uint8_t d[4] = {'a', 'b', 'c', 'd'};
+    host_uart_rx(d, NULL, 4);
+    run_us(3000, 1000); // bytes arrive across the wrap
+    CHECK_EQ(host_n_packets, 0);
+    run_us(10000, 1000);
+    CHECK_EQ(host_n_packets, 1);
+    CHECK_EQ(host_packets[0].size, 4);
+    // a line change across the wrap still waits for the drain
+    uint8_t ack[3] = {6, '\r', '\n'};
+    setup_at(0xffffff00u);
+    set_line(9600, 7, OPTO_PARITY_EVEN, 1);
+    opto_serial_handle(&S, OPTO_CMD_SEND, ack, 3);
+    set_u32(OPTO_REG_BAUD_RATE, 300, 4);
+    run_us(20000, 1000);
+    CHECK_EQ(host_uart.line.baud, 300);
+    CHECK_EQ(host_uart.configures_while_busy, 0);
+}
+
 static void test_overflow_drops_oldest(void) {
     setup();
     set_line(115200, 8, OPTO_PARITY_NONE, 1);
@@ -533,6 +559,7 @@ static const tt_test_t tests[] = {
     T(test_lost_data_placeholder_is_marked),
     T(test_chunks_fit_a_packet),
     T(test_idle_flush_after_two_chars),
+    T(test_clock_wrap),
     T(test_overflow_drops_oldest),
     T(test_busy_sink_loses_nothing_below_capacity),
     T(test_rx_before_switch_keeps_old_settings),
