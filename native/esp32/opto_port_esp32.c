@@ -11,7 +11,7 @@
 // interrupt is seen before or after the byte is pushed, so the port flags the last byte of the
 // UART_DATA just before the error (when it is in the same batch) and the first byte of the one
 // just after it. A neighbouring good character may be flagged too; the firmware rejects the whole
-// block either way. Overruns insert one OPTO_RXF_LOST placeholder so the block is rejected.
+// block either way. A FIFO overrun inserts one OPTO_RXF_LOST placeholder so the block is rejected.
 // Transmit: no TX ring buffer; uart_tx_chars() fills the 128-byte hardware FIFO without blocking
 // and the service keeps the rest. Drained = uart_wait_tx_done(port, 0) == ESP_OK (FIFO empty and
 // the transmitter idle, i.e. the stop bit of the last byte has left).
@@ -41,7 +41,7 @@ static opto_port_errors_t s_errors;
 static uint8_t s_stage[STAGE_BYTES], s_stage_flags[STAGE_BYTES];
 static unsigned s_stage_len, s_stage_pos;
 static size_t s_carry;      // bytes of the last UART_DATA event still in the driver's buffer
-static bool s_mark_next;    // flag the next byte read (error event came first)
+static uint8_t s_mark_next; // OPTO_RXF_* for the next byte read (error event came first)
 static bool s_data_last;    // the previous event in this batch was UART_DATA with bytes
 
 void opto_port_esp32_use_uart(int uart_num) {
@@ -58,10 +58,8 @@ static void stage_bytes(size_t want) {
     if (n <= 0)
         return;
     memset(s_stage_flags + s_stage_len, 0, n);
-    if (s_mark_next) {
-        s_stage_flags[s_stage_len] |= OPTO_RXF_PARITY; // exact kind unknown here; any flag marks
-        s_mark_next = false;
-    }
+    s_stage_flags[s_stage_len] |= s_mark_next;
+    s_mark_next = 0;
     s_stage_len += n;
     s_data_last = true;
 }
@@ -69,7 +67,7 @@ static void stage_bytes(size_t want) {
 static void stage_flag(uint8_t flag) {
     if (s_data_last && s_stage_len > s_stage_pos)
         s_stage_flags[s_stage_len - 1] |= flag;
-    s_mark_next = true;
+    s_mark_next |= flag;
     s_data_last = false;
 }
 
@@ -87,12 +85,14 @@ static void stage_lost(void) {
 static void fill_stage(void) {
     if (s_stage_pos == s_stage_len)
         s_stage_pos = s_stage_len = 0;
-    if (s_carry) {
+    if (s_carry) { // rest of a UART_DATA event that did not fit last time
         size_t before = s_stage_len;
         stage_bytes(s_carry);
-        s_carry -= s_stage_len - before < s_carry ? s_stage_len - before : s_carry;
-        if (s_carry)
-            return; // stage full
+        size_t got = s_stage_len - before;
+        s_carry = got < s_carry ? s_carry - got : 0;
+        if (s_carry && got > 0)
+            return; // stage full: serve it first
+        s_carry = 0;  // nothing left in the driver for it (already read by the catch-all)
     }
     s_data_last = false;
     uart_event_t ev;
@@ -116,12 +116,11 @@ static void fill_stage(void) {
             s_errors.framing++;
             stage_flag(OPTO_RXF_FRAMING);
             break;
-        case UART_FIFO_OVF:
-        case UART_BUFFER_FULL:
+        case UART_FIFO_OVF: // the hardware FIFO overran: characters are gone
             stage_lost();
             break;
+        case UART_BUFFER_FULL: // driver pauses RX until we read; loss shows up as UART_FIFO_OVF
         default:
-            break;
         }
     }
     // bytes whose UART_DATA event was lost (event queue full) or is still being posted
@@ -157,7 +156,8 @@ int opto_port_open(uint8_t pin_rx, uint8_t pin_tx, const opto_line_t *line) {
     memset(&s_errors, 0, sizeof(s_errors));
     s_stage_len = s_stage_pos = 0;
     s_carry = 0;
-    s_mark_next = s_data_last = false;
+    s_mark_next = 0;
+    s_data_last = false;
     s_open = true;
     return 0;
 }
