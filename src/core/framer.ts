@@ -49,6 +49,11 @@ export class Framer implements DataSetSink {
     private cmd = ""
     private ackLen = 0
     private continued = false
+    private badSkipped = 0
+    private huntDamaged = false
+    /** set by an identification, cleared by a SOH command: a readout block must end with the "!" line */
+    private expectEnd = false
+    private sawEnd = false
     private afterIdent = false
     private parser: DataSetParser
     /** characters received that were skipped outside any message */
@@ -71,6 +76,8 @@ export class Framer implements DataSetSink {
     /** Forget any message in progress (new session, baud change). */
     reset(): void {
         this.continued = false
+        this.badSkipped = 0
+        this.huntDamaged = false
         this.st = St.Hunt
         this.line = ""
         this.afterIdent = false
@@ -84,8 +91,10 @@ export class Framer implements DataSetSink {
 
     /** The input ended (capture over, or the line went silent): report a message left unfinished. */
     end(): void {
+        if (this.badSkipped > 0) this.flushBadSkipped()
         if (this.st === St.Block || this.st === St.BlockEnd || this.st === St.Bcc || this.st === St.Bare) {
-            this.sink.error(coreError("timeout", "the data block ended before its end marker"))
+            if (this.damaged) this.sink.error(coreError("parity", "the data block had a character error and ended before its end marker"))
+            else this.sink.error(coreError("timeout", "the data block ended before its end marker"))
             this.parser.reset()
             this.sink.blockEnd(this.st === St.Bare ? "bare" : "etx", false)
         } else if (this.st === St.Line) this.sink.error(coreError("timeout", `identification "${this.line}" ended before CR LF`))
@@ -116,7 +125,7 @@ export class Framer implements DataSetSink {
             case St.AckLine:
                 // An option select is 5 characters and CR LF; anything else means it was a lone ACK.
                 if (c === LF) this.st = St.Hunt
-                else if (++this.ackLen > 5 || c === STX || c === SOH || c === 0x2f) {
+                else if (++this.ackLen > 5 || (c < 0x20 && c !== CR) || c === 0x2f) {
                     this.st = St.Hunt
                     this.hunt(c, bad)
                 }
@@ -143,16 +152,23 @@ export class Framer implements DataSetSink {
     private hunt(c: number, bad: boolean): void {
         if (bad) {
             this.skipped++
+            this.badSkipped++
+            // it may have been the STX of a block: data that follows cannot be trusted as a bare frame
+            this.huntDamaged = true
             return
         }
+        if (this.badSkipped > 0 && (c === 0x2f || c === STX || c === SOH)) this.flushBadSkipped()
         if (c === 0x2f) {
             this.st = St.Line
             this.line = "/"
             this.damaged = false
+            this.huntDamaged = false
         } else if (c === STX) {
+            this.huntDamaged = false
             this.startBlock()
         } else if (c === SOH) {
             this.st = St.Cmd
+            this.expectEnd = false
             this.cmd = ""
             this.bccAcc = 0
             this.damaged = false
@@ -166,11 +182,17 @@ export class Framer implements DataSetSink {
         } else if (this.afterIdent && c > 0x20 && c < 0x7f) {
             // Printable data right after an identification: a bare push frame (no STX/ETX/BCC).
             this.st = St.Bare
-            this.damaged = false
+            this.damaged = this.huntDamaged
             this.atLineStart = true
             this.parser.reset()
             this.inBare(c, false, c)
         } else if (c !== CR && c !== LF) this.skipped++
+    }
+
+    private flushBadSkipped(): void {
+        const n = this.badSkipped
+        this.badSkipped = 0
+        this.sink.error(coreError("parity", `${n} character${n === 1 ? "" : "s"} with parity or framing errors between messages skipped`))
     }
 
     private inLine(c: number, bad: boolean, raw: number): void {
@@ -181,7 +203,7 @@ export class Framer implements DataSetSink {
             this.st = St.Hunt
             this.line = ""
             if (this.damaged) {
-                this.sink.error(coreError("parity", `identification "${line}" arrived with a character error`))
+                this.sink.error(coreError("parity", `identification "${printable(line)}" arrived with a character error`))
                 return
             }
             if (isRequestLine(line)) return // an echoed request
@@ -189,13 +211,15 @@ export class Framer implements DataSetSink {
             if (isError(id)) this.sink.error(id)
             else {
                 this.afterIdent = true
+                this.expectEnd = true
                 this.sink.identification(id)
             }
             return
         }
         if (c === STX && !bad) {
             // An identification cut off by a data block: report and follow the block.
-            this.sink.error(coreError("syntax", `identification "${this.line}" ended without CR LF`))
+            if (this.damaged) this.sink.error(coreError("parity", `identification "${printable(this.line)}" arrived with a character error`))
+            else this.sink.error(coreError("syntax", `identification "${printable(this.line)}" ended without CR LF`))
             this.startBlock()
             return
         }
@@ -210,6 +234,7 @@ export class Framer implements DataSetSink {
 
     private startBlock(): void {
         this.blockText = ""
+        this.sawEnd = false
         this.st = St.Block
         this.bccAcc = 0
         this.damaged = false
@@ -233,6 +258,7 @@ export class Framer implements DataSetSink {
         if (this.st === St.BlockEnd) return // after the "!" line only CR LF come before ETX
         if (c === 0x21 && this.atLineStart) {
             this.st = St.BlockEnd
+            this.sawEnd = true
             return
         }
         this.atLineStart = c === LF
@@ -247,6 +273,10 @@ export class Framer implements DataSetSink {
         else if ((this.bccAcc & 0x7f) !== c) {
             ok = false
             this.sink.error(coreError("bcc", `block check character is ${hex2(c)}, the block's is ${hex2(this.bccAcc & 0x7f)}`))
+        } else if (this.expectEnd && !this.sawEnd && this.blockEndKind === "etx") {
+            // A readout ends with a "!" line; an ETX before it is a damaged character whose BCC matched by chance.
+            ok = false
+            this.sink.error(coreError("syntax", "the data block ended (ETX) before its \"!\" end line"))
         }
         this.continued = ok && this.blockEndKind === "eot"
         if (!ok) this.parser.reset()
