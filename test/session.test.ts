@@ -5,7 +5,7 @@ import assert from "node:assert/strict"
 import { ACK } from "../src/core/bytes"
 import { newMemory } from "../src/core/memory"
 import { TraceEntry } from "../src/sim/index"
-import { configFor, expectedSets, profile, runSession } from "./helpers/run"
+import { configFor, expectedSets, profile, runSession } from "../tools/harness"
 
 const BLOCK = "0.0.0(12345678)\r\n1.8.0(00132.149*kWh)\r\n2.8.0(00000.000*kWh)\r\n1.7.0(0001.234*kW)"
 

@@ -88,6 +88,7 @@ export class Session implements Engine, FrameSink {
     private atBaudSince = 0
     private msAtBaud: Record<string, number> = {}
     private now = 0
+    private scratch: number[] = []
 
     constructor(public config: SessionConfig, public memory: ReaderMemory, timing?: Timing) {
         this.timing = timing ? timing : defaultTiming()
@@ -121,16 +122,14 @@ export class Session implements Engine, FrameSink {
         this.begin(now)
         if (this.phase === Phase.Done) return this.finishCall()
         this.applyDrainedUart(now)
-        for (let i = 0; i < chars.length && !this.isDone(); i++) {
+        const passed = this.scratch
+        passed.length = 0
+        for (let i = 0; i < chars.length; i++) {
             let c = chars[i]
             if (this.uart.format === "8N1" && c >= 0x80 && c < 0x100) c = (c & 0x7f) | RX_PARITY_ERROR
-            if (this.echo.take(now, c)) continue
-            this.charsReceived++
-            this.account(now - (chars.length - 1 - i) * charMs(this.uart.baud), c)
-            this.lastRxAt = now
-            if (c > 0x7f) this.badChars++
-            this.framer.push(c)
+            this.echo.filter(now, c, passed)
         }
+        this.consume(now, passed)
         if (this.phase === Phase.Push && this.huntIndex >= 0 && this.badChars >= HUNT_BAD_CHARS) {
             this.nextHuntCandidate()
             this.deadline = now + this.timing.huntListenMs
@@ -142,7 +141,18 @@ export class Session implements Engine, FrameSink {
 
     tick(now: number): Output {
         this.begin(now)
-        if (this.phase === Phase.Done || this.deadline === null || now < this.deadline) return this.finishCall()
+        if (this.phase === Phase.Done) return this.finishCall()
+        // a character held back by the echo filter that turned out to be the meter's
+        const passed = this.scratch
+        passed.length = 0
+        this.echo.expire(now, passed)
+        if (passed.length > 0) {
+            this.applyDrainedUart(now)
+            this.consume(now, passed)
+            this.rxInMessage = this.framer.inMessage()
+            this.updateDeadline(now)
+        }
+        if (this.isDone() || this.deadline === null || now < this.deadline) return this.finishCall()
         this.applyDrainedUart(now)
         switch (this.phase) {
             case Phase.Begin:
@@ -171,6 +181,18 @@ export class Session implements Engine, FrameSink {
                 this.timeout(now)
         }
         return this.finishCall()
+    }
+
+    /** Characters that are not echo go to the framer, with their line time accounted. */
+    private consume(now: number, chars: number[]): void {
+        for (let i = 0; i < chars.length && !this.isDone(); i++) {
+            const c = chars[i]
+            this.charsReceived++
+            this.account(now - (chars.length - 1 - i) * charMs(this.uart.baud), c)
+            this.lastRxAt = now
+            if (c > 0x7f) this.badChars++
+            this.framer.push(c)
+        }
     }
 
     // ---- FrameSink ----------------------------------------------------------
@@ -544,7 +566,7 @@ export class Session implements Engine, FrameSink {
         this.txFreeAt = start + dur
         this.lineEnd = this.txFreeAt
         for (let i = 0; i < chars.length; i++) this.out.send.push(chars[i])
-        this.echo.sent(chars, this.txFreeAt, charMs(this.uart.baud) + this.timing.rxLatencyMs + 15)
+        this.echo.sent(chars, this.txFreeAt, this.timing.rxLatencyMs + 15)
     }
 
     /** A clean character arrived ending at `end`: its wire time and, if we were waiting for the meter, the gap before it count as line minimum. */

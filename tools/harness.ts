@@ -1,12 +1,12 @@
-// Test helpers: run the engine against a simulated meter on the virtual line.
+// Runs the engine against a simulated meter on the virtual line.
 import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
-import { Session, defaultSessionConfig } from "../../src/core/session"
-import { newMemory, ReaderMemory } from "../../src/core/memory"
-import { SessionConfig, SessionEvent, SessionStats } from "../../src/core/session-types"
-import { loadProfile, Profile, SimMeter, VirtualLine, LineOptions, LineResult, acceptedDataSets, expectedData } from "../../src/sim/index"
+import { Session, defaultSessionConfig } from "../src/core/session"
+import { newMemory, ReaderMemory } from "../src/core/memory"
+import { SessionConfig, SessionEvent, SessionStats } from "../src/core/session-types"
+import { loadProfile, Profile, SimMeter, VirtualLine, LineOptions, LineResult, acceptedDataSets, expectedData } from "../src/sim/index"
 
-export const PROFILE_DIR = join(__dirname, "..", "profiles")
+export const PROFILE_DIR = process.env.OPTO_PROFILES ?? join(__dirname, "..", "test", "profiles")
 
 export function profileFiles(): string[] {
     return readdirSync(PROFILE_DIR).filter(f => f.endsWith(".json")).sort()
