@@ -17,6 +17,10 @@
 // - Spaces outside brackets are not part of an address (`1.8.0 (1)`, `(1) (2)`).
 // - Error values (`(ER11)`) are ordinary values: text "ER11", number null.
 // - Any character outside 0x20..0x7E other than CR/LF is a syntax error for its line.
+//
+// Cost on DeviceScript (simulator, measured): about 100 VM steps per character
+// including the work at line end, so a caller must await at least every ~1000
+// characters to stay inside the 128K-step budget.
 import { coreError, CoreError, DataSet, ErrorKind, Value } from "./types"
 import { parseNumber } from "./numbers"
 

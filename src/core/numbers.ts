@@ -8,7 +8,7 @@
 // Spaces are allowed only around the number because some meters pad inside the
 // brackets ("( 12.5*kWh)"); the value text itself keeps them.
 
-/** Where the number sits in the text, found by `scan`; -1 fields when not a number. */
+/** Where the digits sit in a valid number text, found by `scan`. */
 interface Span {
     neg: boolean
     intStart: number // first digit of the integer part (may equal intEnd: ".5")
@@ -21,8 +21,10 @@ function isDigit(c: number): boolean {
     return c >= 48 && c <= 57
 }
 
-// Validates the whole text by hand before any conversion: DeviceScript's
-// parseFloat accepts "0x10" and trailing junk ("3.5kWh" -> 3.5), JS's does not.
+// Validates the whole text by hand (same syntax as parseNumber's loop) and
+// locates the digits, for canonicalNumber and for the long-number fallback:
+// DeviceScript's parseFloat accepts "0x10" and trailing junk ("3.5kWh" -> 3.5),
+// so it is only ever given text checked here.
 function scan(text: string): Span | null {
     let i = 0
     let end = text.length
