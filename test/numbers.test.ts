@@ -75,3 +75,12 @@ test("canonicalNumber parses back to the same number and keeps all decimals", ()
         assert.equal(canonicalNumber(c!), c) // canonical is a fixed point
     }), { numRuns: 5000 })
 })
+
+test("parseNumber and canonicalNumber accept exactly the same texts", () => {
+    const meterText = fc.array(fc.constantFrom(..."0123456789.,-+ :A*e".split("")), { maxLength: 12 }).map(a => a.join(""))
+    fc.assert(fc.property(fc.oneof(meterText, fc.string({ maxLength: 12 })), t => {
+        const n = parseNumber(t), c = canonicalNumber(t)
+        assert.equal(n === null, c === null, JSON.stringify(t))
+        if (c !== null) assert.equal(Number(c), n)
+    }), { numRuns: 5000 })
+})

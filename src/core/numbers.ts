@@ -8,7 +8,7 @@
 // Spaces are allowed only around the number because some meters pad inside the
 // brackets ("( 12.5*kWh)"); the value text itself keeps them.
 
-/** Where the number sits in the text, found by `scan`; -1 fields when not a number. */
+/** Where the digits sit in a valid number text, found by `scan`. */
 interface Span {
     neg: boolean
     intStart: number // first digit of the integer part (may equal intEnd: ".5")
@@ -21,8 +21,10 @@ function isDigit(c: number): boolean {
     return c >= 48 && c <= 57
 }
 
-// Validates the whole text by hand before any conversion: DeviceScript's
-// parseFloat accepts "0x10" and trailing junk ("3.5kWh" -> 3.5), JS's does not.
+// Validates the whole text by hand (same syntax as parseNumber's loop) and
+// locates the digits, for canonicalNumber and for the long-number fallback:
+// DeviceScript's parseFloat accepts "0x10" and trailing junk ("3.5kWh" -> 3.5),
+// so it is only ever given text checked here.
 function scan(text: string): Span | null {
     let i = 0
     let end = text.length
@@ -53,41 +55,46 @@ function scan(text: string): Span | null {
 }
 
 const MAX_EXACT = 9007199254740992 // 2^53: every integer below is a double
+// Exact powers of ten (10^22 is the largest exact one), by table: a loop would
+// cost DeviceScript steps on every value.
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
 
 /** The number in a meter value such as "00132.149", "-1.5", "0,25" (decimal comma); null for anything else (hex, dates, text, empty). */
 export function parseNumber(text: string): number | null {
-    const sp = scan(text)
-    if (!sp) return null
-    // Drop fraction zeros at the end: they do not change the value and keep the
-    // mantissa small enough to stay exact.
-    let fe = sp.fracEnd
-    while (fe > sp.fracStart && text.charCodeAt(fe - 1) === 48) fe--
-    // All significant digits as one integer m, then m / 10^k. When m < 2^53 and
-    // 10^k <= 10^22 both are exact doubles, so the one division is correctly
-    // rounded: the result equals JS Number(text) bit for bit.
+    // One pass that validates and collects every digit into the integer m, with
+    // k digits after the point. When m < 2^53 and k <= 22 both m and 10^k are
+    // exact doubles, so the one division is correctly rounded: the result equals
+    // JS Number(text) bit for bit. (This runs for every value on the device, so
+    // it is kept to a single loop.)
+    let i = 0
+    let end = text.length
+    while (i < end && text.charCodeAt(i) === 32) i++
+    while (end > i && text.charCodeAt(end - 1) === 32) end--
+    if (i === end) return null
+    let c = text.charCodeAt(i)
+    const neg = c === 45
+    if (neg || c === 43) i++
     let m = 0
-    let exact = true
-    for (let i = sp.intStart; i < sp.intEnd && exact; i++) {
-        m = m * 10 + (text.charCodeAt(i) - 48)
-        if (m >= MAX_EXACT) exact = false
+    let k = 0
+    let digits = 0
+    let point = false
+    while (i < end) {
+        c = text.charCodeAt(i++)
+        if (c >= 48 && c <= 57) {
+            m = m * 10 + (c - 48)
+            digits++
+            if (point) k++
+        } else if ((c === 46 || c === 44) && !point) point = true
+        else return null
     }
-    for (let i = sp.fracStart; i < fe && exact; i++) {
-        m = m * 10 + (text.charCodeAt(i) - 48)
-        if (m >= MAX_EXACT) exact = false
-    }
-    const k = fe - sp.fracStart
+    if (!digits) return null
     let r: number
-    if (exact && k <= 22) {
-        let p = 1
-        for (let i = 0; i < k; i++) p *= 10 // exact up to 10^22
-        r = k ? m / p : m
-    } else {
-        // More than 15-16 significant digits: the characters are already
-        // validated, so the platform's decimal conversion is safe to use.
-        r = parseFloat(plainDecimal(text, sp))
-    }
+    if (m < MAX_EXACT && k <= 22) r = k ? m / POW10[k] : m
+    // More than 15-16 significant digits: the characters are validated, so
+    // the platform's decimal conversion is safe to use.
+    else r = parseFloat(plainDecimal(text, scan(text) as Span))
     if (r === 0) return 0 // "-0" is 0: a meter has no negative zero
-    return sp.neg ? -r : r
+    return neg ? -r : r
 }
 
 // "  -0012,50 " -> "0012.50" (no sign: the caller applies it)
