@@ -8,7 +8,7 @@ export interface ReaderMemory {
     needsWakeup: boolean
     /** highest baud to ask for after data at a higher one was unreadable; 0 = no cap */
     baudCap: number
-    /** the baud the last fallback stepped down from (the next fallback goes to 300) */
+    /** the baud the first fallback stepped down from, 0 if none yet (a further fallback goes to 300) */
     fallbackFrom: number
     /** last switched baud that gave a clean readout, 0 if none */
     goodBaud: number

@@ -33,6 +33,8 @@ const BAUDS = [19200, 9600, 4800, 2400, 1200, 600, 300]
 const HUNT_BAUDS = [2400, 9600, 300, 4800, 19200]
 /** Characters with errors and no identification before the hunt moves to the next candidate. */
 const HUNT_BAD_CHARS = 24
+/** Characters with errors after a baud switch, outside any block, before the data counts as unreadable. */
+const GARBLED_CHARS = 4
 
 export function defaultSessionConfig(): SessionConfig {
     return {
@@ -130,6 +132,11 @@ export class Session implements Engine, FrameSink {
             this.echo.filter(now, c, passed)
         }
         this.consume(now, passed)
+        if (this.phase === Phase.Data && this.chosenBaud > 300 && this.badChars >= GARBLED_CHARS && !this.rxInMessage && this.framer.inMessage() === false) {
+            // characters with errors at the new baud and no block in sight: the switch did not work
+            this.reportError("parity", `${this.badChars} characters with errors at ${this.chosenBaud} Bd and no data block`)
+            this.unreadable()
+        }
         if (this.phase === Phase.Push && this.huntIndex >= 0 && this.badChars >= HUNT_BAD_CHARS) {
             this.nextHuntCandidate()
             this.deadline = now + this.timing.huntListenMs
@@ -168,7 +175,7 @@ export class Session implements Engine, FrameSink {
                 this.sendProgNext(now)
                 break
             case Phase.Quiet:
-                if (now - this.lastRxAt >= this.timing.retryQuietMs) this.restartAtLowerBaud(now)
+                if (now >= this.lastRxAt + this.timing.retryQuietMs) this.restartAtLowerBaud(now)
                 else this.deadline = this.lastRxAt + this.timing.retryQuietMs
                 break
             case Phase.Push:
@@ -366,8 +373,8 @@ export class Session implements Engine, FrameSink {
     }
 
     private lowerBaud(b: number): number {
-        // one step down, then straight to 300
-        if (b === this.memory.fallbackFrom) return 300
+        // one step down the first time, straight to 300 after that
+        if (this.memory.fallbackFrom > 0) return 300
         this.memory.fallbackFrom = b
         for (let i = 0; i < BAUDS.length; i++) if (BAUDS[i] < b) return BAUDS[i]
         return 300
@@ -525,7 +532,7 @@ export class Session implements Engine, FrameSink {
             lineMinimumMs: this.wireMs + this.meterMs + this.readerMinMs,
             msAtBaud: this.msAtBaud,
             mode: this.mode,
-            baud: this.chosenBaud,
+            baud: this.mode === "D" ? this.uart.baud : this.chosenBaud,
             retries: this.retries,
             errors: this.errors,
             charsReceived: this.charsReceived,
@@ -579,7 +586,9 @@ export class Session implements Engine, FrameSink {
         }
         const gap = start - this.lineEnd
         if (gap > 0 && this.waitingForMeter) this.meterMs += gap
-        this.wireMs += cm
+        // only the part of the character after everything already counted (and after the session start)
+        const from = start > this.lineEnd ? start : this.lineEnd
+        if (end > from) this.wireMs += end - from
         if (end > this.lineEnd) this.lineEnd = end
     }
 
