@@ -2,7 +2,7 @@
 // wall-clock time, the way the firmware's link does over the Jacdac Serial
 // service: the device runs at 8N1 with the parity in software ("wire" format,
 // line-format.ts), UART changes are applied after the transmitted bytes have
-// drained, deadlines are timers. Used by the pty tests and by the bench while the
+// drained (with stty, see baud.ts), deadlines are timers. Used by the pty tests and by the bench while the
 // firmware runner is not on this branch.
 import { performance } from "node:perf_hooks"
 import { SerialPort } from "serialport"
@@ -11,6 +11,7 @@ import { ReaderMemory } from "../../src/core/memory"
 import { decode7E1, encode7E1 } from "../../src/core/bytes"
 import { Format, Output, SessionConfig, SessionStats } from "../../src/core/session-types"
 import { TimedEvent, acceptedDataSets } from "../../src/sim/line"
+import { setBaud } from "./baud"
 
 export interface PortRun {
     finished: boolean
@@ -44,7 +45,7 @@ export function runEngineOnPort(port: SerialPort, config: SessionConfig, memory:
         let format: Format = "7E1"
         let timer: NodeJS.Timeout | null = null
         let done = false
-        let chain: Promise<unknown> = port.update ? updateBaud(port, 300) : Promise.resolve()
+        let chain: Promise<unknown> = updateBaud(port, 300)
         const limit = setTimeout(() => finish(null), timeoutMs)
 
         function finish(stats: SessionStats | null, ok = false) {
@@ -105,6 +106,9 @@ function writeDrain(port: SerialPort, b: Buffer): Promise<void> {
     return new Promise(res => port.write(b, () => port.drain(() => res())))
 }
 
+/** sets the baud without serialport's flush (baud.ts); a refusal is an error event, not a crash */
 function updateBaud(port: SerialPort, baud: number): Promise<void> {
-    return new Promise(res => port.update({ baudRate: baud }, () => res()))
+    return setBaud(port, port.path, baud).catch(e => {
+        process.stderr.write(`engine-port: ${(e as Error).message}\n`)
+    })
 }
