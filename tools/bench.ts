@@ -1,12 +1,42 @@
-// `npm run bench [-- --json] [--profile NAME]`: reads every shipped meter profile in
-// virtual time and reports, per profile, the session time, the line minimum (wire
-// time + the meter's reaction times + the reader's minimum reaction times) and
-// their ratio. The steady-state session is measured: the reader has met the meter
-// once (a battery meter's wake-up, a push meter's settings are known by then), as
-// on every poll after the first. This is a benchmark, not a test.
-import { newMemory } from "../src/core/memory"
-import { configFor, profileFiles, readProfile, runSession } from "./harness"
-import { SimMeter } from "../src/sim/index"
+// `npm run bench [-- --json] [--profile NAME] [--e2e fast|all|none] [--plot DIR] [--no-footprint]`
+//
+// Reads every shipped meter profile in virtual time and reports, per profile, the
+// session time, the line minimum (wire time + the meter's reaction times + the
+// reader's minimum reaction times) and their ratio. The steady-state session is
+// measured: the reader has met the meter once (a battery meter's wake-up, a push
+// meter's settings are known by then), as on every poll after the first.
+//
+// Over a real tty (a socat pty pair with the paced meter server, tools/serial),
+// per profile and in wall-clock time:
+//   e2eSessionMs / e2eRatio  our reader's session / the line minimum above.
+//                            e2eDriver says who read: "node-engine" = src/core's
+//                            Session driven over serialport by tools/serial/
+//                            engine-port.ts. (The firmware in the DeviceScript
+//                            simulator through the bridge is not on this branch
+//                            yet; when it is, it plugs in here as another driver.)
+//   peerSessionMs / peerCorrect / vsPeer  smartmeter-obis (npm) on the same meter:
+//                            its session, whether it delivered exactly the
+//                            profile's values, and ours / theirs.
+// Real-time runs cost their wall time (a 300 Bd profile takes 30 s and more), so by
+// default (--e2e fast) only profiles whose virtual session is <= 3 s run over the
+// pty; --e2e all runs every profile, --e2e none none. Skipped columns are null.
+// Then one line {"footprint": {"bytecodeBytes", "maxReadoutBytes"}}: the compiled
+// firmware (src/main.ts) size from `devs build`, null while there is no firmware
+// entry on this branch; maxReadoutBytes needs the firmware in the simulator and is
+// null until that runner is wired in (the "note" key says so).
+// --plot DIR writes one SVG timeline per profile of the virtual steady session.
+// This is a benchmark, not a test.
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs"
+import { spawnSync } from "node:child_process"
+import { join } from "node:path"
+import { newMemory, ReaderMemory } from "../src/core/memory"
+import { configFor, profileFiles, readProfile, runSession, Run } from "./harness"
+import { Profile, SimMeter } from "../src/sim/index"
+import { timelineSvg } from "./serial/plot"
+import { openPtyPair, socatMissing } from "./serial/pty"
+import { openPort, closePort, runEngineOnPort } from "./serial/engine-port"
+import { PacedMeter } from "./serial/paced-meter"
+import { runPeer } from "./serial/peer"
 
 export interface BenchRow {
     profile: string
@@ -17,57 +47,224 @@ export interface BenchRow {
     firstSessionMs: number
     baud: number
     dataSets: number
+    /** wall-clock session over the pty, or null when not run */
+    e2eSessionMs: number | null
+    e2eRatio: number | null
+    /** the e2e session delivered the same data sets as the virtual one */
+    e2eCorrect: boolean | null
+    /** who read in the e2e run ("node-engine"), or null */
+    e2eDriver: string | null
+    peerSessionMs: number | null
+    peerCorrect: boolean | null
+    /** e2eSessionMs / peerSessionMs (lower is better for us), or null */
+    vsPeer: number | null
 }
 
-export function benchProfile(file: string): BenchRow {
+interface Virtual {
+    row: BenchRow
+    profile: Profile
+    /** the reader's memory after its first session (what a steady-state poll starts from) */
+    memory: ReaderMemory
+    again: Run
+}
+
+function virtual(file: string): Virtual {
     const p = readProfile(file)
     const memory = newMemory()
     const meter = new SimMeter(p, 0)
     const first = runSession(p, configFor(p), {}, memory, meter, 0)
+    const afterFirst: ReaderMemory = JSON.parse(JSON.stringify(memory))
     // the next poll, two minutes later: some meters stay silent for a minute after a readout
     const again = runSession(p, configFor(p), {}, memory, meter, first.endMs + 120000)
     if (again.stats === null) throw new Error(`${file}: the session did not finish within the time limit`)
     const s = again.stats
     return {
-        profile: p.name,
-        ok: again.ok,
-        sessionMs: round(s.durationMs),
-        lineMinimumMs: round(s.lineMinimumMs),
-        ratio: Math.round((s.durationMs / s.lineMinimumMs) * 10000) / 10000,
-        firstSessionMs: round(first.stats!.durationMs),
-        baud: s.baud,
-        dataSets: s.dataSets,
+        profile: p,
+        memory: afterFirst,
+        again,
+        row: {
+            profile: p.name,
+            ok: again.ok,
+            sessionMs: round(s.durationMs),
+            lineMinimumMs: round(s.lineMinimumMs),
+            ratio: Math.round((s.durationMs / s.lineMinimumMs) * 10000) / 10000,
+            firstSessionMs: round(first.stats!.durationMs),
+            baud: s.baud,
+            dataSets: s.dataSets,
+            e2eSessionMs: null,
+            e2eRatio: null,
+            e2eCorrect: null,
+            e2eDriver: null,
+            peerSessionMs: null,
+            peerCorrect: null,
+            vsPeer: null,
+        },
     }
+}
+
+/** The virtual-time figures of one profile (the e2e and peer columns null). */
+export function benchProfile(file: string): BenchRow {
+    return virtual(file).row
+}
+
+/** Our reader over a pty pair against the paced meter, from the steady-state memory. */
+async function e2e(v: Virtual): Promise<void> {
+    const p = v.profile
+    const pair = await openPtyPair()
+    try {
+        const mp = await openPort(pair.meterPath)
+        const rp = await openPort(pair.readerPath)
+        const m = new PacedMeter(p, mp, { peerPath: pair.readerPath })
+        m.start()
+        const r = await runEngineOnPort(rp, configFor(p), JSON.parse(JSON.stringify(v.memory)), Math.max(20000, 3 * v.row.sessionMs + 5000))
+        m.stop()
+        await closePort(rp)
+        await closePort(mp)
+        v.row.e2eDriver = "node-engine"
+        if (r.stats !== null) {
+            v.row.e2eSessionMs = round(r.stats.durationMs)
+            v.row.e2eRatio = Math.round((r.stats.durationMs / v.row.lineMinimumMs) * 10000) / 10000
+        }
+        v.row.e2eCorrect = r.ok && JSON.stringify(r.accepted) === JSON.stringify(v.again.accepted)
+    } finally {
+        await pair.close()
+    }
+}
+
+async function peer(v: Virtual): Promise<void> {
+    const r = await runPeer(v.profile, Math.max(10000, 3 * v.row.lineMinimumMs + 3000))
+    v.row.peerSessionMs = r.sessionMs
+    v.row.peerCorrect = r.ok && r.correct
+    if (v.row.e2eSessionMs !== null && r.sessionMs !== null && r.ok)
+        v.row.vsPeer = Math.round((v.row.e2eSessionMs / r.sessionMs) * 10000) / 10000
+}
+
+export interface Footprint {
+    bytecodeBytes: number | null
+    maxReadoutBytes: number | null
+    note: string
+}
+
+/** Compiled size of the firmware entry (src/main.ts) from `devs build`, when there is one. */
+export function footprint(root = join(__dirname, "..")): Footprint {
+    const entry = join(root, "src", "main.ts")
+    const note = "maxReadoutBytes needs the firmware runner in the DeviceScript simulator (branch fw); not wired in yet"
+    if (!existsSync(entry)) return { bytecodeBytes: null, maxReadoutBytes: null, note: "no firmware entry src/main.ts on this branch; " + note }
+    const r = spawnSync("npx", ["devs", "build", "src/main.ts"], { cwd: root, encoding: "utf8" })
+    const bin = join(root, ".devicescript", "bin", "bytecode.devs")
+    if (r.status !== 0 || !existsSync(bin)) return { bytecodeBytes: null, maxReadoutBytes: null, note: "devs build src/main.ts failed; " + note }
+    return { bytecodeBytes: statSync(bin).size, maxReadoutBytes: null, note }
 }
 
 function round(x: number): number {
     return Math.round(x * 10) / 10
 }
 
+function fmt(x: number | null, d: number): string {
+    return x === null ? "-" : x.toFixed(d)
+}
+
+function yn(x: boolean | null): string {
+    return x === null ? "-" : x ? "yes" : "NO"
+}
+
 function table(rows: BenchRow[]): string {
-    const head = ["profile", "ok", "baud", "sets", "session ms", "line min ms", "ratio", "first ms"]
-    const body = rows.map(r => [r.profile, r.ok ? "yes" : "NO", "" + r.baud, "" + r.dataSets, r.sessionMs.toFixed(1), r.lineMinimumMs.toFixed(1), r.ratio.toFixed(4), r.firstSessionMs.toFixed(1)])
+    const head = ["profile", "ok", "baud", "sets", "session ms", "line min ms", "ratio", "first ms", "e2e ms", "e2e ratio", "e2e ok", "peer ms", "peer ok", "vs peer"]
+    const body = rows.map(r => [
+        r.profile.length > 48 ? r.profile.slice(0, 47) + "…" : r.profile,
+        r.ok ? "yes" : "NO", "" + r.baud, "" + r.dataSets, r.sessionMs.toFixed(1), r.lineMinimumMs.toFixed(1), r.ratio.toFixed(4), r.firstSessionMs.toFixed(1),
+        fmt(r.e2eSessionMs, 1), fmt(r.e2eRatio, 4), yn(r.e2eCorrect), fmt(r.peerSessionMs, 1), yn(r.peerCorrect), fmt(r.vsPeer, 3),
+    ])
     const w = head.map((h, i) => Math.max(h.length, ...body.map(b => b[i].length)))
     const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join("  ")
     return [line(head), line(w.map(n => "-".repeat(n))), ...body.map(line)].join("\n")
 }
 
-function main(argv: string[]): number {
+export interface BenchOptions {
+    profile?: string
+    e2e?: "fast" | "all" | "none"
+    plotDir?: string
+    footprint?: boolean
+}
+
+export interface BenchResult {
+    rows: BenchRow[]
+    footprint: Footprint | null
+    e2eSkippedWhy: string | null
+}
+
+export async function bench(o: BenchOptions = {}): Promise<BenchResult> {
+    const files = profileFiles().filter(f => o.profile === undefined || f.replace(/\.json$/, "") === o.profile || f === o.profile)
+    if (files.length === 0) throw new Error(`no profile matches ${o.profile}`)
+    const vs = files.map(virtual)
+    const mode = o.e2e ?? "fast"
+    let why: string | null = null
+    if (mode !== "none") {
+        why = socatMissing()
+        if (!why)
+            for (const v of vs) {
+                if (mode === "fast" && v.row.sessionMs > 3000) continue
+                await e2e(v)
+                await peer(v)
+            }
+    }
+    if (o.plotDir) {
+        mkdirSync(o.plotDir, { recursive: true })
+        for (let i = 0; i < vs.length; i++) {
+            const v = vs[i]
+            const svg = timelineSvg(v.row.profile, v.again.trace, v.again.startMs, v.again.endMs, v.row.lineMinimumMs)
+            writeFileSync(join(o.plotDir, files[i].replace(/\.json$/, ".svg")), svg)
+        }
+    }
+    return { rows: vs.map(v => v.row), footprint: o.footprint === false ? null : footprint(), e2eSkippedWhy: why }
+}
+
+async function main(argv: string[]): Promise<number> {
     const json = argv.includes("--json")
-    const pi = argv.indexOf("--profile")
-    const files = profileFiles().filter(f => pi < 0 || f.replace(/\.json$/, "") === argv[pi + 1] || f === argv[pi + 1])
-    if (files.length === 0) {
-        process.stderr.write(`bench: no profile matches ${argv[pi + 1]}\n`)
+    const arg = (k: string) => {
+        const i = argv.indexOf(k)
+        return i >= 0 ? argv[i + 1] : undefined
+    }
+    const e2eArg = arg("--e2e") ?? (argv.includes("--all") ? "all" : "fast")
+    if (e2eArg !== "fast" && e2eArg !== "all" && e2eArg !== "none") {
+        process.stderr.write(`bench: --e2e is fast, all or none\n`)
         return 2
     }
-    const rows = files.map(benchProfile)
-    if (json) for (const r of rows) process.stdout.write(JSON.stringify(r) + "\n")
-    else {
+    let res: BenchResult
+    try {
+        res = await bench({ profile: arg("--profile"), e2e: e2eArg, plotDir: arg("--plot"), footprint: !argv.includes("--no-footprint") })
+    } catch (e) {
+        process.stderr.write(`bench: ${(e as Error).message}\n`)
+        return 2
+    }
+    const rows = res.rows
+    if (res.e2eSkippedWhy) process.stderr.write(`bench: e2e and peer columns skipped: ${res.e2eSkippedWhy}\n`)
+    if (json) {
+        for (const r of rows) process.stdout.write(JSON.stringify(r) + "\n")
+        if (res.footprint) process.stdout.write(JSON.stringify({ footprint: res.footprint }) + "\n")
+    } else {
         process.stdout.write(table(rows) + "\n")
         const worst = rows.filter(r => r.ok).reduce((a, b) => (b.ratio > a.ratio ? b : a), rows[0])
         process.stdout.write(`\nworst ratio ${worst.ratio.toFixed(4)} (${worst.profile}); goal <= 1.03\n`)
+        const e = rows.filter(r => r.e2eRatio !== null)
+        if (e.length) {
+            const we = e.reduce((a, b) => ((b.e2eRatio as number) > (a.e2eRatio as number) ? b : a))
+            process.stdout.write(`e2e (${e[0].e2eDriver}: src/core engine over a pty, wall clock; not yet the firmware in the simulator): worst ratio ${fmt(we.e2eRatio, 4)} (${we.profile}); goal <= 1.10\n`)
+        }
+        const pv = rows.filter(r => r.vsPeer !== null)
+        if (pv.length) {
+            const wins = pv.filter(r => (r.vsPeer as number) <= 0.85).length
+            process.stdout.write(`vs smartmeter-obis: ${wins} of ${pv.length} profiles at <= 0.85 (goal); peer read correctly on ${rows.filter(r => r.peerCorrect).length} of ${rows.filter(r => r.peerCorrect !== null).length}\n`)
+        }
+        if (res.footprint) process.stdout.write(`footprint: bytecode ${res.footprint.bytecodeBytes ?? "null"} B, max readout ${res.footprint.maxReadoutBytes ?? "null"} B (${res.footprint.note})\n`)
+        if (o_plot(argv)) process.stdout.write(`timelines written to ${o_plot(argv)}\n`)
     }
     return 0
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2))
+function o_plot(argv: string[]): string | undefined {
+    const i = argv.indexOf("--plot")
+    return i >= 0 ? argv[i + 1] : undefined
+}
+
+if (require.main === module) void main(process.argv.slice(2)).then(code => process.exit(code))
