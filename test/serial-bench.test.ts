@@ -6,12 +6,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "nod
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { socatMissing } from "../tools/serial/pty"
+import { bench, footprint } from "../tools/bench"
 
 const missing = socatMissing()
 if (missing && process.env.CI) throw new Error(`serial bench test: ${missing}; .ci/run should have installed it`)
 
 test("the footprint line has its keys (null while the firmware is not on this branch)", async () => {
-    const { footprint } = await import("../tools/bench")
     const f = footprint(mkdtempSync(join(tmpdir(), "opto-nofw-")))
     assert.deepEqual(Object.keys(f).sort(), ["bytecodeBytes", "maxReadoutBytes", "note"])
     assert.equal(f.bytecodeBytes, null)
@@ -35,11 +35,8 @@ test("bench on one profile: the virtual keys, the e2e and peer keys, the footpri
             quirks: { reactionMs: 20 },
         }),
     )
-    process.env.OPTO_PROFILES = profiles
     try {
-        // harness reads OPTO_PROFILES when it loads
-        const { bench } = await import("../tools/bench")
-        const res = await bench({ profile: "fast-c", e2e: missing ? "none" : "fast", plotDir: join(dir, "plots"), footprint: false })
+        const res = await bench({ profileDir: profiles, profile: "fast-c", e2e: missing ? "none" : "fast", plotDir: join(dir, "plots"), footprint: false })
         assert.equal(res.rows.length, 1)
         const r = res.rows[0]
         for (const k of ["profile", "ok", "sessionMs", "lineMinimumMs", "ratio", "firstSessionMs", "baud", "dataSets", "e2eSessionMs", "e2eRatio", "peerSessionMs", "peerCorrect", "vsPeer"])

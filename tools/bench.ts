@@ -26,12 +26,12 @@
 // null until that runner is wired in (the "note" key says so).
 // --plot DIR writes one SVG timeline per profile of the virtual steady session.
 // This is a benchmark, not a test.
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { spawnSync } from "node:child_process"
 import { join } from "node:path"
 import { newMemory, ReaderMemory } from "../src/core/memory"
 import { configFor, profileFiles, readProfile, runSession, Run } from "./harness"
-import { Profile, SimMeter } from "../src/sim/index"
+import { loadProfile, Profile, SimMeter } from "../src/sim/index"
 import { timelineSvg } from "./serial/plot"
 import { openPtyPair, socatMissing } from "./serial/pty"
 import { openPort, closePort, runEngineOnPort } from "./serial/engine-port"
@@ -68,8 +68,8 @@ interface Virtual {
     again: Run
 }
 
-function virtual(file: string): Virtual {
-    const p = readProfile(file)
+function virtual(file: string, dir?: string): Virtual {
+    const p = dir === undefined ? readProfile(file) : loadProfile(JSON.parse(readFileSync(join(dir, file), "utf8")))
     const memory = newMemory()
     const meter = new SimMeter(p, 0)
     const first = runSession(p, configFor(p), {}, memory, meter, 0)
@@ -181,6 +181,8 @@ function table(rows: BenchRow[]): string {
 }
 
 export interface BenchOptions {
+    /** where the profiles are (default: the harness's PROFILE_DIR) */
+    profileDir?: string
     profile?: string
     e2e?: "fast" | "all" | "none"
     plotDir?: string
@@ -194,9 +196,10 @@ export interface BenchResult {
 }
 
 export async function bench(o: BenchOptions = {}): Promise<BenchResult> {
-    const files = profileFiles().filter(f => o.profile === undefined || f.replace(/\.json$/, "") === o.profile || f === o.profile)
+    const all = o.profileDir === undefined ? profileFiles() : readdirSync(o.profileDir).filter(f => f.endsWith(".json")).sort()
+    const files = all.filter(f => o.profile === undefined || f.replace(/\.json$/, "") === o.profile || f === o.profile)
     if (files.length === 0) throw new Error(`no profile matches ${o.profile}`)
-    const vs = files.map(virtual)
+    const vs = files.map(f => virtual(f, o.profileDir))
     const mode = o.e2e ?? "fast"
     let why: string | null = null
     if (mode !== "none") {
