@@ -75,8 +75,15 @@ class FrameTransport extends Transport {
         return "in-process frames"
     }
     protected transportSendPacketAsync(data: Uint8Array): Promise<void> {
-        this.link.send(data)
-        return Promise.resolve()
+        // never re-enter the VM from inside its own sendPacket callback: replies handed
+        // over synchronously were lost (the firmware's register reads never completed)
+        const copy = data.slice()
+        return new Promise(res =>
+            setImmediate(() => {
+                this.link.send(copy)
+                res()
+            }),
+        )
     }
     protected transportConnectAsync(): Promise<void> {
         return Promise.resolve()
