@@ -150,10 +150,17 @@ export function footprint(root = join(__dirname, "..")): Footprint {
     const entry = join(root, "src", "main.ts")
     const note = "maxReadoutBytes needs the firmware runner in the DeviceScript simulator (branch fw); not wired in yet"
     if (!existsSync(entry)) return { bytecodeBytes: null, maxReadoutBytes: null, note: "no firmware entry src/main.ts on this branch; " + note }
-    const r = spawnSync("npx", ["devs", "build", "src/main.ts"], { cwd: root, encoding: "utf8" })
+    // every devs build writes .devicescript/bin: build and measure under the firmware runner's build lock when it is there
+    const host = join(root, "tools", "sim", "devs-host.ts")
     const bin = join(root, ".devicescript", "bin", "bytecode.devs")
-    if (r.status !== 0 || !existsSync(bin)) return { bytecodeBytes: null, maxReadoutBytes: null, note: "devs build src/main.ts failed; " + note }
-    return { bytecodeBytes: statSync(bin).size, maxReadoutBytes: null, note }
+    const build = (): number | null => {
+        const r = spawnSync("npx", ["devs", "build", "src/main.ts"], { cwd: root, encoding: "utf8" })
+        return r.status === 0 && existsSync(bin) ? statSync(bin).size : null
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const size = existsSync(host) ? (require(host) as { withBuildLock<T>(fn: () => T): T }).withBuildLock(build) : build()
+    if (size === null) return { bytecodeBytes: null, maxReadoutBytes: null, note: "devs build src/main.ts failed; " + note }
+    return { bytecodeBytes: size, maxReadoutBytes: null, note }
 }
 
 function round(x: number): number {
