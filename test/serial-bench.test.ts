@@ -36,7 +36,7 @@ test("bench on one profile: the virtual keys, the e2e and peer keys, the footpri
         }),
     )
     try {
-        const res = await bench({ profileDir: profiles, profile: "fast-c", e2e: missing ? "none" : "fast", plotDir: join(dir, "plots"), footprint: false })
+        const res = await bench({ driver: "node-engine", profileDir: profiles, profile: "fast-c", e2e: missing ? "none" : "fast", plotDir: join(dir, "plots"), footprint: false })
         assert.equal(res.rows.length, 1)
         const r = res.rows[0]
         for (const k of ["profile", "ok", "sessionMs", "lineMinimumMs", "ratio", "firstSessionMs", "baud", "dataSets", "e2eSessionMs", "e2eRatio", "peerSessionMs", "peerCorrect", "vsPeer"])

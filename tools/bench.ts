@@ -1,4 +1,4 @@
-// `npm run bench [-- --json] [--profile NAME] [--e2e fast|all|none] [--plot DIR] [--no-footprint]`
+// `npm run bench [-- --json] [--profile NAME] [--e2e fast|all|none] [--node-engine] [--plot DIR] [--no-footprint]`
 //
 // Reads every shipped meter profile in virtual time and reports, per profile, the
 // session time, the line minimum (wire time + the meter's reaction times + the
@@ -9,11 +9,17 @@
 // Over a real tty (a socat pty pair with the paced meter server, tools/serial),
 // per profile and in wall-clock time:
 //   e2eSessionMs / e2eRatio  our reader's session / the line minimum above.
-//                            e2eDriver says who read: "node-engine" = src/core's
-//                            Session driven over serialport by tools/serial/
-//                            engine-port.ts. (The firmware in the DeviceScript
-//                            simulator through the bridge is not on this branch
-//                            yet; when it is, it plugs in here as another driver.)
+//                            e2eDriver says who read: "firmware" = the compiled
+//                            firmware (src/main.ts) in the DeviceScript VM in this
+//                            process, through the bridge (tools/serial/firmware-e2e.ts),
+//                            its first session, timed on the meter's side, ratio
+//                            against the first session's line minimum, values not
+//                            checked (e2eCorrect null); used when the firmware runner
+//                            tools/sim/devs-host.ts (branch fw, with its frame hook)
+//                            is here. "node-engine" = src/core's Session driven over
+//                            serialport by tools/serial/engine-port.ts from the
+//                            steady-state memory (values checked); the fallback, or
+//                            always with --node-engine.
 //   peerSessionMs / peerCorrect / vsPeer  smartmeter-obis (npm) on the same meter:
 //                            its session, whether it delivered exactly the
 //                            profile's values, and ours / theirs.
@@ -37,6 +43,7 @@ import { openPtyPair, socatMissing } from "./serial/pty"
 import { openPort, closePort, runEngineOnPort } from "./serial/engine-port"
 import { PacedMeter } from "./serial/paced-meter"
 import { runPeer } from "./serial/peer"
+import { FirmwareHost, firmwareHost, runFirmwareE2e } from "./serial/firmware-e2e"
 
 export interface BenchRow {
     profile: string
@@ -65,6 +72,8 @@ interface Virtual {
     profile: Profile
     /** the reader's memory after its first session (what a steady-state poll starts from) */
     memory: ReaderMemory
+    /** line minimum of the first session (the firmware e2e run starts with an empty memory) */
+    firstLineMinimumMs: number
     again: Run
 }
 
@@ -81,6 +90,7 @@ function virtual(file: string, dir?: string): Virtual {
     return {
         profile: p,
         memory: afterFirst,
+        firstLineMinimumMs: first.stats!.lineMinimumMs,
         again,
         row: {
             profile: p.name,
@@ -105,6 +115,17 @@ function virtual(file: string, dir?: string): Virtual {
 /** The virtual-time figures of one profile (the e2e and peer columns null). */
 export function benchProfile(file: string): BenchRow {
     return virtual(file).row
+}
+
+/** The firmware through the bridge (firmware-e2e.ts): its first session, so its ratio is against the first session's line minimum. */
+async function e2eFirmware(v: Virtual, host: FirmwareHost, binary: Buffer): Promise<void> {
+    const r = await runFirmwareE2e(host, binary, v.profile, configFor(v.profile), Math.max(20000, 3 * v.row.firstSessionMs + 10000))
+    v.row.e2eDriver = "firmware"
+    v.row.e2eCorrect = null // no broker in the run: values not checked
+    if (r.sessionMs !== null) {
+        v.row.e2eSessionMs = r.sessionMs
+        v.row.e2eRatio = Math.round((r.sessionMs / v.firstLineMinimumMs) * 10000) / 10000
+    }
 }
 
 /** Our reader over a pty pair against the paced meter, from the steady-state memory. */
@@ -188,6 +209,8 @@ function table(rows: BenchRow[]): string {
 }
 
 export interface BenchOptions {
+    /** who reads in the e2e columns: the firmware when its runner is here (default), or always the Node engine */
+    driver?: "auto" | "node-engine"
     /** where the profiles are (default: the harness's PROFILE_DIR) */
     profileDir?: string
     profile?: string
@@ -211,12 +234,24 @@ export async function bench(o: BenchOptions = {}): Promise<BenchResult> {
     let why: string | null = null
     if (mode !== "none") {
         why = socatMissing()
-        if (!why)
+        if (!why) {
+            // the firmware through the bridge when its runner is here (and not told otherwise), else the Node engine
+            const host = o.driver === "node-engine" ? "the Node engine was asked for" : firmwareHost()
+            let binary: Buffer | null = null
+            if (typeof host !== "string") {
+                try {
+                    binary = host.buildFirmware("src/main.ts")
+                } catch (e) {
+                    process.stderr.write(`bench: building the firmware failed, e2e uses the Node engine: ${(e as Error).message.slice(0, 300)}\n`)
+                }
+            }
             for (const v of vs) {
                 if (mode === "fast" && v.row.sessionMs > 3000) continue
-                await e2e(v)
+                if (typeof host !== "string" && binary !== null) await e2eFirmware(v, host, binary)
+                else await e2e(v)
                 await peer(v)
             }
+        }
     }
     if (o.plotDir) {
         mkdirSync(o.plotDir, { recursive: true })
@@ -242,7 +277,7 @@ async function main(argv: string[]): Promise<number> {
     }
     let res: BenchResult
     try {
-        res = await bench({ profile: arg("--profile"), e2e: e2eArg, plotDir: arg("--plot"), footprint: !argv.includes("--no-footprint") })
+        res = await bench({ driver: argv.includes("--node-engine") ? "node-engine" : "auto", profile: arg("--profile"), e2e: e2eArg, plotDir: arg("--plot"), footprint: !argv.includes("--no-footprint") })
     } catch (e) {
         process.stderr.write(`bench: ${(e as Error).message}\n`)
         return 2
@@ -259,7 +294,8 @@ async function main(argv: string[]): Promise<number> {
         const e = rows.filter(r => r.e2eRatio !== null)
         if (e.length) {
             const we = e.reduce((a, b) => ((b.e2eRatio as number) > (a.e2eRatio as number) ? b : a))
-            process.stdout.write(`e2e (${e[0].e2eDriver}: src/core engine over a pty, wall clock; not yet the firmware in the simulator): worst ratio ${fmt(we.e2eRatio, 4)} (${we.profile}); goal <= 1.10\n`)
+            const who = e[0].e2eDriver === "firmware" ? "firmware in the DeviceScript VM through the bridge and a pty; first session" : "src/core engine over a pty, wall clock; NOT the firmware (its runner is not on this branch)"
+            process.stdout.write(`e2e (${who}): worst ratio ${fmt(we.e2eRatio, 4)} (${we.profile}); goal <= 1.10\n`)
         }
         const pv = rows.filter(r => r.vsPeer !== null)
         if (pv.length) {

@@ -42,6 +42,8 @@ export interface PacedMeterStats {
     baudMismatches: number
     /** virtual time of the first reader character's arrival, or null */
     firstRxAt: number | null
+    /** arrival of the latest reader character that came after >= 3 s without any (a new session's first byte), or null */
+    burstAt: number | null
     /** virtual time the last meter character was written, or null */
     lastTxAt: number | null
 }
@@ -55,12 +57,13 @@ interface Inbound {
 
 export class PacedMeter {
     readonly meter: SimMeter
-    readonly stats: PacedMeterStats = { charsOut: 0, charsIn: 0, maxLateMs: 0, baudMismatches: 0, firstRxAt: null, lastTxAt: null }
+    readonly stats: PacedMeterStats = { charsOut: 0, charsIn: 0, maxLateMs: 0, baudMismatches: 0, firstRxAt: null, burstAt: null, lastTxAt: null }
     private t0 = 0
     private format: LineFormat
     private echo: boolean
     private inbound: Inbound[] = []
     private rxLineEnd = 0
+    private lastRxArrival = -Infinity
     private timer: NodeJS.Timeout | null = null
     private poller: NodeJS.Timeout | null = null
     private peerBaud: number | null = null
@@ -101,6 +104,8 @@ export class PacedMeter {
     private receive(d: Buffer) {
         const v = this.now()
         if (this.stats.firstRxAt === null) this.stats.firstRxAt = v
+        if (v - this.lastRxArrival >= 3000) this.stats.burstAt = v
+        this.lastRxArrival = v
         const baud = this.listenBaud()
         for (let i = 0; i < d.length; i++) {
             const start = this.rxLineEnd > v ? this.rxLineEnd : v
