@@ -38,6 +38,12 @@ export async function openPtyPair(): Promise<PtyPair> {
     )
     let err = ""
     proc.stderr?.on("data", d => (err += d.toString()))
+    // a process that exits without close() (process.exit, a failed test) must not leave socat behind
+    const reap = () => {
+        if (proc.exitCode === null) proc.kill()
+        rmSync(dir, { recursive: true, force: true })
+    }
+    process.once("exit", reap)
     const t0 = Date.now()
     while (!(existsSync(meterPath) && existsSync(readerPath))) {
         if (proc.exitCode !== null || Date.now() - t0 > 5000) {
@@ -52,6 +58,7 @@ export async function openPtyPair(): Promise<PtyPair> {
         close: () =>
             new Promise<void>(res => {
                 const done = () => {
+                    process.off("exit", reap)
                     rmSync(dir, { recursive: true, force: true })
                     res()
                 }
