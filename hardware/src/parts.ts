@@ -43,8 +43,8 @@ export const PARTS: Part[] = [
     { ref: "R1", description: "emitter resistor (sensitivity/speed)", value: "5.6k", manufacturer: "Yageo", mpn: "RC0805FR-075K6L", footprint: "Resistor_SMD:R_0805_2012Metric" },
     { ref: "Q2", description: "NPN gain stage", value: "BC817-40", manufacturer: "Nexperia", mpn: "BC817-40,215", footprint: "Package_TO_SOT_SMD:SOT-23" },
     { ref: "R2", description: "collector pull-up", value: "10k", manufacturer: "Yageo", mpn: "RC0805FR-0710KL", footprint: "Resistor_SMD:R_0805_2012Metric" },
-    { ref: "U1", description: "Schmitt-trigger buffer, receive", value: "74LVC1G17", manufacturer: "Nexperia", mpn: "74LVC1G17GW,125", footprint: "Package_TO_SOT_SMD:SOT-353_SC-70-5", alternative: "TI SN74LVC1G17DBVR (SOT-23-5)" },
-    { ref: "U2", description: "Schmitt-trigger buffer, transmit (keeps the ESP32 pin unloaded)", value: "74LVC1G17", manufacturer: "Nexperia", mpn: "74LVC1G17GW,125", footprint: "Package_TO_SOT_SMD:SOT-353_SC-70-5" },
+    { ref: "U1", description: "Schmitt-trigger buffer, receive", value: "74LVC1G17", manufacturer: "Nexperia", mpn: "74LVC1G17GV,125", footprint: "Package_TO_SOT_SMD:SOT-23-5", alternative: "TI SN74LVC1G17DBVR" },
+    { ref: "U2", description: "Schmitt-trigger buffer, transmit (keeps the ESP32 pin unloaded)", value: "74LVC1G17", manufacturer: "Nexperia", mpn: "74LVC1G17GV,125", footprint: "Package_TO_SOT_SMD:SOT-23-5" },
     { ref: "R3", description: "PNP base resistor", value: "10k", manufacturer: "Yageo", mpn: "RC0805FR-0710KL", footprint: "Resistor_SMD:R_0805_2012Metric" },
     { ref: "Q3", description: "PNP high-side LED driver", value: "BC807-40", manufacturer: "Nexperia", mpn: "BC807-40,215", footprint: "Package_TO_SOT_SMD:SOT-23" },
     {

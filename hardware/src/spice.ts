@@ -31,7 +31,7 @@ export type Receiver =
     /** the minimal head: phototransistor from RX to GND with a pull-up, straight into the ESP32 */
     | { kind: "bare"; pullUp: number }
 
-export const REFERENCE: Receiver = { kind: "reference", r1: VALUES.R1, r2: VALUES.R2, schmitt: SCHMITT.worst }
+export const REFERENCE: Extract<Receiver, { kind: "reference" }> = { kind: "reference", r1: VALUES.R1, r2: VALUES.R2, schmitt: SCHMITT.worst }
 
 /** UART line levels, one per bit: 1 = mark = idle = dark, 0 = space = light on. 7E1 by default. */
 export function uartBits(bytes: number[], dataBits = 7, parity: "even" | "none" = "even"): number[] {
