@@ -186,6 +186,19 @@ export class VirtualLine {
             if (t > now) now = t
             this.step(engine, now)
         }
+        // the reader's last characters (e.g. B0) still reach the meter after the engine finished
+        if (this.finished) {
+            while (this.txHead < this.txQueue.length) {
+                const c = this.txQueue[this.txHead++]
+                const damaged = this.inNoise(c.start, c.at)
+                if (!this.opts.noReply) this.meter.receiveWire(c.at, damaged ? this.garbageWire(c.wire) : c.wire, c.baud, damaged)
+                if (this.keepTrace)
+                    this.trace.push({
+                        kind: "char", dir: "reader", start: c.start, at: c.at, baud: c.baud, format: c.format,
+                        char: c.char, wire: c.wire, rx: null, fault: damaged ? "noise" : null,
+                    })
+            }
+        }
         return {
             finished: this.finished,
             ok: this.ok,

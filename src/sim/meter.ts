@@ -65,6 +65,8 @@ const WAKE_RUN_MS = 2000
 const WAKE_GAP_MS = 500
 const WAKE_QUIET_MS = 1400
 const NEVER = -1
+/** tolerance for comparing times computed along different paths (floating point) */
+const EPS = 1e-6
 
 type State = "idle" | "ackWait" | "prog" | "push"
 
@@ -202,9 +204,14 @@ export class SimMeter {
 
     /** run the timers that are due at `now` */
     tick(now: number) {
+        this.advance(now, false)
+    }
+
+    /** fire timers due by `now` (strict: only those before `now`, so a character completing at a deadline is heard first) */
+    private advance(now: number, strict: boolean) {
         for (let guard = 0; guard < 100; guard++) {
             const d = this.nextDeadline()
-            if (d === null || d > now) return
+            if (d === null || d > now || (strict && d === now)) return
             this.fire(d)
         }
     }
@@ -216,7 +223,7 @@ export class SimMeter {
 
     private fire(t: number) {
         if (this.state === "ackWait") {
-            if (this.rx.length > 0 && this.rxStart <= this.ackUntil && this.rx[0] === ACK) {
+            if (this.rx.length > 0 && this.rxStart <= this.ackUntil + EPS && this.rx[0] === ACK) {
                 // an ack started in time is still arriving: wait for it (or its inter-character timeout)
                 this.ackDeadline = this.rxLast + INTER_CHAR_MS
                 if (this.ackDeadline > t) return
@@ -361,10 +368,10 @@ export class SimMeter {
      * `baud`; `damaged` = noise hit it. The meter listens at 7E1 at its current baud.
      */
     receiveWire(now: number, wire: number, baud: number, damaged: boolean) {
-        this.tick(now)
+        this.advance(now, true)
         const start = now - charMs(baud)
         if (this.state === "push") return
-        if (start < this.txEnd) return // half duplex: busy transmitting
+        if (start < this.txEnd - EPS) return // half duplex: busy transmitting
         let c = -1
         if (!damaged && baud === this.rxBaud) {
             const d = decode7E1(wire)
@@ -402,11 +409,11 @@ export class SimMeter {
             if (!this.awake) this.nulRunStart = NEVER
             return
         }
-        if (this.nulRunStart === NEVER || start - this.nulLastEnd >= WAKE_GAP_MS) this.nulRunStart = start
+        if (this.nulRunStart === NEVER || start - this.nulLastEnd >= WAKE_GAP_MS - EPS) this.nulRunStart = start
         this.nulLastEnd = end
         if (this.awake) {
             this.awakeUntil = end + this.q.wakeWindowMs
-        } else if (end - this.nulRunStart >= WAKE_RUN_MS) {
+        } else if (end - this.nulRunStart >= WAKE_RUN_MS - EPS) {
             this.awake = true
             this.awakeUntil = end + this.q.wakeWindowMs
             this.note(end, "woken by NULs")
@@ -466,13 +473,13 @@ export class SimMeter {
             this.note(now, `address "${addr}" is not mine: silent`)
             return
         }
-        if (start < this.silentUntil) {
+        if (start < this.silentUntil - EPS) {
             this.note(now, "request during silence after readout: ignored")
             return
         }
         if (this.q.wakeupRequired) {
             if (!this.awake) return
-            if (start < this.nulLastEnd + WAKE_QUIET_MS) {
+            if (start < this.nulLastEnd + WAKE_QUIET_MS - EPS) {
                 this.note(now, "request too soon after the NULs: ignored")
                 return
             }
@@ -507,11 +514,11 @@ export class SimMeter {
             this.note(now, "malformed ack ignored")
             return
         }
-        if (start < this.identEnd + this.trMin) {
+        if (start < this.identEnd + this.trMin - EPS) {
             this.note(now, "ack before the minimum reaction time: ignored")
             return
         }
-        if (start > this.ackUntil) {
+        if (start > this.ackUntil + EPS) {
             this.note(now, "ack after the window: ignored")
             return
         }

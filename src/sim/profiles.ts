@@ -133,7 +133,7 @@ export function isBaud(b: number): boolean {
 
 /** Effective behaviour from the identification and the declared mode: "E" when \2 follows Z in a C/E meter. */
 export function effectiveMode(p: Profile): ProfileMode {
-    if (p.mode === "C" && p.identification.indexOf("\\2") === 4) return "E"
+    if (p.mode === "C" && p.identification.indexOf("\\2") === 5) return "E"
     return p.mode
 }
 
