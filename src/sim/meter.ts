@@ -20,10 +20,18 @@
 //  - the meter is half duplex: characters that start while it is still transmitting are ignored.
 //  - wake-up (wakeupRequired): asleep, the meter ignores everything but NUL characters at 300 7E1.
 //    A run of NULs, each starting less than 500 ms after the previous one ended, wakes it once the
-//    run spans >= 2000 ms (first NUL's start to last NUL's end). Awake, it answers a request whose
-//    first character starts >= 1400 ms after the last NUL ended and before lastNul + wakeWindowMs;
-//    earlier requests are ignored (it stays awake). After the session (or when the window passes)
-//    it sleeps again.
+//    run spans >= 2000 ms (first NUL's start to last NUL's end). More NULs extend the run. Awake,
+//    it answers a request whose first character starts >= 1400 ms after the last NUL ended and
+//    whose LF has arrived by lastNul + wakeWindowMs (default 5000); a request that starts sooner is
+//    ignored (it stays awake). After the session (or when the window passes) it sleeps again.
+//  - after a readout (or B0, or a silent fallback) requests that start within silentAfterReadoutMs
+//    of the end of the meter's last character are ignored.
+//  - programming mode (ACK 0 Z 1, only for profiles with registers or a password): P0 at the new
+//    baud; P1 -> ACK, or NAK / B0 on a wrong password; R1/R5 "addr()" -> STX addr(value) ETX BCC,
+//    "(ERROR)" for unknown addresses or before a required password; answers longer than
+//    partialBlockSize go out in blocks ending EOT (the reader ACKs for the next); NAK repeats the
+//    last block; a command with a bad BCC gets NAK; B0 ends; programmingTimeoutMs of silence ends.
+//    Every answer starts reactionMs after the end of the reader's message.
 //  - inter-character timeout: a gap > 1500 ms inside a message drops what was received so far.
 //  - characters at another baud, with bad parity, or damaged by noise are garbage: they are ignored
 //    and drop the message being assembled (and an unfinished NUL run).
