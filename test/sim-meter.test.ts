@@ -11,7 +11,7 @@ import { ACK, CR, ETX, EOT, LF, NAK, SOH, STX, bcc, decode7E1 } from "../src/cor
 import { RX_ERROR_MASK, RX_PARITY_ERROR } from "../src/core/types"
 import {
     Profile, SimMeter, VirtualLine, LineOptions, LineResult, TraceEntry, acceptedDataSets, checkProfile,
-    expectedData, loadProfile, splitLine, charMs, baudOfDigit, baudOfLetter,
+    expectedData, loadProfile, splitLine, charMs, baudOfDigit, baudOfLetter, diffDataSets,
 } from "../src/sim/index"
 
 const PROFILE_DIR = join(__dirname, "profiles")
@@ -944,5 +944,13 @@ describe("profile validation", () => {
         assert.deepEqual(splitLine("1.6.0(0003.456*kW)(2311210915)")![0].values.map(v => v.raw), ["0003.456*kW", "2311210915"])
         assert.deepEqual(splitLine("6.8.1()")![0].values, [{ raw: "", text: "", unit: null }])
         assert.equal(splitLine("C.1(12880041.0(22:48 18-11-13)"), null)
+    })
+    test("diffDataSets compares as sent, treats an empty unit as none, names every difference", () => {
+        const exp = expectedData(profile("itron-ace3000")).dataSets
+        const got = exp.map(d => ({ address: d.address, values: d.values.map(v => ({ text: v.text, number: null, unit: v.unit === "" ? null : v.unit })) }))
+        assert.deepEqual(diffDataSets(exp, got), [])
+        const bad = got.slice(0, 3).map(d => ({ ...d }))
+        bad[1] = { address: "C.1", values: [{ text: "1126120053322354", number: null, unit: null }] }
+        assert.deepEqual(diffDataSets(exp, bad), ['#1 C.1 value 0: "1126120053322354", expected "1126120053322353"', "#3: missing 1.8.0"])
     })
 })
