@@ -579,6 +579,19 @@ describe("wake-up", () => {
 })
 
 describe("silence after a readout", () => {
+    test("readout budget: the Kamstrup-style meter goes silent after its budget", () => {
+        const meter = new SimMeter(profile("kamstrup-battery", { readoutBudget: 2, silentAfterReadoutMs: 0 }), 0)
+        const line = new VirtualLine(meter, {})
+        let t = 0
+        const oks: boolean[] = []
+        for (let i = 0; i < 3; i++) {
+            const r = line.run(new ScriptedReader({ wakeup: true }), t)
+            oks.push(r.ok)
+            t = r.endMs + 1000
+        }
+        assert.deepEqual(oks, [true, true, false])
+        assert.ok(meter.notes.some(n => n.what === "readout budget used up: silent"))
+    })
     test("Holley: a second request within 3 s is ignored, later answered", () => {
         const meter = new SimMeter(profile("holley-dtsd545"), 0)
         const line = new VirtualLine(meter, {})
@@ -808,6 +821,17 @@ describe("line", () => {
         assert.equal(r.finished, true)
         assert.equal(chars(r.trace, "meter").length, 0)
         assert.equal(meter.readouts, 0)
+    })
+
+    test("an engine that keeps asking for a past deadline is stopped, not looped forever", () => {
+        class Busy implements Engine {
+            start(now: number): Output { return { send: [], uart: null, deadline: now - 1, events: [] } }
+            receive(now: number): Output { return { send: [], uart: null, deadline: now - 1, events: [] } }
+            tick(now: number): Output { return { send: [], uart: null, deadline: now - 1, events: [] } }
+        }
+        const r = new VirtualLine(new SimMeter(profile("iskra-mt372"), 0), {}).run(new Busy(), 0)
+        assert.equal(r.stalled, true)
+        assert.equal(r.finished, false)
     })
 
     test("time limit stops a run that never finishes", () => {

@@ -91,6 +91,8 @@ export interface LineResult {
     trace: TraceEntry[]
     /** how many engine calls were made (start + receive + tick) */
     calls: number
+    /** the run stopped because virtual time stood still for too many steps (an engine asking for a deadline in the past again and again) */
+    stalled: boolean
 }
 
 const BIG = 1e15
@@ -171,6 +173,8 @@ export class VirtualLine {
         this.calls++
         this.handle(startMs, engine.start(startMs))
         let now = startMs
+        let still = 0
+        let stalled = false
         while (!this.finished) {
             let t = BIG
             if (this.txHead < this.txQueue.length) t = this.txQueue[this.txHead].at
@@ -183,7 +187,13 @@ export class VirtualLine {
             if (this.deadline < t) t = this.deadline
             if (this.noiseNext < t) t = this.noiseNext
             if (t >= BIG || t > limit) break
-            if (t > now) now = t
+            if (t > now) {
+                now = t
+                still = 0
+            } else if (++still > 100000) {
+                stalled = true
+                break
+            }
             this.step(engine, now)
         }
         // the reader's last characters (e.g. B0) still reach the meter after the engine finished
@@ -207,6 +217,7 @@ export class VirtualLine {
             events: this.events,
             trace: this.trace,
             calls: this.calls,
+            stalled: stalled,
         }
     }
 

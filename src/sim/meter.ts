@@ -481,6 +481,10 @@ export class SimMeter {
             this.note(now, `address "${addr}" is not mine: silent`)
             return
         }
+        if (this.q.readoutBudget > 0 && this.readouts >= this.q.readoutBudget) {
+            this.note(now, "readout budget used up: silent")
+            return
+        }
         if (start < this.silentUntil - EPS) {
             this.note(now, "request during silence after readout: ignored")
             return
