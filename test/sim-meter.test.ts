@@ -760,7 +760,8 @@ describe("line", () => {
 
     test("the UART switch applies when the ack's last character has left the line", () => {
         const { r } = session(profile("iskra-mt372"))
-        const u = r.trace.filter(e => e.kind === "uart") as any[]
+        const u = (r.trace.filter(e => e.kind === "uart") as any[]).slice(1)
+        assert.deepEqual(r.trace[0], { kind: "uart", at: 0, baud: 300, format: "7E1" }, "the run starts by recording the UART")
         assert.equal(u.length, 1)
         const lastAck = chars(r.trace, "reader")[10]
         assert.ok(near(u[0].at, lastAck.at))
@@ -912,6 +913,13 @@ describe("programming mode", () => {
         const ans = allOut(m)
         assert.deepEqual(ans.map(c => c.char), [NAK])
         assert.ok(ackEnd > 0)
+    })
+    test("EMH LZQJ: R5 reads without a password (no P1)", () => {
+        const { r } = session(profile("emh-lzqj"), { programming: { password: null, registers: ["F.F", "1.8.0"], command: "R5" } })
+        assert.equal(r.ok, true)
+        const got = r.events.filter(e => e.event.type === "register").map(e => (e.event as any).dataSet)
+        assert.deepEqual(got.map((d: any) => [d.address, d.values[0].text, d.values[0].unit]), [["F.F", "00000000", null], ["1.8.0", "0023581.223", "kWh"]])
+        assert.equal(chars(r.trace, "reader").filter(c => c.char === SOH).length, 3, "R5, R5, B0")
     })
     test("programming mode times out after programmingTimeoutMs", () => {
         const m = new SimMeter(profile("energomera-ce301"), 0)

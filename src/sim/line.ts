@@ -166,6 +166,7 @@ export class VirtualLine {
         this.noiseIdx = 0
         this.noiseNext = BIG
         this.setupNoise(startMs)
+        if (this.keepTrace) this.trace.push({ kind: "uart", at: startMs, baud: this.rxUart.baud, format: this.rxUart.format })
         // the meter may have been idle since an earlier run: catch its timers up
         this.meter.tick(startMs)
         this.drainMeterBefore(startMs)
