@@ -151,6 +151,7 @@ export class VirtualLine {
         this.events = []
         this.rxUart = o.uart !== undefined ? o.uart : { baud: 300, format: "7E1" }
         this.txUart = this.rxUart
+        if (this.keepTrace) this.trace.push({ kind: "uart", at: startMs, baud: this.rxUart.baud, format: this.rxUart.format })
         this.rxSince = -BIG
         this.txQueue = []
         this.txHead = 0
@@ -166,10 +167,14 @@ export class VirtualLine {
         this.noiseIdx = 0
         this.noiseNext = BIG
         this.setupNoise(startMs)
-        if (this.keepTrace) this.trace.push({ kind: "uart", at: startMs, baud: this.rxUart.baud, format: this.rxUart.format })
         // the meter may have been idle since an earlier run: catch its timers up
-        this.meter.tick(startMs)
-        this.drainMeterBefore(startMs)
+        // (a push meter idle for minutes has many pushes to catch up: the meter fires at most 100 per tick)
+        for (let guard = 0; guard < 100000; guard++) {
+            this.meter.tick(startMs)
+            this.drainMeterBefore(startMs)
+            const d = this.meter.nextDeadline()
+            if (d === null || d > startMs) break
+        }
 
         this.calls++
         this.handle(startMs, engine.start(startMs))
