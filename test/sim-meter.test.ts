@@ -659,6 +659,20 @@ describe("push meters (mode D)", () => {
         assert.deepEqual(received(r8), flat(p))
     })
 
+    test("a push meter left alone for an hour catches up fast and keeps its phase", () => {
+        const p = profile("ebz-dd3")
+        const meter = new SimMeter(p, 0)
+        const line = new VirtualLine(meter, {})
+        const t0 = Date.now()
+        const r = line.run(new ScriptedReader({ push: { baud: 9600, format: "7E1" } }), 3600000 + 500)
+        assert.ok(Date.now() - t0 < 1000)
+        assert.equal(r.ok, true)
+        assert.deepEqual(received(r), flat(p))
+        const first = chars(r.trace, "meter").find(c => c.char === 0x2f)!
+        assert.ok(near(first.start % 1000, 350), "pushes stay on the 1000 ms grid from the 350 ms offset")
+        assert.ok(meter.pushes < 10, `${meter.pushes} telegrams generated`)
+    })
+
     test("a push meter ignores requests", () => {
         const m = new SimMeter(profile("ebz-dd3", { pushOffsetMs: 100000 }), 0)
         feed(m, 0, REQ)

@@ -145,6 +145,7 @@ export class SimMeter {
     private awakeUntil = NEVER
     // push
     private pushAt = NEVER
+    private pushMs = 0
     // programming
     private progBaud = 300
     private progDeadline = NEVER
@@ -162,6 +163,7 @@ export class SimMeter {
         if (this.mode === "D") {
             this.state = "push"
             this.pushAt = startMs + this.q.pushOffsetMs
+            this.pushMs = this.pushTelegram(false).length * charMs(profile.maxBaud)
         }
     }
 
@@ -217,6 +219,13 @@ export class SimMeter {
 
     /** fire timers due by `now` (strict: only those before `now`, so a character completing at a deadline is heard first) */
     private advance(now: number, strict: boolean) {
+        // a push meter nobody listened to for a long time: skip the telegrams that ended long before
+        // `now` (nobody can hear them) instead of generating each; the phase of the schedule is kept
+        if (this.state === "push") {
+            const iv = this.q.pushIntervalMs > this.pushMs ? this.q.pushIntervalMs : this.pushMs + 100
+            const n = Math.floor((now - this.pushAt - this.pushMs) / iv) - 1
+            if (n > 0) this.pushAt += n * iv
+        }
         for (let guard = 0; guard < 100; guard++) {
             const d = this.nextDeadline()
             if (d === null || d > now || (strict && d === now)) return
@@ -332,6 +341,13 @@ export class SimMeter {
     }
 
     private sendPush(from: number): number {
+        const cs = this.pushTelegram(true)
+        this.pushes++
+        return this.emit(from, cs, this.profile.maxBaud, this.q.pushFormat, this.q.parityErrorAt, this.garbles(this.profile.maxBaud))
+    }
+
+    /** the push telegram; `count` = it is really sent (counts towards corruptBcc: N) */
+    private pushTelegram(count: boolean): number[] {
         const p = this.profile
         const cs: number[] = []
         pushAll(cs, this.q.leadingGarbage)
@@ -348,9 +364,11 @@ export class SimMeter {
             cs.push(LF)
             cs.push(ETX)
             let b = xor7(cs, stx + 1, cs.length)
-            const cb = this.q.corruptBcc
-            if (cb === true || (typeof cb === "number" && this.blocksSent < cb)) b ^= 0x01
-            this.blocksSent++
+            if (count) {
+                const cb = this.q.corruptBcc
+                if (cb === true || (typeof cb === "number" && this.blocksSent < cb)) b ^= 0x01
+                this.blocksSent++
+            }
             cs.push(b)
         } else {
             if (!this.q.lfOnly) cs.push(CR)
@@ -360,8 +378,7 @@ export class SimMeter {
             if (!this.q.lfOnly) cs.push(CR)
             cs.push(LF)
         }
-        this.pushes++
-        return this.emit(from, cs, p.maxBaud, this.q.pushFormat, this.q.parityErrorAt, this.garbles(p.maxBaud))
+        return cs
     }
 
     // ---- receiving ----
