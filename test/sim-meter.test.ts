@@ -47,6 +47,8 @@ interface ReaderOpts {
     ackV?: string
     /** do not switch the UART in mode B/C (to see garbage) */
     noSwitch?: boolean
+    /** mode B: send ACK 0 Z 0 anyway before switching (as aquaticus/esphome-iec62056 does) */
+    ackInModeB?: boolean
     programming?: { password: string | null; registers: string[]; command: "R1" | "R5"; nakFirst?: boolean }
 }
 
@@ -148,6 +150,7 @@ class ScriptedReader implements Engine {
                     } else if (baudOfLetter(z)) {
                         this.state = "data"
                         this.baud = baudOfLetter(z)
+                        if (this.o.ackInModeB) for (const a of [ACK, ...ascii("050\r\n")]) send.push(a)
                         if (!this.o.noSwitch) uart = { baud: this.baud, format: "7E1" }
                     } else this.state = "data"
                 }
@@ -494,6 +497,16 @@ describe("meter timing", () => {
         const stx = bm.find(c => c.char === STX)!
         assert.equal(stx.baud, 2400)
         assert.equal(b.ok, true)
+    })
+
+    test("mode B: an ACK the reader sends anyway is ignored (the meter is already sending)", () => {
+        const p = profile("lgz-uh50")
+        const { r } = session(p, { wakeup: true, ackInModeB: true })
+        assert.equal(r.ok, true)
+        assert.deepEqual(received(r), flat(p))
+        const ack = chars(r.trace, "reader").find(c => c.char === ACK)!
+        const stx = chars(r.trace, "meter").find(c => c.char === STX)!
+        assert.ok(ack.at < stx.start, "the ack left before the data began")
     })
 
     test("mode E: ACK 2 Z 2 (HDLC) makes the meter go quiet", () => {
