@@ -91,6 +91,8 @@ export interface LineResult {
     trace: TraceEntry[]
     /** how many engine calls were made (start + receive + tick) */
     calls: number
+    /** the run stopped because virtual time stood still for too many steps (an engine asking for a deadline in the past again and again) */
+    stalled: boolean
 }
 
 const BIG = 1e15
@@ -149,6 +151,7 @@ export class VirtualLine {
         this.events = []
         this.rxUart = o.uart !== undefined ? o.uart : { baud: 300, format: "7E1" }
         this.txUart = this.rxUart
+        if (this.keepTrace) this.trace.push({ kind: "uart", at: startMs, baud: this.rxUart.baud, format: this.rxUart.format })
         this.rxSince = -BIG
         this.txQueue = []
         this.txHead = 0
@@ -176,6 +179,8 @@ export class VirtualLine {
         this.calls++
         this.handle(startMs, engine.start(startMs))
         let now = startMs
+        let still = 0
+        let stalled = false
         while (!this.finished) {
             let t = BIG
             if (this.txHead < this.txQueue.length) t = this.txQueue[this.txHead].at
@@ -188,8 +193,27 @@ export class VirtualLine {
             if (this.deadline < t) t = this.deadline
             if (this.noiseNext < t) t = this.noiseNext
             if (t >= BIG || t > limit) break
-            if (t > now) now = t
+            if (t > now) {
+                now = t
+                still = 0
+            } else if (++still > 100000) {
+                stalled = true
+                break
+            }
             this.step(engine, now)
+        }
+        // the reader's last characters (e.g. B0) still reach the meter after the engine finished
+        if (this.finished) {
+            while (this.txHead < this.txQueue.length) {
+                const c = this.txQueue[this.txHead++]
+                const damaged = this.inNoise(c.start, c.at)
+                if (!this.opts.noReply) this.meter.receiveWire(c.at, damaged ? this.garbageWire(c.wire) : c.wire, c.baud, damaged)
+                if (this.keepTrace)
+                    this.trace.push({
+                        kind: "char", dir: "reader", start: c.start, at: c.at, baud: c.baud, format: c.format,
+                        char: c.char, wire: c.wire, rx: null, fault: damaged ? "noise" : null,
+                    })
+            }
         }
         return {
             finished: this.finished,
@@ -199,6 +223,7 @@ export class VirtualLine {
             events: this.events,
             trace: this.trace,
             calls: this.calls,
+            stalled: stalled,
         }
     }
 
