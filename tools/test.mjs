@@ -23,6 +23,7 @@ const steps = [
     },
     { name: "DeviceScript compile of core", cmd: "npx", args: ["devs", "build", "test/ds/core-entry.ts"] },
     { name: "DeviceScript conformance", cmd: "npx", args: ["tsx", "test/ds/run-conformance.ts"] },
+    { name: "DeviceScript simulated meter", cmd: "npx", args: ["devs", "run", "test/ds/sim-entry.ts", "--test", "-k", "-T", "60000"] },
 ]
 if (existsSync("test/ds/firmware.ts"))
     steps.push({ name: "DeviceScript firmware tests", cmd: "npx", args: ["tsx", "test/ds/run-firmware.ts"] })

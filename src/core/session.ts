@@ -90,7 +90,6 @@ export class Session implements Engine, FrameSink {
     private atBaudSince = 0
     private msAtBaud: Record<string, number> = {}
     private now = 0
-    private scratch: number[] = []
 
     constructor(public config: SessionConfig, public memory: ReaderMemory, timing?: Timing) {
         this.timing = timing ? timing : defaultTiming()
@@ -124,8 +123,7 @@ export class Session implements Engine, FrameSink {
         this.begin(now)
         if (this.phase === Phase.Done) return this.finishCall()
         this.applyDrainedUart(now)
-        const passed = this.scratch
-        passed.length = 0
+        const passed: number[] = []
         for (let i = 0; i < chars.length; i++) {
             let c = chars[i]
             if (this.uart.format === "8N1" && c >= 0x80 && c < 0x100) c = (c & 0x7f) | RX_PARITY_ERROR
@@ -150,8 +148,7 @@ export class Session implements Engine, FrameSink {
         this.begin(now)
         if (this.phase === Phase.Done) return this.finishCall()
         // a character held back by the echo filter that turned out to be the meter's
-        const passed = this.scratch
-        passed.length = 0
+        const passed: number[] = []
         this.echo.expire(now, passed)
         if (passed.length > 0) {
             this.applyDrainedUart(now)
@@ -284,6 +281,8 @@ export class Session implements Engine, FrameSink {
         if (this.phase === Phase.Done) return
         // in the hunt, errors are expected at every wrong candidate
         if (this.phase === Phase.Push && this.huntIndex >= 0) return
+        // programming answers are parsed by progBlock from the re-assembled text, which reports its own problems
+        if ((e.kind === "syntax" || e.kind === "overlength") && this.inProgramming()) return
         this.reportError(e.kind, e.message)
     }
 
@@ -461,7 +460,8 @@ export class Session implements Engine, FrameSink {
         }
         this.progLastSent = msg
         this.transmit(now, msg, gap)
-        this.framer.reset()
+        // a partial block's continuation must find the framer where the last block left it
+        if (msg.length > 1) this.framer.reset()
         this.phase = Phase.ProgAnswer
         this.waitingForMeter = true
         this.deadline = this.txFreeAt + this.timing.responseMs
@@ -493,6 +493,10 @@ export class Session implements Engine, FrameSink {
     }
 
     // ---- plumbing -----------------------------------------------------------
+
+    private inProgramming(): boolean {
+        return this.phase === Phase.ProgOperand || this.phase === Phase.ProgSend || this.phase === Phase.ProgAnswer
+    }
 
     isDone(): boolean {
         return this.phase === Phase.Done

@@ -145,8 +145,26 @@ export class VirtualLine {
 
     /** Run one session of `engine` from `startMs` until it finishes or the time limit. The meter keeps its state between runs. */
     run(engine: Engine, startMs: number): LineResult {
+        this.begin(engine, startMs)
+        while (!this.advance(1000000)) {}
+        return this.result()
+    }
+
+    // per-run progress, so that a run can be advanced in slices (DeviceScript must await between slices)
+    private engine: Engine | null = null
+    private runStart = 0
+    private limit = 0
+    private now = 0
+    private still = 0
+    private stalled = false
+    private over = false
+
+    /** Start a run; then call advance() until it returns true, then result(). */
+    begin(engine: Engine, startMs: number): void {
         const o = this.opts
-        const limit = o.timeLimitMs !== undefined ? o.timeLimitMs : startMs + 600000
+        this.engine = engine
+        this.runStart = startMs
+        this.limit = o.timeLimitMs !== undefined ? o.timeLimitMs : startMs + 600000
         this.trace = []
         this.events = []
         this.rxUart = o.uart !== undefined ? o.uart : { baud: 300, format: "7E1" }
@@ -166,6 +184,10 @@ export class VirtualLine {
         this.calls = 0
         this.noiseIdx = 0
         this.noiseNext = BIG
+        this.now = startMs
+        this.still = 0
+        this.stalled = false
+        this.over = false
         this.setupNoise(startMs)
         // the meter may have been idle since an earlier run: catch its timers up
         // (a push meter idle for minutes has many pushes to catch up: the meter fires at most 100 per tick)
@@ -175,13 +197,16 @@ export class VirtualLine {
             const d = this.meter.nextDeadline()
             if (d === null || d > startMs) break
         }
-
         this.calls++
         this.handle(startMs, engine.start(startMs))
-        let now = startMs
-        let still = 0
-        let stalled = false
-        while (!this.finished) {
+    }
+
+    /** Process at most `maxSteps` events; true when the run is over (finished, time limit or stalled). */
+    advance(maxSteps: number): boolean {
+        if (this.over) return true
+        const engine = this.engine as Engine
+        for (let n = 0; n < maxSteps; n++) {
+            if (this.finished) return this.end()
             let t = BIG
             if (this.txHead < this.txQueue.length) t = this.txQueue[this.txHead].at
             const mo = this.meter.nextOutput()
@@ -192,16 +217,22 @@ export class VirtualLine {
             if (this.rxDeliverAt < t) t = this.rxDeliverAt
             if (this.deadline < t) t = this.deadline
             if (this.noiseNext < t) t = this.noiseNext
-            if (t >= BIG || t > limit) break
-            if (t > now) {
-                now = t
-                still = 0
-            } else if (++still > 100000) {
-                stalled = true
-                break
+            if (t >= BIG || t > this.limit) return this.end()
+            if (t > this.now) {
+                this.now = t
+                this.still = 0
+            } else if (++this.still > 100000) {
+                this.stalled = true
+                return this.end()
             }
-            this.step(engine, now)
+            this.step(engine, this.now)
         }
+        if (this.finished) return this.end()
+        return false
+    }
+
+    private end(): boolean {
+        this.over = true
         // the reader's last characters (e.g. B0) still reach the meter after the engine finished
         if (this.finished) {
             while (this.txHead < this.txQueue.length) {
@@ -215,15 +246,19 @@ export class VirtualLine {
                     })
             }
         }
+        return true
+    }
+
+    result(): LineResult {
         return {
             finished: this.finished,
             ok: this.ok,
-            startMs: startMs,
-            endMs: now,
+            startMs: this.runStart,
+            endMs: this.now,
             events: this.events,
             trace: this.trace,
             calls: this.calls,
-            stalled: stalled,
+            stalled: this.stalled,
         }
     }
 
