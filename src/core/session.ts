@@ -132,8 +132,7 @@ export class Session implements Engine, FrameSink {
         this.consume(now, passed)
         if (this.phase === Phase.Data && this.chosenBaud > 300 && this.badChars >= GARBLED_CHARS && !this.rxInMessage && this.framer.inMessage() === false) {
             // characters with errors at the new baud and no block in sight: the switch did not work
-            this.reportError("parity", `${this.badChars} characters with errors at ${this.chosenBaud} Bd and no data block`)
-            this.unreadable()
+            this.unreadable("parity", `${this.badChars} characters with errors at ${this.chosenBaud} Bd and no data block`)
         }
         if (this.phase === Phase.Push && this.huntIndex >= 0 && this.badChars >= HUNT_BAD_CHARS) {
             this.nextHuntCandidate()
@@ -252,7 +251,7 @@ export class Session implements Engine, FrameSink {
             this.finish(true)
         } else if (this.phase === Phase.Push) {
             // the next push may be clean: keep listening until the push deadline
-        } else this.unreadable()
+        } else this.unreadable(null, "")
     }
 
     command(c: string, d: string, data: string | null, ok: boolean): void {
@@ -347,18 +346,14 @@ export class Session implements Engine, FrameSink {
             return this.fail("timeout", this.wokeUp ? "no answer to the request, even after a wake-up" : "no answer to the request")
         }
         const what = this.rxInMessage ? "the meter stopped in the middle of a message" : "no answer from the meter"
-        if (this.phase === Phase.Data || this.phase === Phase.ProgOperand || this.phase === Phase.ProgAnswer) {
-            if (this.chosenBaud > 300 && this.phase === Phase.Data) {
-                this.reportError("timeout", `${what} at ${this.chosenBaud} Bd`)
-                return this.unreadable()
-            }
-        }
+        if (this.phase === Phase.Data && this.chosenBaud > 300) return this.unreadable("timeout", `${what} at ${this.chosenBaud} Bd`)
         this.fail("timeout", what)
     }
 
-    /** The data after a baud switch could not be read: sign on again lower, where allowed. */
-    private unreadable(): void {
+    /** The data after a baud switch could not be read: sign on again lower, where allowed. `kind` null: the framer already reported why. */
+    private unreadable(kind: ErrorKind | null, why: string): void {
         if (this.config.fallback && this.chosenBaud > 300 && this.retries < this.config.maxRetries && this.phase === Phase.Data) {
+            if (kind !== null) this.reportError(kind, why + "; signing on again at a lower baud")
             this.retries++
             const lower = this.lowerBaud(this.chosenBaud)
             this.memory.baudCap = lower
@@ -368,7 +363,8 @@ export class Session implements Engine, FrameSink {
             if (this.deadline < this.now) this.deadline = this.now
             return
         }
-        this.fail(this.lastError !== null ? this.lastError.kind : "timeout", "the readout was damaged")
+        if (kind !== null) this.fail(kind, why)
+        else this.finish(false)
     }
 
     private lowerBaud(b: number): number {
@@ -430,12 +426,15 @@ export class Session implements Engine, FrameSink {
         this.retries++
         this.progNext = "ack"
         this.progNak = true
+        // the repeat answers the same question: wait for it in the same phase
+        this.progAwait = this.phase === Phase.ProgOperand ? Phase.ProgOperand : Phase.ProgAnswer
         this.phase = Phase.ProgSend
         const fast = this.id !== null && this.id.fastReaction
         this.deadline = this.now + minReactionMs(fast) + this.timing.reactionMarginMs
     }
 
     private progNak = false
+    private progAwait = Phase.ProgAnswer
     private registersRead = 0
 
     private sendProgNext(now: number): void {
@@ -443,8 +442,10 @@ export class Session implements Engine, FrameSink {
         if (prog === null) return
         const gap = minReactionMs(this.id !== null && this.id.fastReaction)
         let msg: number[]
+        let awaiting = Phase.ProgAnswer
         if (this.progNak || this.progNext === "ack") {
             msg = this.progNak ? [NAK] : [ACK]
+            if (this.progNak) awaiting = this.progAwait
             this.progNak = false
         } else if (this.progNext === "password") {
             msg = password(prog.password as string)
@@ -462,7 +463,7 @@ export class Session implements Engine, FrameSink {
         this.transmit(now, msg, gap)
         // a partial block's continuation must find the framer where the last block left it
         if (msg.length > 1) this.framer.reset()
-        this.phase = Phase.ProgAnswer
+        this.phase = awaiting
         this.waitingForMeter = true
         this.deadline = this.txFreeAt + this.timing.responseMs
     }
