@@ -54,6 +54,18 @@ export interface WireChar {
     format: Format
 }
 
+/** Characters queued for the line, sent back to back from `start`. */
+interface OutSegment {
+    start: number
+    baud: number
+    format: Format
+    chars: Buffer
+    /** next character to hand out */
+    pos: number
+    corruptAt: number
+    garble: boolean
+}
+
 export interface MeterNote {
     at: number
     what: string
@@ -122,8 +134,11 @@ export class SimMeter {
     readouts = 0
     pushes = 0
 
-    private out: WireChar[] = []
-    private outHead = 0
+    // Output is kept as segments of raw characters (1 byte each) and turned into
+    // WireChar objects one at a time, so that a long readout fits the 64 KB heap
+    // when this meter runs inside the DeviceScript simulator.
+    private segs: OutSegment[] = []
+    private head: WireChar | null = null
     private txEnd = 0
     private state: State = "idle"
     private rxBaud = 300
@@ -185,19 +200,31 @@ export class SimMeter {
 
     /** the next character the meter will put on the line (not yet taken), or null */
     nextOutput(): WireChar | null {
-        return this.outHead < this.out.length ? this.out[this.outHead] : null
+        if (this.head === null && this.segs.length > 0) {
+            const g = this.segs[0]
+            const ms = charMs(g.baud)
+            const i = g.pos
+            const start = g.start + i * ms
+            const c = g.chars[i]
+            let w = wireOf(c, g.format)
+            if (i === g.corruptAt) w ^= g.format === "7E1" ? 0x80 : 0x01
+            if (g.garble && i % 3 === 0) w ^= 1 << (i % 7)
+            this.head = { at: start + ms, start: start, wire: w, char: c, baud: g.baud, format: g.format }
+        }
+        return this.head
     }
 
     /** every queued character whose stop bit has ended by `now`, in order */
     takeOutput(now: number): WireChar[] {
         const r: WireChar[] = []
-        while (this.outHead < this.out.length && this.out[this.outHead].at <= now) {
-            r.push(this.out[this.outHead])
-            this.outHead++
-        }
-        if (this.outHead > 256 && this.outHead * 2 > this.out.length) {
-            this.out = this.out.slice(this.outHead)
-            this.outHead = 0
+        for (;;) {
+            const h = this.nextOutput()
+            if (h === null || h.at > now) break
+            r.push(h)
+            this.head = null
+            const g = this.segs[0]
+            g.pos++
+            if (g.pos >= g.chars.length) this.segs.shift()
         }
         return r
     }
@@ -287,18 +314,13 @@ export class SimMeter {
 
     /** queue characters starting no earlier than `from` (and after anything queued); returns the end time */
     private emit(from: number, cs: number[], baud: number, format: Format, corruptAt: number, garble: boolean): number {
-        const ms = charMs(baud)
-        let t = from > this.txEnd ? from : this.txEnd
-        for (let i = 0; i < cs.length; i++) {
-            const c = cs[i]
-            let w = wireOf(c, format)
-            if (i === corruptAt) w ^= format === "7E1" ? 0x80 : 0x01
-            if (garble && i % 3 === 0) w ^= 1 << (i % 7)
-            this.out.push({ at: t + ms, start: t, wire: w, char: c, baud: baud, format: format })
-            t += ms
-        }
-        this.txEnd = t
-        return t
+        const t = from > this.txEnd ? from : this.txEnd
+        if (cs.length === 0) return t
+        const chars = Buffer.alloc(cs.length)
+        for (let i = 0; i < cs.length; i++) chars[i] = cs[i]
+        this.segs.push({ start: t, baud: baud, format: format, chars: chars, pos: 0, corruptAt: corruptAt, garble: garble })
+        this.txEnd = t + cs.length * charMs(baud)
+        return this.txEnd
     }
 
     private bccFor(cs: number[], from: number): number {
