@@ -1,0 +1,279 @@
+// Session events in, MQTT messages out. Values arrive provisionally (dataSet)
+// and are held, up to a cap, until the block's readout event: ok commits them
+// (per-value topics, the state JSON, Home Assistant discovery for addresses not
+// announced yet), anything else throws them away, so a damaged readout never
+// publishes a value. Messages go through the Outbox and are sent in order by
+// `run`, which reconnects with backoff and removes a message only after the
+// broker acknowledged it.
+import * as ds from "@devicescript/core"
+import { DataSet, Identification } from "./core/types"
+import { SessionEvent, SessionStats } from "./core/session-types"
+import { normaliseUnit, obisInfo } from "./core/obis"
+import { haId, intText, jsonString, topicSegment, valueJson, valueText } from "./jsonout"
+import { Outbox } from "./outbox"
+import { MqttConnection } from "./mqtt"
+import { Config, ConfigError } from "./settings"
+
+export interface Held {
+    address: string
+    text: string
+    unit: string | null
+}
+
+export interface Topics {
+    base: string
+    device: string
+    haPrefix: string
+}
+
+export function availabilityTopic(t: Topics) {
+    return t.base + "/" + t.device + "/availability"
+}
+
+export function diagnosticsTopic(t: Topics) {
+    return t.base + "/" + t.device + "/diagnostics"
+}
+
+/** `{"meter":..,"time":..,"values":{address:{value,text,unit}}}` built by hand. */
+export function stateJson(meter: string, time: number, values: Held[]): string {
+    const parts: string[] = ["{\"meter\":", jsonString(meter), ",\"time\":", intText(time), ",\"values\":{"]
+    for (let i = 0; i < values.length; i++) {
+        const v = values[i]
+        if (i) parts.push(",")
+        parts.push(jsonString(v.address))
+        parts.push(":{\"value\":")
+        parts.push(valueJson(v.text))
+        parts.push(",\"text\":")
+        parts.push(jsonString(v.text))
+        parts.push(",\"unit\":")
+        parts.push(v.unit === null ? "null" : jsonString(v.unit))
+        parts.push("}")
+    }
+    parts.push("}}")
+    return parts.join("")
+}
+
+export interface MeterInfo {
+    /** topic segment and HA id base */
+    key: string
+    ident: string
+    manufacturer: string
+    serial: string | null
+}
+
+/** Home Assistant discovery config for one value; null when the address has no known quantity. */
+export function discoveryFor(t: Topics, m: MeterInfo, v: Held): { topic: string; payload: string } | null {
+    const info = obisInfo(v.address, v.unit)
+    if (!info) return null
+    if (v.address.indexOf("'") >= 0 || v.address.indexOf("\\") >= 0) return null // not expressible in a template
+    const uid = "opto62056_" + haId(m.key) + "_" + haId(v.address)
+    const unit = normaliseUnit(v.unit)
+    const p: string[] = [
+        "{\"name\":", jsonString(info.name + " (" + v.address + ")"),
+        ",\"unique_id\":", jsonString(uid),
+        ",\"object_id\":", jsonString(uid),
+        ",\"state_topic\":", jsonString(t.base + "/" + m.key + "/state"),
+        ",\"value_template\":", jsonString("{{ value_json['values']['" + v.address + "'].value }}"),
+        ",\"availability_topic\":", jsonString(availabilityTopic(t)),
+    ]
+    if (unit !== null) p.push(",\"unit_of_measurement\":", jsonString(unit))
+    if (info.deviceClass !== null) p.push(",\"device_class\":", jsonString(info.deviceClass))
+    if (info.stateClass !== null) p.push(",\"state_class\":", jsonString(info.stateClass))
+    p.push(",\"device\":", deviceBlock(m), "}")
+    return { topic: t.haPrefix + "/sensor/" + uid + "/config", payload: p.join("") }
+}
+
+function deviceBlock(m: MeterInfo): string {
+    const p: string[] = [
+        "{\"identifiers\":[", jsonString("opto62056_" + haId(m.key)), "]",
+        ",\"name\":", jsonString("Meter " + m.ident),
+        ",\"manufacturer\":", jsonString(m.manufacturer),
+        ",\"model\":", jsonString(m.ident),
+    ]
+    if (m.serial !== null) p.push(",\"serial_number\":", jsonString(m.serial))
+    p.push("}")
+    return p.join("")
+}
+
+/** Discovery for the reader's own diagnostic entities (one device per reader). */
+export function diagnosticDiscovery(t: Topics): { topic: string; payload: string }[] {
+    const out: { topic: string; payload: string }[] = []
+    const fields = [
+        ["duration", "Session duration", "ms"],
+        ["baud", "Baud", ""],
+        ["retries", "Retries", ""],
+        ["lastError", "Last error", ""],
+        ["dropped", "Dropped messages", ""],
+        ["readouts", "Good readouts", ""],
+        ["failed", "Failed sessions", ""],
+    ]
+    const dev = "{\"identifiers\":[" + jsonString("opto62056_" + haId(t.device)) + "],\"name\":" + jsonString(t.device) + ",\"manufacturer\":\"opto62056\",\"model\":\"ESP32 optical head\"}"
+    fields.forEach(f => {
+        const uid = "opto62056_" + haId(t.device) + "_" + f[0]
+        let p = "{\"name\":" + jsonString(f[1]) + ",\"unique_id\":" + jsonString(uid) + ",\"object_id\":" + jsonString(uid)
+        p += ",\"entity_category\":\"diagnostic\",\"state_topic\":" + jsonString(diagnosticsTopic(t))
+        p += ",\"value_template\":" + jsonString("{{ value_json." + f[0] + " }}")
+        p += ",\"availability_topic\":" + jsonString(availabilityTopic(t))
+        if (f[2].length) p += ",\"unit_of_measurement\":" + jsonString(f[2])
+        p += ",\"device\":" + dev + "}"
+        out.push({ topic: t.haPrefix + "/sensor/" + uid + "/config", payload: p })
+    })
+    return out
+}
+
+export class Publisher {
+    held: Held[] = []
+    /** values beyond the cap in the current block (and in total) */
+    valuesDropped = 0
+    readouts = 0
+    failed = 0
+    lastError = ""
+    configErrors: ConfigError[] = []
+    private ident: Identification = null
+    private announced: string[] = []
+    private diagAnnounced = false
+    private wake = ds.emitter<number>()
+    private mqttError = ""
+    outbox: Outbox
+    conn: MqttConnection = null
+    topics: Topics
+
+    constructor(public cfg: Config, deviceName: string) {
+        this.outbox = new Outbox(cfg.queueBytes)
+        this.topics = { base: cfg.baseTopic, device: deviceName, haPrefix: cfg.haPrefix }
+    }
+
+    private enqueue(topic: string, payload: string, retain: boolean) {
+        this.outbox.push(topic, Buffer.from(payload), retain)
+        this.wake.emit(1)
+    }
+
+    meterInfo(): MeterInfo {
+        const ident = this.ident ? this.ident.ident : "unknown"
+        let serial: string | null = null
+        for (let i = 0; i < this.held.length; i++) {
+            const a = this.held[i].address
+            if (serial === null && (a === "0.0.0" || a === "C.1.0" || a === "0-0:0.0.0*255" || a === "0-0:C.1.0*255"))
+                serial = this.held[i].text
+        }
+        return {
+            key: this.cfg.meterId.length ? this.cfg.meterId : topicSegment(ident),
+            ident: ident,
+            manufacturer: this.ident ? this.ident.manufacturer : "unknown",
+            serial: serial,
+        }
+    }
+
+    /** Feed every event of a session, in order. */
+    onEvent(ev: SessionEvent) {
+        if (ev.type === "identification") this.ident = ev.identification
+        else if (ev.type === "dataSet") this.hold(ev.dataSet)
+        else if (ev.type === "register") this.hold(ev.dataSet)
+        else if (ev.type === "readout") {
+            if (ev.ok) this.commit()
+            else {
+                this.held = []
+                this.lastError = "damaged readout discarded"
+            }
+        } else if (ev.type === "error") this.lastError = ev.error.kind + ": " + ev.error.message
+        else if (ev.type === "finished") {
+            if (this.held.length && ev.ok) this.commit() // programming-mode registers
+            this.held = []
+            if (!ev.ok) this.failed++
+            this.diagnostics(ev.stats)
+        }
+    }
+
+    private hold(d: DataSet) {
+        for (let i = 0; i < this.held.length; i++) if (this.held[i].address === d.address) return
+        if (this.held.length >= this.cfg.maxValues) {
+            this.valuesDropped++
+            return
+        }
+        const v = d.values.length ? d.values[0] : null
+        this.held.push({ address: d.address, text: v ? v.text : "", unit: v ? v.unit : null })
+    }
+
+    private commit() {
+        const m = this.meterInfo()
+        const t = this.topics
+        this.readouts++
+        const self = this
+        if (t.haPrefix.length) {
+            if (!this.diagAnnounced) {
+                this.diagAnnounced = true
+                diagnosticDiscovery(t).forEach(d => self.enqueueD(d))
+            }
+            for (let i = 0; i < this.held.length; i++) {
+                const key = m.key + "/" + this.held[i].address
+                if (this.announced.indexOf(key) >= 0) continue
+                const d = discoveryFor(t, m, this.held[i])
+                if (d) {
+                    if (this.announced.length < this.cfg.maxValues * 2) this.announced.push(key)
+                    this.enqueue(d.topic, d.payload, true)
+                }
+            }
+        }
+        for (let i = 0; i < this.held.length; i++)
+            this.enqueue(t.base + "/" + m.key + "/" + topicSegment(this.held[i].address), valueText(this.held[i].text), true)
+        this.enqueue(t.base + "/" + m.key + "/state", stateJson(m.ident, ds.millis(), this.held), true)
+        this.held = []
+    }
+
+    private enqueueD(d: { topic: string; payload: string }) {
+        this.enqueue(d.topic, d.payload, true)
+    }
+
+    /** The diagnostics message (also published at boot with the configuration errors). */
+    diagnostics(stats: SessionStats | null) {
+        const p: string[] = ["{"]
+        if (stats) {
+            p.push("\"duration\":", intText(stats.durationMs), ",\"baud\":", intText(stats.baud))
+            p.push(",\"mode\":", stats.mode === null ? "null" : jsonString(stats.mode))
+            p.push(",\"retries\":", intText(stats.retries), ",\"errors\":", intText(stats.errors))
+            p.push(",\"dataSets\":", intText(stats.dataSets), ",")
+        }
+        p.push("\"lastError\":", jsonString(this.lastError))
+        p.push(",\"readouts\":", intText(this.readouts), ",\"failed\":", intText(this.failed))
+        p.push(",\"valuesDropped\":", intText(this.valuesDropped))
+        p.push(",\"dropped\":", intText(this.outbox.dropped), ",\"queued\":", intText(this.outbox.count()))
+        p.push(",\"mqttError\":", jsonString(this.mqttError), ",\"configErrors\":[")
+        for (let i = 0; i < this.configErrors.length; i++) {
+            if (i) p.push(",")
+            p.push(jsonString(this.configErrors[i].message))
+        }
+        p.push("]}")
+        this.enqueue(diagnosticsTopic(this.topics), p.join(""), true)
+    }
+
+    /** Sends the outbox forever: connect (with backoff), "online", then messages in order. */
+    async run(conn: MqttConnection) {
+        this.conn = conn
+        let backoff = 500
+        while (true) {
+            if (!conn.isConnected()) {
+                if (!(await conn.connect(10000))) {
+                    this.mqttError = conn.lastError
+                    console.log(`mqtt: ${conn.lastError}; retry in ${backoff} ms`)
+                    await ds.sleep(backoff)
+                    backoff = Math.min(backoff * 2, 30000)
+                    continue
+                }
+                console.log("mqtt: connected")
+                if (!(await conn.publish(availabilityTopic(this.topics), Buffer.from("online"), true, 5000))) continue
+                backoff = 500
+            }
+            const m = this.outbox.peek()
+            if (!m) {
+                await conn.keepAlive()
+                await ds.wait(this.wake, 1000)
+                continue
+            }
+            if (await conn.publish(m.topic, m.payload, m.retain, 5000)) this.outbox.shift()
+            else {
+                this.mqttError = conn.lastError
+                console.log(`mqtt: ${conn.lastError}`)
+            }
+        }
+    }
+}
