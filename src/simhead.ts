@@ -105,6 +105,11 @@ export class SimHead extends Server implements ds.SerialServerSpec {
         return Buffer.alloc(0) // the framework reports this as an empty 0x80: the link ignores it
     }
 
+    /** Puts raw bytes on the reader's RX as they are (tests of error marking). */
+    injectRaw(bytes: number[]) {
+        for (let i = 0; i < bytes.length; i++) this.out.push(bytes[i])
+    }
+
     /** Moves due characters to the reader every few ms, paced at the line rate. */
     async pump() {
         while (true) {

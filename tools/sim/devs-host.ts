@@ -69,8 +69,8 @@ export function readEnvSettings(dir: string = ROOT): Map<string, Buffer> {
     return res
 }
 
-/** Compiles a firmware entry with `devs build`; returns the bytecode. Builds share one output file, so they take a lock. */
-export function buildFirmware(entry: string, prepare?: () => void): Buffer {
+/** Runs fn while holding the lock on .devicescript/bin (every devs build/run writes the same output file). */
+export function withBuildLock<T>(fn: () => T): T {
     const lock = join(ROOT, ".devicescript", "build.lock")
     mkdirSync(dirname(lock), { recursive: true })
     const t0 = Date.now()
@@ -79,18 +79,27 @@ export function buildFirmware(entry: string, prepare?: () => void): Buffer {
             mkdirSync(lock)
             break
         } catch {
+            // a lock left by a killed process: builds take seconds, so 5 minutes means stale
+            if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300000) rmdirSync(lock)
             if (Date.now() - t0 > 120000) throw new Error(`build lock ${lock} held for 2 minutes; remove it if stale`)
             spawnSync("sleep", ["0.2"])
         }
     }
     try {
+        return fn()
+    } finally {
+        rmdirSync(lock)
+    }
+}
+
+/** Compiles a firmware entry with `devs build`; returns the bytecode. */
+export function buildFirmware(entry: string, prepare?: () => void): Buffer {
+    return withBuildLock(() => {
         prepare?.()
         const r = spawnSync("npx", ["devs", "build", entry], { cwd: ROOT, encoding: "utf8" })
         if (r.status !== 0) throw new Error(`devs build ${entry} failed:\n${r.stdout}${r.stderr}`)
         return readFileSync(join(ROOT, ".devicescript/bin/bytecode.devs"))
-    } finally {
-        rmdirSync(lock)
-    }
+    })
 }
 
 function crc16(buf: Uint8Array, start: number, end: number): number {
