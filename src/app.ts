@@ -8,12 +8,14 @@ import { MqttConnection } from "./mqtt"
 import { Publisher } from "./publisher"
 import { Config, loadConfig, parseBrokerUrl } from "./settings"
 
-/** characters handed to the engine per call (keeps each call far below the VM's step budget) */
-const CHUNK = 256
+/** characters handed to the engine per call (keeps each call far below the VM's step budget, and the array small) */
+const CHUNK = 64
 
 /** One session: start, feed characters and deadlines until the engine says finished. */
 export async function runSession(engine: Engine, link: SerialLink, pub: Publisher): Promise<boolean> {
-    link.take(1 << 20) // stale characters from before the session
+    // every session signs on at 300 baud 7E1, whatever the last one ended with
+    await link.apply({ baud: 300, format: "7E1" })
+    link.clear() // stale characters from before the session
     let out: Output = engine.start(ds.millis())
     while (true) {
         if (out.send.length) await link.send(out.send)

@@ -14,8 +14,8 @@ import { Format, UartSettings } from "./core/session-types"
 import { Framing } from "./settings"
 
 const REPORT_RECEIVED = 0x80
-/** received characters waiting for the main loop; beyond this they are an overrun */
-const MAX_PENDING = 2048
+/** received characters waiting for the main loop (2 bytes each, allocated once); beyond this they are an overrun */
+const RX_CAPACITY = 2048
 
 export class SerialLink {
     /** true when the server does 7E1 itself */
@@ -23,22 +23,28 @@ export class SerialLink {
     format: Format = "7E1"
     baud = 300
     overruns = 0
-    private pending: number[] = []
+    private ring = Buffer.alloc(RX_CAPACITY * 2)
+    private head = 0
+    private count = 0
     /** emits when characters are waiting */
     readonly rx = ds.emitter<number>()
 
     constructor(public ser: ds.Serial, public framing: Framing) {}
 
-    /** Binds the report handler and negotiates the character format. */
+    private subscribed = false
+
+    /** Binds the report handler (once) and negotiates the character format (again after a change of `framing`). */
     async init() {
         const self = this
-        this.ser.report().subscribe(pkt => {
+        if (!this.subscribed) this.ser.report().subscribe(pkt => {
             if (pkt.serviceCommand !== REPORT_RECEIVED) return
             const data = pkt.payload
             // the server framework answers our `send` with an empty 0x80 report: not data
             if (!data || !data.length) return
             self.onBytes(data)
         })
+        this.subscribed = true
+        this.format = "7E1"
         await this.ser.enabled.write(true)
         await this.ser.baudRate.write(300)
         await this.ser.stopBits.write(1)
@@ -58,12 +64,6 @@ export class SerialLink {
     }
 
     private onBytes(data: Buffer) {
-        if (this.pending.length + data.length > MAX_PENDING) {
-            // overrun: mark the last character so the block is rejected, drop the rest
-            this.overruns++
-            if (this.pending.length) this.pending[this.pending.length - 1] |= RX_PARITY_ERROR
-            return
-        }
         const hw = this.hardware7E1
         const raw8 = this.format === "8N1"
         for (let i = 0; i < data.length; i++) {
@@ -72,24 +72,42 @@ export class SerialLink {
             if (raw8) c = b
             else if (hw) c = b & 0x80 ? (b & 0x7f) | RX_PARITY_ERROR : b
             else c = decode7E1(b)
-            this.pending.push(c)
+            if (this.count >= RX_CAPACITY) {
+                // overrun: the newest character is lost, so flag the last one kept and the block fails
+                this.overruns++
+                const last = ((this.head + this.count - 1) % RX_CAPACITY) * 2
+                this.ring[last + 1] |= RX_PARITY_ERROR >> 8
+                continue
+            }
+            const at = ((this.head + this.count) % RX_CAPACITY) * 2
+            this.ring[at] = c & 0xff
+            this.ring[at + 1] = c >> 8
+            this.count++
         }
         this.rx.emit(data.length)
     }
 
     available() {
-        return this.pending.length
+        return this.count
     }
 
     /** Takes up to `max` waiting characters (7-bit, with RX_* flags), oldest first. */
     take(max: number): number[] {
-        const p = this.pending
-        if (p.length <= max) {
-            this.pending = []
-            return p
+        const n = Math.min(max, this.count)
+        const out: number[] = []
+        for (let i = 0; i < n; i++) {
+            const at = this.head * 2
+            out.push(this.ring[at] | (this.ring[at + 1] << 8))
+            this.head = (this.head + 1) % RX_CAPACITY
         }
-        this.pending = p.slice(max, p.length)
-        return p.slice(0, max)
+        this.count -= n
+        return out
+    }
+
+    /** Drops everything waiting. */
+    clear() {
+        this.head = 0
+        this.count = 0
     }
 
     /** Sends characters in the current format. */

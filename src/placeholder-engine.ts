@@ -45,7 +45,7 @@ export class Session implements Engine {
         const req: number[] = [0x2f, this.cfg.requestChar.charCodeAt(0)]
         for (let i = 0; i < this.cfg.address.length; i++) req.push(this.cfg.address.charCodeAt(i))
         req.push(0x21, 13, 10)
-        return this.out(now, [], req, { baud: 300, format: "7E1" }, 3000)
+        return this.out(now, [], req, null, 3000)
     }
 
     tick(now: number): Output {

@@ -121,6 +121,8 @@ export function diagnosticDiscovery(t: Topics): { topic: string; payload: string
     return out
 }
 
+const DIAG_COUNT = 7
+
 export class Publisher {
     held: Held[] = []
     /** values beyond the cap in the current block (and in total) */
@@ -131,7 +133,8 @@ export class Publisher {
     configErrors: ConfigError[] = []
     private ident: Identification = null
     private announced: string[] = []
-    private diagAnnounced = false
+    private toAnnounce: { meter: MeterInfo; value: Held }[] = []
+    private diagIndex = 0
     private wake = ds.emitter<number>()
     private mqttError = ""
     outbox: Outbox
@@ -198,20 +201,16 @@ export class Publisher {
         const m = this.meterInfo()
         const t = this.topics
         this.readouts++
-        const self = this
         if (t.haPrefix.length) {
-            if (!this.diagAnnounced) {
-                this.diagAnnounced = true
-                diagnosticDiscovery(t).forEach(d => self.enqueueD(d))
-            }
+            // discovery is built when it is sent (see nextDiscovery), so a first readout with
+            // many values does not fill the outage queue with configs
             for (let i = 0; i < this.held.length; i++) {
-                const key = m.key + "/" + this.held[i].address
-                if (this.announced.indexOf(key) >= 0) continue
-                const d = discoveryFor(t, m, this.held[i])
-                if (d) {
-                    if (this.announced.length < this.cfg.maxValues * 2) this.announced.push(key)
-                    this.enqueue(d.topic, d.payload, true)
-                }
+                const h = this.held[i]
+                const key = m.key + "/" + h.address
+                if (this.announced.indexOf(key) >= 0 || !obisInfo(h.address, h.unit)) continue
+                if (this.announced.length >= this.cfg.maxValues * 2) break
+                this.announced.push(key)
+                this.toAnnounce.push({ meter: m, value: h })
             }
         }
         for (let i = 0; i < this.held.length; i++)
@@ -220,8 +219,17 @@ export class Publisher {
         this.held = []
     }
 
-    private enqueueD(d: { topic: string; payload: string }) {
-        this.enqueue(d.topic, d.payload, true)
+    /** The next Home Assistant config to send (diagnostic entities first, then values), or null. */
+    nextDiscovery(): { topic: string; payload: string } | null {
+        if (!this.topics.haPrefix.length) return null
+        if (this.diagIndex < DIAG_COUNT) return diagnosticDiscovery(this.topics)[this.diagIndex]
+        if (this.toAnnounce.length) return discoveryFor(this.topics, this.toAnnounce[0].meter, this.toAnnounce[0].value)
+        return null
+    }
+
+    discoverySent() {
+        if (this.diagIndex < DIAG_COUNT) this.diagIndex++
+        else this.toAnnounce.shift()
     }
 
     /** The diagnostics message (also published at boot with the configuration errors). */
@@ -262,6 +270,12 @@ export class Publisher {
                 console.log("mqtt: connected")
                 if (!(await conn.publish(availabilityTopic(this.topics), Buffer.from("online"), true, 5000))) continue
                 backoff = 500
+            }
+            const d = this.nextDiscovery()
+            if (d) {
+                if (await conn.publish(d.topic, Buffer.from(d.payload), true, 5000)) this.discoverySent()
+                else this.mqttError = conn.lastError
+                continue
             }
             const m = this.outbox.peek()
             if (!m) {

@@ -24,7 +24,7 @@ export interface ReplayProfile {
 }
 
 const BAUD_C = [300, 600, 1200, 2400, 4800, 9600, 19200]
-const CHUNK = 128
+const CHUNK = 32
 
 export class ReplayMeter implements LineMeter {
     private state = 0 // 0 listen, 1 ident queued, 2 waiting for ack, 3 data

@@ -189,7 +189,7 @@ export function parseConfig(get: (key: string) => any): { config: Config; errors
         backoffMaxMs: p.int("BACKOFF_MAX", get("BACKOFF_MAX"), 300000, 100, 86400000),
         framing: p.oneOf("FRAMING", get("FRAMING"), "auto", ["auto", "hardware", "software"]) as Framing,
         maxValues: p.int("MAX_VALUES", get("MAX_VALUES"), 64, 1, 1000),
-        queueBytes: p.int("QUEUE_BYTES", get("QUEUE_BYTES"), 12288, 1024, 32768),
+        queueBytes: p.int("QUEUE_BYTES", get("QUEUE_BYTES"), 8192, 1024, 32768),
         session: session,
     }
     return { config: config, errors: p.errors }

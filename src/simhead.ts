@@ -114,9 +114,12 @@ export class SimHead extends Server implements ds.SerialServerSpec {
     async pump() {
         while (true) {
             const now = ds.millis()
-            const more = this.queue.length < 64 ? this.meter.transmit(now) : []
-            for (let i = 0; i < more.length; i++) this.queue.push(more[i])
-            while (this.queue.length) {
+            while (true) {
+                if (this.queue.length < 16) {
+                    const more = this.meter.transmit(now)
+                    for (let i = 0; i < more.length; i++) this.queue.push(more[i])
+                }
+                if (!this.queue.length) break
                 const m = this.queue[0]
                 const start = Math.max(this.lineFree, m.at)
                 const end = start + this.charMs(m.baud)

@@ -12,7 +12,7 @@
 import mqtt from "mqtt"
 import { readEnvSettings, settingValue, startFirmware } from "./sim/devs-host"
 import { startBroker, EmbeddedBroker } from "./sim/broker"
-import { buildSimFirmware, DEFAULT_PROFILE, loadProfile, SimProfile } from "./sim/profile"
+import { buildSimFirmware, DEFAULT_PROFILE, loadProfile, profileSettings, SimProfile } from "./sim/profile"
 
 interface Args {
     profile: string | null
@@ -72,7 +72,7 @@ async function main() {
     const profile: SimProfile = args.profile ? loadProfile(args.profile) : DEFAULT_PROFILE
 
     info(`simulate: building the simulator firmware (profile: ${profile.name})`)
-    const binary = buildSimFirmware(profile)
+    const binary = buildSimFirmware()
 
     let broker: EmbeddedBroker | null = null
     let url = args.broker
@@ -83,6 +83,7 @@ async function main() {
     }
 
     const settings = readEnvSettings()
+    for (const [k, v] of profileSettings(profile)) settings.set(k, v)
     settings.set("MQTT_URL", settingValue(JSON.stringify(url))!)
     if (profile.meter.address && !args.set.some(([k]) => k === "METER_ADDRESS"))
         settings.set("METER_ADDRESS", settingValue(JSON.stringify(profile.meter.address))!)

@@ -33,6 +33,7 @@ const swap = new Swap()
 swap.m = new ReplayMeter(profile(false))
 const head: SimHead = startSimHead(swap, { eightN1Only: false, echo: false, speed: 1 })
 const role = new ds.Serial("meter")
+const link = new SerialLink(role, "auto")
 const config = parseConfig(k => (k === "HA_PREFIX" ? "" : undefined)).config
 
 async function session(link: SerialLink, damage: boolean) {
@@ -50,7 +51,7 @@ async function session(link: SerialLink, damage: boolean) {
 describe("link", () => {
     test("a 7E1-capable server: hardware framing, readout ok", async () => {
         head.opt.eightN1Only = false
-        const link = new SerialLink(role, "auto")
+        link.framing = "auto"
         await link.init()
         expect(link.hardware7E1).toBe(true)
         const r = await session(link, false)
@@ -61,7 +62,7 @@ describe("link", () => {
         head.opt.eightN1Only = true
         head.set_dataBits(8)
         head.set_parityMode(ds.SerialParityType.None)
-        const link = new SerialLink(role, "auto")
+        link.framing = "auto"
         await link.init()
         expect(link.hardware7E1).toBe(false)
         expect(await role.dataBits.read()).toBe(8)
@@ -70,9 +71,9 @@ describe("link", () => {
         expect(r.topics.length).toBe(5)
     })
     test("software path: a character with odd parity is flagged", async () => {
-        const link = new SerialLink(role, "software")
+        link.framing = "software"
         await link.init()
-        link.take(1000)
+        link.clear()
         head.injectRaw([0xc3, 0x43]) // 'C' with its parity bit, then without
         await ds.sleep(50)
         const got = link.take(10)
@@ -82,9 +83,9 @@ describe("link", () => {
     })
     test("hardware path: 0x80|c from the server is a parity error on c", async () => {
         head.opt.eightN1Only = false
-        const link = new SerialLink(role, "hardware")
+        link.framing = "hardware"
         await link.init()
-        link.take(1000)
+        link.clear()
         head.injectRaw([0x41, 0xc1])
         await ds.sleep(50)
         const got = link.take(10)
@@ -92,7 +93,7 @@ describe("link", () => {
         expect(got[1]).toBe(0x41 | RX_PARITY_ERROR)
     })
     test("a block with a wrong BCC publishes no value", async () => {
-        const link = new SerialLink(role, "auto")
+        link.framing = "auto"
         await link.init()
         const r = await session(link, true)
         expect(r.ok).toBe(false)

@@ -52,9 +52,9 @@ export function settingValue(s: string): Buffer | undefined {
 }
 
 /** `.env.defaults` then `.env.local`, parsed as the DeviceScript compiler parses them (lines with `#` are dropped, as there). */
-export function readEnvSettings(dir: string = ROOT): Map<string, Buffer> {
+export function readEnvSettings(dir: string = ROOT, includeLocal = true): Map<string, Buffer> {
     const res = new Map<string, Buffer>()
-    for (const f of [".env.defaults", ".env.local"]) {
+    for (const f of includeLocal ? [".env.defaults", ".env.local"] : [".env.defaults"]) {
         const p = join(dir, f)
         if (!existsSync(p)) continue
         for (const line of readFileSync(p, "utf8").split(/\r?\n/g)) {
