@@ -125,8 +125,9 @@ const DIAG_COUNT = 7
 
 export class Publisher {
     held: Held[] = []
-    /** values beyond the cap in the current block (and in total) */
+    /** values beyond MAX_VALUES in the last readout */
     valuesDropped = 0
+    private blockDropped = 0
     readouts = 0
     failed = 0
     lastError = ""
@@ -173,6 +174,8 @@ export class Publisher {
         else if (ev.type === "dataSet") this.hold(ev.dataSet)
         else if (ev.type === "register") this.hold(ev.dataSet)
         else if (ev.type === "readout") {
+            this.valuesDropped = this.blockDropped
+            this.blockDropped = 0
             if (ev.ok) this.commit()
             else {
                 this.held = []
@@ -188,11 +191,11 @@ export class Publisher {
     }
 
     private hold(d: DataSet) {
-        for (let i = 0; i < this.held.length; i++) if (this.held[i].address === d.address) return
         if (this.held.length >= this.cfg.maxValues) {
-            this.valuesDropped++
+            this.blockDropped++
             return
         }
+        for (let i = 0; i < this.held.length; i++) if (this.held[i].address === d.address) return
         const v = d.values.length ? d.values[0] : null
         this.held.push({ address: d.address, text: v ? v.text : "", unit: v ? v.unit : null })
     }

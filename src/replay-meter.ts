@@ -6,7 +6,7 @@
 // characters is held. It implements the sim head's LineMeter, which is the seam
 // the real meter model plugs into.
 import { Format } from "./core/session-types"
-import { LineMeter, MeterChar } from "./simhead"
+import { LineMeter, MeterChunk } from "./simhead"
 
 export interface ReplayProfile {
     /** the identification line without CR LF, e.g. "/ABC5METER1" */
@@ -24,7 +24,7 @@ export interface ReplayProfile {
 }
 
 const BAUD_C = [300, 600, 1200, 2400, 4800, 9600, 19200]
-const CHUNK = 32
+const CHUNK = 64
 
 export class ReplayMeter implements LineMeter {
     private state = 0 // 0 listen, 1 ident queued, 2 waiting for ack, 3 data
@@ -92,27 +92,32 @@ export class ReplayMeter implements LineMeter {
         return out
     }
 
-    transmit(now: number): MeterChar[] {
-        const out: MeterChar[] = []
+    private chunkOf(cs: number[], baud: number, at: number): MeterChunk {
+        return { chars: Buffer.from(cs), baud: baud, format: "7E1", at: at }
+    }
+
+    transmit(now: number): MeterChunk | null {
         if (this.state === 1 && now >= this.dueAt) {
             const id = this.p.identification
-            for (let i = 0; i < id.length; i++) out.push({ c: id.charCodeAt(i), baud: 300, format: "7E1", at: i ? 0 : this.dueAt })
-            out.push({ c: 13, baud: 300, format: "7E1", at: 0 }, { c: 10, baud: 300, format: "7E1", at: 0 })
-            this.identEnd = now + ((id.length + 2) * 10000) / 300
+            const cs: number[] = []
+            for (let i = 0; i < id.length; i++) cs.push(id.charCodeAt(i))
+            cs.push(13, 10)
+            this.identEnd = now + (cs.length * 10000) / 300
             const zi = "0123456".indexOf(id.charAt(4))
             if (zi >= 0) this.state = 2
             else this.startData(this.identEnd)
-            return out
+            return this.chunkOf(cs, 300, this.dueAt)
         }
         if (this.state === 2 && now > this.identEnd + 1500) {
             this.startData(now) // no ack: the data readout follows at 300 baud
             this.dataBaud = 300
         }
-        if (this.state !== 3 || now < this.dueAt) return out
-        const b = this.dataBaud
+        if (this.state !== 3 || now < this.dueAt) return null
+        const at = this.charIdx < 0 ? this.dueAt : 0
+        const out: number[] = []
         while (out.length < CHUNK && !this.finished) {
             if (this.charIdx < 0) {
-                out.push({ c: 2, baud: b, format: "7E1", at: this.dueAt })
+                out.push(2)
                 this.charIdx = 0
                 this.cur = this.lineChars(0)
                 continue
@@ -120,25 +125,26 @@ export class ReplayMeter implements LineMeter {
             if (this.cur === null) {
                 // ETX and BCC
                 this.bcc ^= 3
-                out.push({ c: 3, baud: b, format: "7E1", at: 0 })
-                out.push({ c: this.p.damage ? this.bcc ^ 0x55 : this.bcc, baud: b, format: "7E1", at: 0 })
+                out.push(3)
+                out.push(this.p.damage ? this.bcc ^ 0x55 : this.bcc)
                 this.finished = true
                 this.readouts++
                 break
             }
             const c = this.cur[this.charIdx++]
             this.bcc ^= c
-            out.push({ c: c, baud: b, format: "7E1", at: 0 })
+            out.push(c)
             if (this.charIdx >= this.cur.length) {
                 this.lineIdx++
                 this.charIdx = 0
                 this.cur = this.lineChars(this.lineIdx)
             }
         }
+        const chunk = this.chunkOf(out, this.dataBaud, at)
         if (this.finished) {
             this.state = 0
             this.baud = 300
         }
-        return out
+        return chunk
     }
 }

@@ -17,18 +17,19 @@ import { Format } from "./core/session-types"
 export interface LineMeter {
     /** one character from the reader has fully arrived; RX_PARITY_ERROR when the meter's UART saw it damaged */
     receive(now: number, c: number): void
-    /** characters the meter sends from `now` on, in order, each with the meter's line settings; [] when silent */
-    transmit(now: number): MeterChar[]
+    /** the next characters the meter sends (called when the head has room), or null when silent now */
+    transmit(now: number): MeterChunk | null
     /** the baud and format the meter's UART listens with right now */
     lineBaud(): number
     lineFormat(): Format
 }
 
-export interface MeterChar {
-    c: number
+/** Characters sent back to back at one baud and format. */
+export interface MeterChunk {
+    chars: Buffer
     baud: number
     format: Format
-    /** not before this time (the meter's reaction time); 0 = as soon as the line is free */
+    /** the first character not before this time (the meter's reaction time); 0 = as soon as the line is free */
     at: number
 }
 
@@ -48,7 +49,8 @@ export class SimHead extends Server implements ds.SerialServerSpec {
     private _bits = 8
     private _parity = ds.SerialParityType.None
     private _enabled = true
-    private queue: MeterChar[] = []
+    private chunk: MeterChunk = null
+    private pos = 0
     private lineFree = 0
     private out: number[] = []
     private reported = ds.emitter<number>()
@@ -114,28 +116,27 @@ export class SimHead extends Server implements ds.SerialServerSpec {
     async pump() {
         while (true) {
             const now = ds.millis()
-            while (true) {
-                if (this.queue.length < 16) {
-                    const more = this.meter.transmit(now)
-                    for (let i = 0; i < more.length; i++) this.queue.push(more[i])
+            while (this.out.length < 230) {
+                if (this.chunk === null || this.pos >= this.chunk.chars.length) {
+                    this.chunk = this.meter.transmit(now)
+                    this.pos = 0
+                    if (this.chunk === null) break
                 }
-                if (!this.queue.length) break
-                const m = this.queue[0]
-                const start = Math.max(this.lineFree, m.at)
+                const m = this.chunk
+                const start = Math.max(this.lineFree, this.pos ? 0 : m.at)
                 const end = start + this.charMs(m.baud)
                 if (end > now + 0.5) {
                     if (start > this.lineFree) this.lineFree = start
                     break
                 }
                 this.lineFree = end
-                this.queue.shift()
-                const w = m.format === "7E1" ? encode7E1(m.c) : m.c & 0xff
+                const c = m.chars[this.pos++]
+                const w = m.format === "7E1" ? encode7E1(c) : c
                 this.out.push(this.readerSees(w, m.baud))
-                if (this.out.length >= 200) await this.flush()
             }
-            if (!this.queue.length && this.lineFree < now) this.lineFree = now
-            await this.flush()
-            await ds.sleep(this.queue.length ? 5 : 10)
+            if (this.chunk === null && this.lineFree < now) this.lineFree = now
+            await this.flush() // one report per turn: the VM drops packets when flooded
+            await ds.sleep(this.chunk !== null ? 5 : 10)
         }
     }
 

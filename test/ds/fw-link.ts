@@ -4,7 +4,7 @@
 import * as ds from "@devicescript/core"
 import { describe, expect, test } from "@devicescript/test"
 import { SerialLink } from "../../src/link"
-import { SimHead, startSimHead, LineMeter, MeterChar } from "../../src/simhead"
+import { SimHead, startSimHead, LineMeter, MeterChunk } from "../../src/simhead"
 import { ReplayMeter, ReplayProfile } from "../../src/replay-meter"
 import { Publisher } from "../../src/publisher"
 import { parseConfig } from "../../src/settings"
@@ -17,7 +17,7 @@ import { Format } from "../../src/core/session-types"
 class Swap implements LineMeter {
     m: LineMeter = null
     receive(now: number, c: number) { this.m.receive(now, c) }
-    transmit(now: number): MeterChar[] { return this.m.transmit(now) }
+    transmit(now: number): MeterChunk | null { return this.m.transmit(now) }
     lineBaud() { return this.m.lineBaud() }
     lineFormat(): Format { return this.m.lineFormat() }
 }
