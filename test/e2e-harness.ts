@@ -48,6 +48,8 @@ export class Scenario {
     sub: mqtt.MqttClient | null = null
     run: FirmwareRun | null = null
     deviceName = ""
+    /** called with the embedded broker before the firmware starts (e.g. to require a password) */
+    onBroker: ((b: EmbeddedBroker) => void) | null = null
 
     async start(p: SimProfile, settings: Record<string, string>) {
         const external = process.env.OPTO_MQTT_URL
@@ -55,6 +57,7 @@ export class Scenario {
         else {
             this.broker = await startBroker()
             this.url = this.broker.url
+            this.onBroker?.(this.broker)
             this.broker.aedes.on("publish", (packet, client) => {
                 if (client) this.received.push({ topic: packet.topic, payload: packet.payload.toString(), retain: !!packet.retain })
             })

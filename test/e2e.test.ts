@@ -3,7 +3,7 @@
 // OPTO_MQTT_URL, e.g. Mosquitto) and a real MQTT client (mqtt.js).
 // NOTE: the meter is still the stand-in ReplayMeter and the engine the
 // placeholder (see src/app.ts); the lead switches both to the real ones.
-import { after, describe, test } from "node:test"
+import { afterEach, describe, test } from "node:test"
 import assert from "node:assert/strict"
 import { profile, retained, Scenario, waitFor, Msg } from "./e2e-harness"
 import { canonicalNumber } from "../src/core/numbers"
@@ -32,8 +32,9 @@ function expectedState(lines = LINES) {
 }
 
 const scenarios: Scenario[] = []
-after(async () => {
-    for (const s of scenarios) await s.stop()
+// each test stops its firmware runs, so none keeps polling (and using CPU) during the next
+afterEach(async () => {
+    for (const s of scenarios.splice(0)) await s.stop()
 })
 
 async function readout(p: ReturnType<typeof profile>, settings: Record<string, string>, n = 1, timeoutMs = 30000) {
@@ -66,6 +67,11 @@ describe("firmware end to end", { concurrency: false }, () => {
         assert.equal(st.retain, true)
         assert.equal(st.payload.replace(/"time":\d+/, '"time":T'), expectedState())
         assert.deepEqual(Object.keys(JSON.parse(st.payload).values), LINES.map(l => l[0]))
+        if (canonicalNumber("00132.149") !== null) {
+            // with the real number helper: the meter's digits, leading zeros dropped, decimals kept
+            assert.ok(st.payload.includes('"1.8.0":{"value":132.149,"text":"00132.149","unit":"kWh"}'), st.payload)
+            assert.ok(st.payload.includes('"2.8.0":{"value":0.000,'), st.payload)
+        }
         // state after the per-value messages
         assert.ok(m.indexOf(st) > m.indexOf(perValue[perValue.length - 1]))
         // Home Assistant: one config per value with a known quantity, plus 7 diagnostic entities
@@ -169,6 +175,24 @@ describe("firmware end to end", { concurrency: false }, () => {
         assert.equal(d.dataSets, 11000)
         assert.equal(d.valuesDropped, d.dataSets - 40)
         assert.ok(!s.lines.some(l => /OutOfMemory|PANIC|panic/i.test(l)), s.log())
+    })
+
+    test("broker with username/password: right credentials connect, wrong ones are refused", { skip: process.env.OPTO_MQTT_URL ? "needs the embedded broker" : false }, async () => {
+        const s = new Scenario()
+        scenarios.push(s)
+        // the test's own subscribers (e2e-sub-*, e2e-ret-*) get in without credentials
+        const auth = (c: { id: string }, user: string | undefined, pass: Buffer | undefined, cb: (e: Error | null, ok: boolean) => void) =>
+            cb(null, c.id.startsWith("e2e-sub-") || c.id.startsWith("e2e-ret-") || (user === "reader" && pass?.toString() === "pa ss;word"))
+        s.onBroker = b => (b.aedes.authenticate = auth as never)
+        await s.start(profile({}), { MQTT_USER: "reader", MQTT_PASS: "pa ss;word" })
+        await waitFor("a readout", () => s.states().length > 0, 30000, () => s.log())
+        const bad = new Scenario()
+        scenarios.push(bad)
+        bad.onBroker = b => (b.aedes.authenticate = auth as never)
+        await bad.start(profile({}), { MQTT_USER: "reader", MQTT_PASS: "wrong" })
+        await waitFor("the refusal", () => bad.lines.some(l => l.includes("broker refused the connection (code 5)")), 15000, () => bad.log())
+        assert.equal(bad.received.length, 0)
+        assert.ok(!bad.lines.join("\n").includes("wrong"), "the password is never logged")
     })
 
     test("a broker restart mid-run loses no reading", { skip: process.env.OPTO_MQTT_URL ? "needs the embedded broker" : false }, async () => {
