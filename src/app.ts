@@ -66,6 +66,7 @@ export async function runFirmware() {
     pub.run.start(conn)
 
     const link = new SerialLink(new ds.Serial("meter"), config.framing)
+    console.log("link: waiting for the serial service (role 'meter')")
     await link.init()
     let backoff = config.backoffMs
     while (true) {

@@ -53,6 +53,7 @@ export class MqttConnection {
     private acked = -1
     private nextPid = 1
     private lastSend = 0
+    private lastRecv = 0
     private closed = true
     /** the last reason the connection failed or closed */
     lastError = ""
@@ -81,6 +82,7 @@ export class MqttConnection {
             return false
         }
         this.closed = false
+        this.lastRecv = ds.millis()
         const s = this.sock
         this.reader.start(s)
         let flags = 0x02 // clean session
@@ -131,10 +133,14 @@ export class MqttConnection {
         return true
     }
 
-    /** Keeps the connection alive: a PINGREQ when nothing was sent for half the keep-alive. */
+    /** Keeps the connection alive: a PINGREQ when nothing was sent for half the keep-alive; a broker silent for 1.5 keep-alives is gone. */
     async keepAlive() {
-        if (this.isConnected() && ds.millis() - this.lastSend > (this.opt.keepAliveSec * 1000) / 2)
-            await this.write(Buffer.from([0xc0, 0]))
+        if (!this.isConnected()) return
+        const now = ds.millis()
+        if (now - this.lastRecv > this.opt.keepAliveSec * 1500) {
+            this.lastError = "broker silent for " + this.opt.keepAliveSec * 1.5 + " s"
+            await this.close()
+        } else if (now - this.lastSend > (this.opt.keepAliveSec * 1000) / 2) await this.write(Buffer.from([0xc0, 0]))
     }
 
     /** Clean close: DISCONNECT, so the broker does not send the will. */
@@ -146,8 +152,7 @@ export class MqttConnection {
     async close() {
         const s = this.sock
         this.sock = null
-        this.closed = true
-        this.connack = -1
+        this.closed = true // connack is kept: a refusal arrives together with the close
         if (s) {
             try {
                 await s.close()
@@ -183,6 +188,7 @@ export class MqttConnection {
             if (b === null || this.sock !== s) break
             if (b === undefined) continue
             this.rx = this.rx ? this.rx.concat(b) : b
+            this.lastRecv = ds.millis()
             this.parse()
         }
         if (this.sock === s) {
