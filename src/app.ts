@@ -72,9 +72,10 @@ export async function runFirmware() {
     while (true) {
         const t0 = ds.millis()
         const ok = await runSession(new EngineImpl(config.session), link, pub)
-        const wait = ok ? config.pollMs - (ds.millis() - t0) : backoff
+        // a push meter (mode D) sends on its own: listen again at once
+        const wait = config.session.push !== null && ok ? 0 : ok ? config.pollMs - (ds.millis() - t0) : backoff
         backoff = ok ? config.backoffMs : Math.min(backoff * 2, config.backoffMaxMs)
-        console.log(`session: ${ok ? "ok" : "failed"}; next in ${Math.max(wait, 100)} ms`)
-        await ds.sleep(Math.max(wait, 100))
+        console.log(`session: ${ok ? "ok" : "failed"}; next in ${Math.max(wait, 10)} ms`)
+        await ds.sleep(Math.max(wait, 10))
     }
 }

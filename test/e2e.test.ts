@@ -127,6 +127,7 @@ describe("firmware end to end", { concurrency: false }, () => {
         const p = profile({ meter: { address: "87654321" } })
         const s = await readout(p, { METER_ADDRESS: "87654321" })
         assert.equal(s.states()[0].payload.replace(/"time":\d+/, '"time":T'), expectedState())
+        await s.stop()
         const wrong = new Scenario()
         scenarios.push(wrong)
         await wrong.start(p, { METER_ADDRESS: "11111111", POLL_MS: "2000", BACKOFF_MS: "500" })
