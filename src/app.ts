@@ -24,7 +24,7 @@ export async function runSession(engine: Engine, link: SerialLink, pub: Publishe
         let ok = false
         for (let i = 0; i < out.events.length; i++) {
             const ev = out.events[i]
-            pub.onEvent(ev)
+            await pub.onEvent(ev)
             if (ev.type === "finished") {
                 done = true
                 ok = ev.ok

@@ -9,6 +9,12 @@ const HEX = "0123456789ABCDEF"
 
 /** A JSON string literal (quotes included) for any text. */
 export function jsonString(s: string): string {
+    let plain = true
+    for (let i = 0; i < s.length && plain; i++) {
+        const c = s.charCodeAt(i)
+        if (c < 32 || c === 34 || c === 92) plain = false
+    }
+    if (plain) return "\"" + s + "\""
     let out = "\""
     let from = 0
     for (let i = 0; i < s.length; i++) {

@@ -34,10 +34,11 @@ export function diagnosticsTopic(t: Topics) {
     return t.base + "/" + t.device + "/diagnostics"
 }
 
-/** `{"meter":..,"time":..,"values":{address:{value,text,unit}}}` built by hand. */
-export function stateJson(meter: string, time: number, values: Held[]): string {
+/** `{"meter":..,"time":..,"values":{address:{value,text,unit}}}` built by hand; yields every few values (VM step budget). */
+export async function stateJson(meter: string, time: number, values: Held[]): Promise<string> {
     const parts: string[] = ["{\"meter\":", jsonString(meter), ",\"time\":", intText(time), ",\"values\":{"]
     for (let i = 0; i < values.length; i++) {
+        if ((i & 7) === 7) await ds.sleep(0)
         const v = values[i]
         if (i) parts.push(",")
         parts.push(jsonString(v.address))
@@ -95,30 +96,28 @@ function deviceBlock(m: MeterInfo): string {
     return p.join("")
 }
 
-/** Discovery for the reader's own diagnostic entities (one device per reader). */
-export function diagnosticDiscovery(t: Topics): { topic: string; payload: string }[] {
-    const out: { topic: string; payload: string }[] = []
-    const fields = [
-        ["duration", "Session duration", "ms"],
-        ["baud", "Baud", ""],
-        ["retries", "Retries", ""],
-        ["lastError", "Last error", ""],
-        ["dropped", "Dropped messages", ""],
-        ["readouts", "Good readouts", ""],
-        ["failed", "Failed sessions", ""],
-    ]
+const DIAG_FIELDS = [
+    ["duration", "Session duration", "ms"],
+    ["baud", "Baud", ""],
+    ["retries", "Retries", ""],
+    ["lastError", "Last error", ""],
+    ["dropped", "Dropped messages", ""],
+    ["readouts", "Good readouts", ""],
+    ["failed", "Failed sessions", ""],
+]
+
+/** Discovery for the reader's own diagnostic entity number i (0..DIAG_COUNT-1; one device per reader). */
+export function diagnosticDiscovery(t: Topics, i: number): { topic: string; payload: string } {
+    const f = DIAG_FIELDS[i]
     const dev = "{\"identifiers\":[" + jsonString("opto62056_" + haId(t.device)) + "],\"name\":" + jsonString(t.device) + ",\"manufacturer\":\"opto62056\",\"model\":\"ESP32 optical head\"}"
-    fields.forEach(f => {
-        const uid = "opto62056_" + haId(t.device) + "_" + f[0]
-        let p = "{\"name\":" + jsonString(f[1]) + ",\"unique_id\":" + jsonString(uid) + ",\"object_id\":" + jsonString(uid)
-        p += ",\"entity_category\":\"diagnostic\",\"state_topic\":" + jsonString(diagnosticsTopic(t))
-        p += ",\"value_template\":" + jsonString("{{ value_json." + f[0] + " }}")
-        p += ",\"availability_topic\":" + jsonString(availabilityTopic(t))
-        if (f[2].length) p += ",\"unit_of_measurement\":" + jsonString(f[2])
-        p += ",\"device\":" + dev + "}"
-        out.push({ topic: t.haPrefix + "/sensor/" + uid + "/config", payload: p })
-    })
-    return out
+    const uid = "opto62056_" + haId(t.device) + "_" + f[0]
+    let p = "{\"name\":" + jsonString(f[1]) + ",\"unique_id\":" + jsonString(uid) + ",\"object_id\":" + jsonString(uid)
+    p += ",\"entity_category\":\"diagnostic\",\"state_topic\":" + jsonString(diagnosticsTopic(t))
+    p += ",\"value_template\":" + jsonString("{{ value_json." + f[0] + " }}")
+    p += ",\"availability_topic\":" + jsonString(availabilityTopic(t))
+    if (f[2].length) p += ",\"unit_of_measurement\":" + jsonString(f[2])
+    p += ",\"device\":" + dev + "}"
+    return { topic: t.haPrefix + "/sensor/" + uid + "/config", payload: p }
 }
 
 const DIAG_COUNT = 7
@@ -169,21 +168,21 @@ export class Publisher {
     }
 
     /** Feed every event of a session, in order. */
-    onEvent(ev: SessionEvent) {
+    async onEvent(ev: SessionEvent) {
         if (ev.type === "identification") this.ident = ev.identification
         else if (ev.type === "dataSet") this.hold(ev.dataSet)
         else if (ev.type === "register") this.hold(ev.dataSet)
         else if (ev.type === "readout") {
             this.valuesDropped = this.blockDropped
             this.blockDropped = 0
-            if (ev.ok) this.commit()
+            if (ev.ok) await this.commit()
             else {
                 this.held = []
                 this.lastError = "damaged readout discarded"
             }
         } else if (ev.type === "error") this.lastError = ev.error.kind + ": " + ev.error.message
         else if (ev.type === "finished") {
-            if (this.held.length && ev.ok) this.commit() // programming-mode registers
+            if (this.held.length && ev.ok) await this.commit() // programming-mode registers
             this.held = []
             if (!ev.ok) this.failed++
             this.diagnostics(ev.stats)
@@ -200,7 +199,7 @@ export class Publisher {
         this.held.push({ address: d.address, text: v ? v.text : "", unit: v ? v.unit : null })
     }
 
-    private commit() {
+    private async commit() {
         const m = this.meterInfo()
         const t = this.topics
         this.readouts++
@@ -208,6 +207,7 @@ export class Publisher {
             // discovery is built when it is sent (see nextDiscovery), so a first readout with
             // many values does not fill the outage queue with configs
             for (let i = 0; i < this.held.length; i++) {
+                if ((i & 7) === 7) await ds.sleep(0)
                 const h = this.held[i]
                 const key = m.key + "/" + h.address
                 if (this.announced.indexOf(key) >= 0 || !obisInfo(h.address, h.unit)) continue
@@ -216,16 +216,19 @@ export class Publisher {
                 this.toAnnounce.push({ meter: m, value: h })
             }
         }
-        for (let i = 0; i < this.held.length; i++)
+        for (let i = 0; i < this.held.length; i++) {
+            if ((i & 7) === 7) await ds.sleep(0)
             this.enqueue(t.base + "/" + m.key + "/" + topicSegment(this.held[i].address), valueText(this.held[i].text), true)
-        this.enqueue(t.base + "/" + m.key + "/state", stateJson(m.ident, ds.millis(), this.held), true)
+        }
+        const held = this.held
         this.held = []
+        this.enqueue(t.base + "/" + m.key + "/state", await stateJson(m.ident, ds.millis(), held), true)
     }
 
     /** The next Home Assistant config to send (diagnostic entities first, then values), or null. */
     nextDiscovery(): { topic: string; payload: string } | null {
         if (!this.topics.haPrefix.length) return null
-        if (this.diagIndex < DIAG_COUNT) return diagnosticDiscovery(this.topics)[this.diagIndex]
+        if (this.diagIndex < DIAG_COUNT) return diagnosticDiscovery(this.topics, this.diagIndex)
         if (this.toAnnounce.length) return discoveryFor(this.topics, this.toAnnounce[0].meter, this.toAnnounce[0].value)
         return null
     }

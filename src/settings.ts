@@ -98,6 +98,7 @@ export class SettingsParser {
     /** printable ASCII without the characters the protocol reserves */
     text(key: string, v: any, def: string, maxLen: number, forbidden: string, secret: boolean): string {
         const s = settingText(v)
+        if (!s.length) return def
         let bad = s.length > maxLen
         for (let i = 0; i < s.length && !bad; i++) {
             const c = s.charCodeAt(i)
@@ -175,13 +176,15 @@ export function parseConfig(get: (key: string) => any): { config: Config; errors
             registers: registers,
             command: p.oneOf("PROG_CMD", get("PROG_CMD"), "R1", ["R1", "R5"]) as "R1" | "R5",
         }
+    // an empty value never reaches the device (the compiler drops it), so "off" disables discovery
+    const haPrefix = p.text("HA_PREFIX", get("HA_PREFIX"), "homeassistant", 64, "+#", false)
     const pollMs = p.int("POLL_MS", get("POLL_MS"), 60000, 1000, 86400000)
     const config: Config = {
         mqttUrl: mqttUrl,
         mqttUser: p.text("MQTT_USER", get("MQTT_USER"), "", 64, "", false),
         mqttPass: p.text("MQTT_PASS", get("MQTT_PASS"), "", 64, "", true),
         baseTopic: p.text("MQTT_BASE", get("MQTT_BASE"), "opto62056", 64, "+#", false) || "opto62056",
-        haPrefix: p.text("HA_PREFIX", get("HA_PREFIX"), "homeassistant", 64, "+#", false),
+        haPrefix: haPrefix === "off" ? "" : haPrefix,
         deviceName: p.text("DEVICE_NAME", get("DEVICE_NAME"), "", 32, "/+#", false),
         meterId: p.text("METER_ID", get("METER_ID"), "", 32, "/+#", false),
         pollMs: pollMs,

@@ -1,7 +1,9 @@
 // Publisher (src/publisher.ts): provisional values, commit on a good readout,
 // nothing from a damaged one, capped values, hand-built state JSON.
+import { sleep } from "@devicescript/core"
 import { describe, expect, test } from "@devicescript/test"
-import { Publisher, stateJson } from "../../src/publisher"
+import { Publisher, stateJson, discoveryFor } from "../../src/publisher"
+import { obisInfo } from "../../src/core/obis"
 import { parseConfig } from "../../src/settings"
 import { valueJson } from "../../src/jsonout"
 import { SessionEvent } from "../../src/core/session-types"
@@ -32,8 +34,8 @@ function drain(p: Publisher): string[] {
 }
 
 describe("publisher", () => {
-    test("state JSON is built from the meter's text", () => {
-        const s = stateJson("METER1", 12345678901, [
+    test("state JSON is built from the meter's text", async () => {
+        const s = await stateJson("METER1", 12345678901, [
             { address: "1.8.0", text: "00132.149", unit: "kWh" },
             { address: "0.9.1", text: "22:48", unit: null },
         ])
@@ -44,26 +46,26 @@ describe("publisher", () => {
         const parsed = JSON.parse(s)
         expect(parsed.values["1.8.0"].text).toBe("00132.149")
     })
-    test("a good readout publishes per-value topics, then the state, all retained", () => {
+    test("a good readout publishes per-value topics, then the state, all retained", async () => {
         const p = pub({ HA_PREFIX: "" })
-        p.onEvent(ident())
-        p.onEvent(ds("1.8.0", "00132.149", "kWh"))
-        p.onEvent(ds("1-0:2.8.0*255", "0000.000", "kWh"))
+        await p.onEvent(ident())
+        await p.onEvent(ds("1.8.0", "00132.149", "kWh"))
+        await p.onEvent(ds("1-0:2.8.0*255", "0000.000", "kWh"))
         expect(p.outbox.count()).toBe(0) // provisional until the readout event
-        p.onEvent({ type: "readout", ok: true })
+        await p.onEvent({ type: "readout", ok: true })
         const out = drain(p)
         expect(out.length).toBe(3)
         expect(out[0].indexOf("opto62056/METER1/1.8.0 R ")).toBe(0)
         expect(out[1].indexOf("opto62056/METER1/1-0_3A2.8.0_2A255 R ")).toBe(0)
         expect(out[2].indexOf("opto62056/METER1/state R {\"meter\":\"METER1\"")).toBe(0)
     })
-    test("a damaged readout publishes nothing and says so in diagnostics", () => {
+    test("a damaged readout publishes nothing and says so in diagnostics", async () => {
         const p = pub({ HA_PREFIX: "" })
-        p.onEvent(ident())
-        p.onEvent(ds("1.8.0", "00132.149", "kWh"))
-        p.onEvent({ type: "readout", ok: false })
+        await p.onEvent(ident())
+        await p.onEvent(ds("1.8.0", "00132.149", "kWh"))
+        await p.onEvent({ type: "readout", ok: false })
         expect(p.outbox.count()).toBe(0)
-        p.onEvent({
+        await p.onEvent({
             type: "finished", ok: false,
             stats: { durationMs: 1200, lineMinimumMs: 0, msAtBaud: {}, mode: "C", baud: 9600, retries: 1, errors: 1, charsReceived: 10, dataSets: 1 },
         })
@@ -73,16 +75,49 @@ describe("publisher", () => {
         expect(out[0].indexOf("\"lastError\":\"damaged readout discarded\"")).not().toBe(-1)
         expect(out[0].indexOf("\"failed\":1")).not().toBe(-1)
     })
-    test("values beyond MAX_VALUES are dropped and counted", () => {
+    test("values beyond MAX_VALUES are dropped and counted", async () => {
         const p = pub({ HA_PREFIX: "", MAX_VALUES: 3 })
-        p.onEvent(ident())
-        for (let i = 0; i < 10; i++) p.onEvent(ds("1.8." + i, "" + i, "kWh"))
-        p.onEvent({ type: "readout", ok: true })
+        await p.onEvent(ident())
+        for (let i = 0; i < 10; i++) await p.onEvent(ds("1.8." + i, "" + i, "kWh"))
+        await p.onEvent({ type: "readout", ok: true })
         expect(p.valuesDropped).toBe(7)
         const out = drain(p)
         expect(out.length).toBe(4)
     })
-    test("config errors go to the diagnostics topic", () => {
+    test("discovery: the reader's diagnostic entities first, then one config per value with a known quantity", async () => {
+        const p = pub({})
+        await p.onEvent(ident())
+        await p.onEvent(ds("0.0.0", "12345678", null))
+        await p.onEvent(ds("1.8.0", "00132.149", "kWh"))
+        await p.onEvent({ type: "readout", ok: true })
+        const names: string[] = []
+        for (let i = 0; i < 7; i++) {
+            await sleep(0)
+            const d = p.nextDiscovery()
+            expect(d.topic.indexOf("homeassistant/sensor/opto62056_reader1_")).toBe(0)
+            expect(JSON.parse(d.payload).entity_category).toBe("diagnostic")
+            names.push(JSON.parse(d.payload).name)
+            p.discoverySent()
+        }
+        expect(names.join("|")).toBe("Session duration|Baud|Retries|Last error|Dropped messages|Good readouts|Failed sessions")
+        const known = obisInfo("1.8.0", "kWh")
+        const d = p.nextDiscovery()
+        if (known === null) expect(d).toBe(null)
+        else {
+            expect(d.topic).toBe("homeassistant/sensor/opto62056_METER1_1_2E8_2E0/config")
+            const j = JSON.parse(d.payload)
+            expect(j.state_topic).toBe("opto62056/METER1/state")
+            expect(j.value_template).toBe("{{ value_json['values']['1.8.0'].value }}")
+            expect(j.device.serial_number).toBe("12345678")
+            expect(j.device.manufacturer).toBe("ABC")
+            expect(j.device_class).toBe(known.deviceClass)
+        }
+    })
+    test("discovery is skipped for an address a template cannot quote", async () => {
+        const m = { key: "M", ident: "M", manufacturer: "ABC", serial: null as string }
+        expect(discoveryFor({ base: "b", device: "d", haPrefix: "homeassistant" }, m, { address: "1.8.0'", text: "1", unit: "kWh" })).toBe(null)
+    })
+    test("config errors go to the diagnostics topic", async () => {
         const p = new Publisher(parseConfig(k => (k === "POLL_MS" ? "x" : undefined)).config, "reader1")
         p.configErrors = parseConfig(k => (k === "POLL_MS" ? "x" : undefined)).errors
         p.diagnostics(null)

@@ -59,6 +59,10 @@ describe("settings", () => {
             expect(errors[i].message.indexOf("not shown")).not().toBe(-1)
         }
     })
+    test("HA_PREFIX=off disables discovery", () => {
+        expect(cfg({ HA_PREFIX: "off" }).config.haPrefix).toBe("")
+        expect(cfg({}).config.haPrefix).toBe("homeassistant")
+    })
     test("broker URLs", () => {
         expect(parseBrokerUrl("mqtt://10.0.0.2").port).toBe(1883)
         expect(parseBrokerUrl("mqtts://broker.example").port).toBe(8883)
