@@ -101,6 +101,7 @@ export class Session implements Engine {
                 this.finish(now, ok, ev)
             } else if (!this.inBlock) {
                 if (ch === 2) {
+                    this.bad = c !== ch // errors before the block (echo, line noise) do not count
                     this.inBlock = true
                     this.bcc = 0
                     this.line = []

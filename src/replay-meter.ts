@@ -5,7 +5,7 @@
 // optionally with a wrong BCC. It streams: nothing larger than one chunk of
 // characters is held. It implements the sim head's LineMeter, which is the seam
 // the real meter model plugs into.
-import { Format } from "./core/session-types"
+import { decode7E1, encode7E1 } from "./core/bytes"
 import { LineMeter, MeterChunk } from "./simhead"
 
 export interface ReplayProfile {
@@ -43,12 +43,16 @@ export class ReplayMeter implements LineMeter {
 
     constructor(public p: ReplayProfile) {}
 
-    lineBaud() { return this.baud }
-    lineFormat(): Format { return "7E1" }
+    tick(now: number) {}
 
-    receive(now: number, c: number) {
+    receiveWire(now: number, wire: number, baud: number) {
         if (this.state === 3 || this.state === 1) return // busy talking (half duplex: ignore)
-        const ch = c & 0x7f
+        if (baud !== this.baud) return // garbage at another baud
+        const ch = decode7E1(wire)
+        if (ch > 0x7f) {
+            this.rx = [] // a parity error drops the message being assembled
+            return
+        }
         if (ch === 0x2f) this.rx = []
         if (this.rx.length < 64) this.rx.push(ch)
         if (ch !== 10) return
@@ -93,7 +97,9 @@ export class ReplayMeter implements LineMeter {
     }
 
     private chunkOf(cs: number[], baud: number, at: number): MeterChunk {
-        return { chars: Buffer.from(cs), baud: baud, format: "7E1", at: at }
+        const b = Buffer.alloc(cs.length)
+        for (let i = 0; i < cs.length; i++) b[i] = encode7E1(cs[i])
+        return { wire: b, baud: baud, at: at }
     }
 
     transmit(now: number): MeterChunk | null {

@@ -10,26 +10,26 @@
 import * as ds from "@devicescript/core"
 import { Server, startServer } from "@devicescript/server"
 import { encode7E1, parityBit } from "./core/bytes"
-import { RX_PARITY_ERROR } from "./core/types"
-import { Format } from "./core/session-types"
 
-/** The meter behind the head. Times are ms (ds.millis()); characters are 7-bit (8-bit for 8N1 meters). */
+/**
+ * The meter behind the head, at wire level (the 8 bits between start and stop bit; a 7E1
+ * character is c | parity << 7). Times are ms (ds.millis()). The real simulated meter
+ * (src/sim/meter.ts SimMeter: receiveWire/tick/takeOutput) fits behind this with a thin adapter.
+ */
 export interface LineMeter {
-    /** one character from the reader has fully arrived; RX_PARITY_ERROR when the meter's UART saw it damaged */
-    receive(now: number, c: number): void
-    /** the next characters the meter sends (called when the head has room), or null when silent now */
+    /** a reader character's stop bit has ended at `now`, sent at `baud` */
+    receiveWire(now: number, wire: number, baud: number): void
+    /** the meter's own timers (called every pump turn) */
+    tick(now: number): void
+    /** the next characters the meter sends (asked when the head has room), or null when silent now */
     transmit(now: number): MeterChunk | null
-    /** the baud and format the meter's UART listens with right now */
-    lineBaud(): number
-    lineFormat(): Format
 }
 
-/** Characters sent back to back at one baud and format. */
+/** Characters sent back to back at one baud. */
 export interface MeterChunk {
-    chars: Buffer
+    wire: Buffer
     baud: number
-    format: Format
-    /** the first character not before this time (the meter's reaction time); 0 = as soon as the line is free */
+    /** the first character starts not before this time (the meter's reaction time); 0 = as soon as the line is free */
     at: number
 }
 
@@ -51,6 +51,11 @@ export class SimHead extends Server implements ds.SerialServerSpec {
     private _enabled = true
     private chunk: MeterChunk = null
     private pos = 0
+    private txWire: number[] = []
+    private txAt: number[] = []
+    private txBaud: number[] = []
+    private txFree = 0
+    private pendingBaud = 0
     private lineFree = 0
     private out: number[] = []
     private reported = ds.emitter<number>()
@@ -61,8 +66,12 @@ export class SimHead extends Server implements ds.SerialServerSpec {
 
     enabled() { return this._enabled }
     set_enabled(v: boolean) { this._enabled = v }
-    baudRate() { return this._baud }
-    set_baudRate(v: number) { this._baud = v }
+    baudRate() { return this.pendingBaud ? this.pendingBaud : this._baud }
+    set_baudRate(v: number) {
+        // like a UART driver: the new baud applies once the characters already queued have left
+        if (this.txAt.length) this.pendingBaud = v
+        else this._baud = v
+    }
     dataBits() { return this._bits }
     set_dataBits(v: number) {
         if (v === 7 && this.opt.eightN1Only) return // cannot: keeps 8
@@ -89,22 +98,35 @@ export class SimHead extends Server implements ds.SerialServerSpec {
         return evenParityOk(w) ? w & 0x7f : 0x80 | (w & 0x7f)
     }
 
-    /** The reader sends: each byte reaches the meter when its last bit has left. */
+    /** The reader sends: each byte reaches the meter (and the echo the reader) when its stop bit has left. */
     send(data: Buffer): Buffer {
-        const now = ds.millis()
         const t = this.charMs(this._baud)
+        let at = Math.max(ds.millis(), this.txFree)
         for (let i = 0; i < data.length; i++) {
             const b = data[i]
+            at += t
             // the wire byte: at 7 data bits the server adds the parity bit
-            const w = this._bits === 7 ? encode7E1(b) : b
-            let c: number
-            if (this._baud !== this.meter.lineBaud()) c = 0x7f | RX_PARITY_ERROR
-            else if (this.meter.lineFormat() === "8N1") c = w
-            else c = evenParityOk(w) ? w & 0x7f : (w & 0x7f) | RX_PARITY_ERROR
-            this.meter.receive(now + (i + 1) * t, c)
-            if (this.opt.echo) this.out.push(this.readerSees(w, this._baud))
+            this.txWire.push(this._bits === 7 ? encode7E1(b) : b)
+            this.txAt.push(at)
+            this.txBaud.push(this._baud)
         }
+        this.txFree = at
         return Buffer.alloc(0) // the framework reports this as an empty 0x80: the link ignores it
+    }
+
+    /** Reader characters whose stop bit has ended reach the meter (and the echo). */
+    private deliverTx(now: number) {
+        while (this.txAt.length && this.txAt[0] <= now) {
+            const w = this.txWire.shift()
+            const at = this.txAt.shift()
+            const baud = this.txBaud.shift()
+            this.meter.receiveWire(at, w, baud)
+            if (this.opt.echo) this.out.push(this.readerSees(w, baud))
+        }
+        if (!this.txAt.length && this.pendingBaud) {
+            this._baud = this.pendingBaud
+            this.pendingBaud = 0
+        }
     }
 
     /** Puts raw bytes on the reader's RX as they are (tests of error marking). */
@@ -116,8 +138,10 @@ export class SimHead extends Server implements ds.SerialServerSpec {
     async pump() {
         while (true) {
             const now = ds.millis()
+            this.deliverTx(now)
+            this.meter.tick(now)
             while (this.out.length < 230) {
-                if (this.chunk === null || this.pos >= this.chunk.chars.length) {
+                if (this.chunk === null || this.pos >= this.chunk.wire.length) {
                     this.chunk = this.meter.transmit(now)
                     this.pos = 0
                     if (this.chunk === null) break
@@ -130,13 +154,11 @@ export class SimHead extends Server implements ds.SerialServerSpec {
                     break
                 }
                 this.lineFree = end
-                const c = m.chars[this.pos++]
-                const w = m.format === "7E1" ? encode7E1(c) : c
-                this.out.push(this.readerSees(w, m.baud))
+                this.out.push(this.readerSees(m.wire[this.pos++], m.baud))
             }
             if (this.chunk === null && this.lineFree < now) this.lineFree = now
             await this.flush() // one report per turn: the VM drops packets when flooded
-            await ds.sleep(this.chunk !== null ? 5 : 10)
+            await ds.sleep(this.chunk !== null || this.txAt.length ? 5 : 10)
         }
     }
 

@@ -11,15 +11,13 @@ import { parseConfig } from "../../src/settings"
 import { runSession } from "../../src/app"
 import { Session } from "../../src/placeholder-engine"
 import { RX_PARITY_ERROR } from "../../src/core/types"
-import { Format } from "../../src/core/session-types"
 
 /** The head's meter, swappable between tests. */
 class Swap implements LineMeter {
     m: LineMeter = null
-    receive(now: number, c: number) { this.m.receive(now, c) }
+    receiveWire(now: number, wire: number, baud: number) { this.m.receiveWire(now, wire, baud) }
+    tick(now: number) { this.m.tick(now) }
     transmit(now: number): MeterChunk | null { return this.m.transmit(now) }
-    lineBaud() { return this.m.lineBaud() }
-    lineFormat(): Format { return this.m.lineFormat() }
 }
 
 function profile(damage: boolean): ReplayProfile {
