@@ -66,6 +66,62 @@ export class Outbox {
         return true
     }
 
+    // a record being written piece by piece (begin/append/end): absolute ring positions
+    private recStart = -1
+    private pend = 0
+    private recFailed = false
+
+    /** Starts a message whose payload is appended in pieces, so no large payload string is ever needed. */
+    begin(topic: string, retain: boolean) {
+        const t = Buffer.from(topic)
+        this.recStart = (this.head + this.used) % this.capacity
+        this.pend = 0
+        this.recFailed = false
+        this.raw(Buffer.from([t.length & 0xff, t.length >> 8, 0, 0, retain ? RETAIN : 0]))
+        this.raw(t)
+    }
+
+    /** Appends payload text to the message begun last. */
+    append(s: string) {
+        this.raw(Buffer.from(s))
+    }
+
+    /** Finishes the message begun last; false when it did not fit (it is dropped and counted). */
+    end(): boolean {
+        const ok = !this.recFailed && this.pend - HDR >= 0
+        if (ok) {
+            const tl = this.buf[this.recStart] | (this.buf[(this.recStart + 1) % this.capacity] << 8)
+            const pl = this.pend - HDR - tl
+            if (pl > 0xffff) this.recFailed = true
+            else {
+                this.buf[(this.recStart + 2) % this.capacity] = pl & 0xff
+                this.buf[(this.recStart + 3) % this.capacity] = pl >> 8
+                this.used += this.pend
+                this.n++
+            }
+        }
+        if (this.recFailed) this.dropped++
+        this.recStart = -1
+        this.pend = 0
+        return !this.recFailed
+    }
+
+    private raw(b: Buffer) {
+        if (this.recFailed) return
+        while (this.capacity - this.used - this.pend < b.length) {
+            if (!this.n) {
+                this.recFailed = true // larger than the whole queue
+                return
+            }
+            this.dropOldest()
+        }
+        const at = (this.recStart + this.pend) % this.capacity
+        const first = Math.min(b.length, this.capacity - at)
+        this.buf.blitAt(at, b, 0, first)
+        if (first < b.length) this.buf.blitAt(0, b, first, b.length - first)
+        this.pend += b.length
+    }
+
     private copyIn(off: number, src: Buffer): number {
         let start = (this.head + off) % this.capacity
         let first = Math.min(src.length, this.capacity - start)

@@ -34,23 +34,28 @@ export function diagnosticsTopic(t: Topics) {
     return t.base + "/" + t.device + "/diagnostics"
 }
 
-/** `{"meter":..,"time":..,"values":{address:{value,text,unit}}}` built by hand; yields every few values (VM step budget). */
-export async function stateJson(meter: string, time: number, values: Held[]): Promise<string> {
-    const parts: string[] = ["{\"meter\":", jsonString(meter), ",\"time\":", intText(time), ",\"values\":{"]
+/**
+ * `{"meter":..,"time":..,"values":{address:{value,text,unit}}}` built by hand and handed out in
+ * pieces (so the whole payload never has to exist as one string); yields every few values (VM
+ * step budget).
+ */
+export async function writeStateJson(emit: (piece: string) => void, meter: string, time: number, values: Held[]) {
+    emit("{\"meter\":" + jsonString(meter) + ",\"time\":" + intText(time) + ",\"values\":{")
     for (let i = 0; i < values.length; i++) {
         if ((i & 7) === 7) await ds.sleep(0)
         const v = values[i]
-        if (i) parts.push(",")
-        parts.push(jsonString(v.address))
-        parts.push(":{\"value\":")
-        parts.push(valueJson(v.text))
-        parts.push(",\"text\":")
-        parts.push(jsonString(v.text))
-        parts.push(",\"unit\":")
-        parts.push(v.unit === null ? "null" : jsonString(v.unit))
-        parts.push("}")
+        emit(
+            (i ? "," : "") + jsonString(v.address) + ":{\"value\":" + valueJson(v.text) + ",\"text\":" + jsonString(v.text) +
+                ",\"unit\":" + (v.unit === null ? "null" : jsonString(v.unit)) + "}",
+        )
     }
-    parts.push("}}")
+    emit("}}")
+}
+
+/** The state JSON as one string (tests, small readouts). */
+export async function stateJson(meter: string, time: number, values: Held[]): Promise<string> {
+    const parts: string[] = []
+    await writeStateJson(p => parts.push(p), meter, time, values)
     return parts.join("")
 }
 
@@ -130,6 +135,7 @@ export class Publisher {
     readouts = 0
     failed = 0
     lastError = ""
+    private sessionError = ""
     configErrors: ConfigError[] = []
     private ident: Identification = null
     private announced: string[] = []
@@ -169,7 +175,10 @@ export class Publisher {
 
     /** Feed every event of a session, in order. */
     async onEvent(ev: SessionEvent) {
-        if (ev.type === "identification") this.ident = ev.identification
+        if (ev.type === "identification") {
+            this.ident = ev.identification
+            this.sessionError = ""
+        }
         else if (ev.type === "dataSet") this.hold(ev.dataSet)
         else if (ev.type === "register") this.hold(ev.dataSet)
         else if (ev.type === "readout") {
@@ -178,12 +187,16 @@ export class Publisher {
             if (ev.ok) await this.commit()
             else {
                 this.held = []
-                this.lastError = "damaged readout discarded"
+                this.lastError = this.sessionError.length ? this.sessionError + " (readout discarded)" : "damaged readout discarded"
             }
-        } else if (ev.type === "error") this.lastError = ev.error.kind + ": " + ev.error.message
+        } else if (ev.type === "error") {
+            this.sessionError = ev.error.kind + ": " + ev.error.message
+            this.lastError = this.sessionError
+        }
         else if (ev.type === "finished") {
             if (this.held.length && ev.ok) await this.commit() // programming-mode registers
             this.held = []
+            this.sessionError = ""
             if (!ev.ok) this.failed++
             this.diagnostics(ev.stats)
         }
@@ -222,7 +235,11 @@ export class Publisher {
         }
         const held = this.held
         this.held = []
-        this.enqueue(t.base + "/" + m.key + "/state", await stateJson(m.ident, ds.millis(), held), true)
+        const q = this.outbox
+        q.begin(t.base + "/" + m.key + "/state", true)
+        await writeStateJson(p => q.append(p), m.ident, ds.millis(), held)
+        q.end()
+        this.wake.emit(1)
     }
 
     /** The next Home Assistant config to send (diagnostic entities first, then values), or null. */

@@ -38,6 +38,34 @@ describe("outbox", () => {
         expect(q.dropped).toBe(5)
         expect(q.peek().topic).toBe("t5")
     })
+    test("a payload written in pieces (begin/append/end) reads back whole, across the ring's end", () => {
+        const q = new Outbox(64)
+        q.push("x", Buffer.from("0123456789012345678901234567890123456789"), false) // 46 bytes
+        q.shift() // the write position is now near the end of the ring
+        q.begin("s/t", true)
+        q.append("{\"a\":")
+        q.append("1,\"b\":\"text\"")
+        q.append("}")
+        expect(q.end()).toBe(true)
+        const m = q.peek()
+        expect(m.topic).toBe("s/t")
+        expect(m.payload.toString()).toBe("{\"a\":1,\"b\":\"text\"}")
+        expect(m.retain).toBe(true)
+    })
+    test("a message in pieces drops the oldest to make room, and is dropped itself when larger than the queue", () => {
+        const q = new Outbox(48)
+        q.push("old", Buffer.from("0123456789"), true) // 18 bytes
+        q.begin("new", false)
+        for (let i = 0; i < 3; i++) q.append("abcdefghij")
+        expect(q.end()).toBe(true)
+        expect(q.count()).toBe(1)
+        expect(q.dropped).toBe(1)
+        expect(q.peek().payload.toString()).toBe("abcdefghijabcdefghijabcdefghij")
+        q.begin("big", false)
+        for (let i = 0; i < 10; i++) q.append("abcdefghij")
+        expect(q.end()).toBe(false)
+        expect(q.count()).toBe(0)
+    })
     test("a message larger than the queue is dropped and counted", () => {
         const q = new Outbox(32)
         expect(q.push("big", Buffer.alloc(40), true)).toBe(false)
