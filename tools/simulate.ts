@@ -10,6 +10,7 @@
 // --count N stops after N readouts (exit 0); without a readout within --timeout
 // seconds (default 60) it exits 1 and says why.
 import mqtt from "mqtt"
+import { canonicalNumber } from "../src/core/numbers"
 import { readEnvSettings, settingValue, startFirmware } from "./sim/devs-host"
 import { startBroker, EmbeddedBroker } from "./sim/broker"
 import { buildSimFirmware, DEFAULT_PROFILE, loadProfile, profileSettings, SimProfile } from "./sim/profile"
@@ -55,10 +56,10 @@ function parseArgs(argv: string[]): Args {
     return a
 }
 
-/** Table of one state message: address, value, unit. */
+/** Table of one state message: address, value (the JSON number text the firmware wrote, else the text), unit. */
 export function readoutTable(payload: string): string {
     const s = JSON.parse(payload) as { meter: string; time: number; values: Record<string, { value: unknown; text: string; unit: string | null }> }
-    const rows = Object.entries(s.values).map(([addr, v]) => [addr, String(v.value), v.unit ?? ""])
+    const rows = Object.entries(s.values).map(([addr, v]) => [addr, canonicalNumber(v.text) ?? v.text, v.unit ?? ""])
     const w = [7, 5, 4]
     for (const r of rows) for (let i = 0; i < 3; i++) w[i] = Math.max(w[i], r[i].length)
     const line = (r: string[]) => `  ${r[0].padEnd(w[0])}  ${r[1].padStart(w[1])}  ${r[2]}`
