@@ -2,7 +2,10 @@
 // Protocol logic stays in the core; this file only moves bytes, time and events.
 import * as ds from "@devicescript/core"
 import { Engine, Output } from "./core/session-types"
-import { Session as EngineImpl } from "./placeholder-engine" // TODO(lead): switch to "./core/session" when it lands
+// PLACEHOLDER engine. With the real one (main): replace this line by
+//   import { Session } from "./core/session"
+//   import { newMemory } from "./core/memory"
+import { Session, newMemory } from "./placeholder-engine"
 import { SerialLink } from "./link"
 import { MqttConnection } from "./mqtt"
 import { Publisher } from "./publisher"
@@ -69,9 +72,10 @@ export async function runFirmware() {
     console.log("link: waiting for the serial service (role 'meter')")
     await link.init()
     let backoff = config.backoffMs
+    const memory = newMemory() // what the engine learns about the meter, kept across sessions
     while (true) {
         const t0 = ds.millis()
-        const ok = await runSession(new EngineImpl(config.session), link, pub)
+        const ok = await runSession(new Session(config.session, memory), link, pub)
         // a push meter (mode D) sends on its own: listen again at once
         const wait = config.session.push !== null && ok ? 0 : ok ? config.pollMs - (ds.millis() - t0) : backoff
         backoff = ok ? config.backoffMs : Math.min(backoff * 2, config.backoffMaxMs)
