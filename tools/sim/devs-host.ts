@@ -92,14 +92,16 @@ export function withBuildLock<T>(fn: () => T): T {
     }
 }
 
+/** Compiles a firmware entry with `devs build` (the caller holds the build lock); returns the bytecode. */
+export function buildFirmwareLocked(entry: string): Buffer {
+    const r = spawnSync("npx", ["devs", "build", entry], { cwd: ROOT, encoding: "utf8" })
+    if (r.status !== 0) throw new Error(`devs build ${entry} failed:\n${r.stdout}${r.stderr}`)
+    return readFileSync(join(ROOT, ".devicescript/bin/bytecode.devs"))
+}
+
 /** Compiles a firmware entry with `devs build`; returns the bytecode. */
-export function buildFirmware(entry: string, prepare?: () => void): Buffer {
-    return withBuildLock(() => {
-        prepare?.()
-        const r = spawnSync("npx", ["devs", "build", entry], { cwd: ROOT, encoding: "utf8" })
-        if (r.status !== 0) throw new Error(`devs build ${entry} failed:\n${r.stdout}${r.stderr}`)
-        return readFileSync(join(ROOT, ".devicescript/bin/bytecode.devs"))
-    })
+export function buildFirmware(entry: string): Buffer {
+    return withBuildLock(() => buildFirmwareLocked(entry))
 }
 
 function crc16(buf: Uint8Array, start: number, end: number): number {

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto"
 import { existsSync, readFileSync, readdirSync, mkdirSync, statSync, writeFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
-import { buildFirmware } from "./devs-host"
+import { buildFirmwareLocked, withBuildLock } from "./devs-host"
 
 const ROOT = resolve(__dirname, "..", "..")
 
@@ -85,8 +85,12 @@ export function buildSimFirmware(): Buffer {
     h.update(readFileSync(join(ROOT, "node_modules/@devicescript/cli/package.json")))
     const cached = join(ROOT, ".devicescript/cache", `main-sim-${h.digest("hex").slice(0, 16)}.devs`)
     if (existsSync(cached)) return readFileSync(cached)
-    const bin = buildFirmware("src/main-sim.ts")
-    mkdirSync(dirname(cached), { recursive: true })
-    writeFileSync(cached, bin)
-    return bin
+    return withBuildLock(() => {
+        // another process may have built it while we waited for the lock
+        if (existsSync(cached)) return readFileSync(cached)
+        const bin = buildFirmwareLocked("src/main-sim.ts")
+        mkdirSync(dirname(cached), { recursive: true })
+        writeFileSync(cached, bin)
+        return bin
+    })
 }
