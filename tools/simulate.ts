@@ -140,12 +140,24 @@ async function main() {
             if (client) onMessage(packet.topic, packet.payload.toString(), !!packet.retain)
         })
     } else {
-        sub = mqtt.connect(url, { clientId: `simulate-${process.pid}`, reconnectPeriod: 500, protocolVersion: 5 })
-        await new Promise<void>((res, rej) => {
-            sub!.once("connect", () => res())
-            sub!.once("error", rej)
-        })
-        await sub.subscribeAsync("#", { qos: 1, rap: true, rh: 2 })
+        // MQTT 5 for retain-as-published; a 3.1.1-only broker gets a 3.1.1 subscriber (live
+        // messages then arrive with retain cleared, as that protocol forwards them)
+        const open = (v: 4 | 5) =>
+            new Promise<mqtt.MqttClient>((res, rej) => {
+                const c = mqtt.connect(url!, { clientId: `simulate-${process.pid}`, reconnectPeriod: 0, protocolVersion: v })
+                c.once("connect", () => res(c))
+                c.once("error", e => (c.end(true), rej(e)))
+                c.once("close", () => rej(new Error("connection closed")))
+            })
+        let v5 = true
+        try {
+            sub = await open(5)
+        } catch {
+            v5 = false
+            sub = await open(4)
+        }
+        sub.options.reconnectPeriod = 500
+        await sub.subscribeAsync("#", v5 ? { qos: 1, rap: true, rh: 2 } : { qos: 1 })
         sub.on("message", (topic, payload, packet) => onMessage(topic, payload.toString("utf8"), !!packet.retain))
     }
 
