@@ -181,6 +181,19 @@ describe("session: integrity and faults never yield a wrong value", () => {
         })
     }
 
+    test("a meter that stops in the middle of its data ends the session with an inter-character timeout", () => {
+        const p = profile({ ...base })
+        const drop: number[] = []
+        for (let i = 40; i < 400; i++) drop.push(i)
+        const r = runSession(p, configFor(p, { fallback: false }), { dropMeterChars: drop })
+        assert.equal(r.ok, false)
+        assert.deepEqual(r.accepted, [])
+        assert.match(r.errors.at(-1)!, /^timeout: the meter stopped in the middle of a message/)
+        const cs = chars(r.trace).filter(c => c.dir === "meter" && c.fault !== "drop")
+        const lastArrival = cs.at(-1)!.at
+        assert.ok(r.stats!.durationMs - lastArrival >= 1500 && r.stats!.durationMs - lastArrival <= 1700, `gave up ${r.stats!.durationMs - lastArrival} ms after the last character`)
+    })
+
     test("late ack (slow reader) is not possible: the engine answers inside the window even with late delivery", () => {
         const p = profile({ ...base, quirks: { lateAck: "silent" } })
         const r = runSession(p, configFor(p), { chunkMs: 50 })
@@ -204,6 +217,29 @@ describe("session: programming mode (read-only)", () => {
         const sent = chars(r.trace).filter(c => c.dir === "reader").map(c => String.fromCharCode(c.char)).join("")
         assert.ok(sent.includes("\x01B0\x03"), "ends with B0")
         assert.ok(!/\x01[WE]\d/.test(sent), "never writes or executes")
+    })
+
+    test("a damaged answer is asked for again with NAK (bounded) and then read correctly; R5 reads", () => {
+        const p = profile({ identification: "/EMH5LZQJ", mode: "C", maxBaud: 9600, dataBlock: BLOCK, registers: { "1.8.0": "00132.149*kWh" } })
+        const cfg = configFor(p, { programming: { password: null, registers: ["1.8.0"], command: "R5" } })
+        const clean = runSession(p, cfg)
+        assert.equal(clean.ok, true, clean.errors.join("; "))
+        // the register answer is the last STX block the meter sends: lose one of its characters on the line
+        const meterChars = chars(clean.trace).filter(c => c.dir === "meter")
+        const lastStx = meterChars.map(c => c.char).lastIndexOf(0x02)
+        const r = runSession(p, cfg, { dropMeterChars: [lastStx + 3] })
+        assert.equal(r.ok, true, r.errors.join("; "))
+        const reg = r.events.find(e => e.event.type === "register")!.event as { dataSet: { values: { text: string }[] } }
+        assert.equal(reg.dataSet.values[0].text, "00132.149")
+        assert.equal(r.stats!.retries, 1)
+        assert.ok(r.errors.some(e => e.startsWith("bcc:")))
+        assert.equal(chars(r.trace).filter(c => c.dir === "reader" && c.char === 0x15).length, 1, "one NAK")
+        // a meter whose answers are always damaged: exactly maxRetries NAKs, then give up, no register
+        const always = profile({ identification: "/EMH5LZQJ", mode: "C", maxBaud: 9600, dataBlock: BLOCK, registers: { "1.8.0": "1*kWh" }, quirks: { corruptBcc: true } })
+        const bad = runSession(always, configFor(always, { programming: { password: null, registers: ["1.8.0"], command: "R5" }, maxRetries: 2 }))
+        assert.equal(bad.ok, false)
+        assert.equal(bad.events.filter(e => e.event.type === "register").length, 0)
+        assert.equal(chars(bad.trace).filter(c => c.dir === "reader" && c.char === 0x15).length, 2, "exactly maxRetries NAKs")
     })
 
     test("wrong password: error, B0, no reads", () => {

@@ -23,6 +23,7 @@ const steps = [
     },
     { name: "DeviceScript compile of core", cmd: "npx", args: ["devs", "build", "test/ds/core-entry.ts"] },
     { name: "DeviceScript conformance", cmd: "npx", args: ["tsx", "test/ds/run-conformance.ts"] },
+    { name: "DeviceScript simulated meter", cmd: "npx", args: ["devs", "run", "test/ds/sim-entry.ts", "--test", "-k", "-T", "60000"] },
 ]
 if (existsSync("test/ds/firmware.ts"))
     steps.push({ name: "DeviceScript firmware tests", cmd: "npx", args: ["tsx", "test/ds/run-firmware.ts"] })
@@ -40,7 +41,8 @@ for (const s of steps) {
     const r = spawnSync(s.cmd, s.args, { cwd: s.cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
     process.stdout.write(r.stdout ?? "")
     process.stderr.write(r.stderr ?? "")
-    const out = (r.stdout ?? "") + (r.stderr ?? "")
+    // DeviceScript prints through "WASM> " with colours: strip both before reading counts
+    const out = ((r.stdout ?? "") + (r.stderr ?? "")).replace(/\x1b\[[0-9;]*m/g, "").replace(/^WASM> /gm, "")
     // Each runner states its own counts; collect them for the summary line.
     let p = 0, f = 0, m
     for (m of out.matchAll(/^(?:ℹ|#) pass (\d+)$/gm)) p += +m[1]

@@ -90,7 +90,6 @@ export class Session implements Engine, FrameSink {
     private atBaudSince = 0
     private msAtBaud: Record<string, number> = {}
     private now = 0
-    private scratch: number[] = []
 
     constructor(public config: SessionConfig, public memory: ReaderMemory, timing?: Timing) {
         this.timing = timing ? timing : defaultTiming()
@@ -124,8 +123,7 @@ export class Session implements Engine, FrameSink {
         this.begin(now)
         if (this.phase === Phase.Done) return this.finishCall()
         this.applyDrainedUart(now)
-        const passed = this.scratch
-        passed.length = 0
+        const passed: number[] = []
         for (let i = 0; i < chars.length; i++) {
             let c = chars[i]
             if (this.uart.format === "8N1" && c >= 0x80 && c < 0x100) c = (c & 0x7f) | RX_PARITY_ERROR
@@ -134,8 +132,7 @@ export class Session implements Engine, FrameSink {
         this.consume(now, passed)
         if (this.phase === Phase.Data && this.chosenBaud > 300 && this.badChars >= GARBLED_CHARS && !this.rxInMessage && this.framer.inMessage() === false) {
             // characters with errors at the new baud and no block in sight: the switch did not work
-            this.reportError("parity", `${this.badChars} characters with errors at ${this.chosenBaud} Bd and no data block`)
-            this.unreadable()
+            this.unreadable("parity", `${this.badChars} characters with errors at ${this.chosenBaud} Bd and no data block`)
         }
         if (this.phase === Phase.Push && this.huntIndex >= 0 && this.badChars >= HUNT_BAD_CHARS) {
             this.nextHuntCandidate()
@@ -150,8 +147,7 @@ export class Session implements Engine, FrameSink {
         this.begin(now)
         if (this.phase === Phase.Done) return this.finishCall()
         // a character held back by the echo filter that turned out to be the meter's
-        const passed = this.scratch
-        passed.length = 0
+        const passed: number[] = []
         this.echo.expire(now, passed)
         if (passed.length > 0) {
             this.applyDrainedUart(now)
@@ -255,7 +251,7 @@ export class Session implements Engine, FrameSink {
             this.finish(true)
         } else if (this.phase === Phase.Push) {
             // the next push may be clean: keep listening until the push deadline
-        } else this.unreadable()
+        } else this.unreadable(null, "")
     }
 
     command(c: string, d: string, data: string | null, ok: boolean): void {
@@ -284,6 +280,8 @@ export class Session implements Engine, FrameSink {
         if (this.phase === Phase.Done) return
         // in the hunt, errors are expected at every wrong candidate
         if (this.phase === Phase.Push && this.huntIndex >= 0) return
+        // programming answers are parsed by progBlock from the re-assembled text, which reports its own problems
+        if ((e.kind === "syntax" || e.kind === "overlength") && this.inProgramming()) return
         this.reportError(e.kind, e.message)
     }
 
@@ -348,18 +346,14 @@ export class Session implements Engine, FrameSink {
             return this.fail("timeout", this.wokeUp ? "no answer to the request, even after a wake-up" : "no answer to the request")
         }
         const what = this.rxInMessage ? "the meter stopped in the middle of a message" : "no answer from the meter"
-        if (this.phase === Phase.Data || this.phase === Phase.ProgOperand || this.phase === Phase.ProgAnswer) {
-            if (this.chosenBaud > 300 && this.phase === Phase.Data) {
-                this.reportError("timeout", `${what} at ${this.chosenBaud} Bd`)
-                return this.unreadable()
-            }
-        }
+        if (this.phase === Phase.Data && this.chosenBaud > 300) return this.unreadable("timeout", `${what} at ${this.chosenBaud} Bd`)
         this.fail("timeout", what)
     }
 
-    /** The data after a baud switch could not be read: sign on again lower, where allowed. */
-    private unreadable(): void {
+    /** The data after a baud switch could not be read: sign on again lower, where allowed. `kind` null: the framer already reported why. */
+    private unreadable(kind: ErrorKind | null, why: string): void {
         if (this.config.fallback && this.chosenBaud > 300 && this.retries < this.config.maxRetries && this.phase === Phase.Data) {
+            if (kind !== null) this.reportError(kind, why + "; signing on again at a lower baud")
             this.retries++
             const lower = this.lowerBaud(this.chosenBaud)
             this.memory.baudCap = lower
@@ -369,7 +363,8 @@ export class Session implements Engine, FrameSink {
             if (this.deadline < this.now) this.deadline = this.now
             return
         }
-        this.fail(this.lastError !== null ? this.lastError.kind : "timeout", "the readout was damaged")
+        if (kind !== null) this.fail(kind, why)
+        else this.finish(false)
     }
 
     private lowerBaud(b: number): number {
@@ -431,12 +426,15 @@ export class Session implements Engine, FrameSink {
         this.retries++
         this.progNext = "ack"
         this.progNak = true
+        // the repeat answers the same question: wait for it in the same phase
+        this.progAwait = this.phase === Phase.ProgOperand ? Phase.ProgOperand : Phase.ProgAnswer
         this.phase = Phase.ProgSend
         const fast = this.id !== null && this.id.fastReaction
         this.deadline = this.now + minReactionMs(fast) + this.timing.reactionMarginMs
     }
 
     private progNak = false
+    private progAwait = Phase.ProgAnswer
     private registersRead = 0
 
     private sendProgNext(now: number): void {
@@ -444,8 +442,10 @@ export class Session implements Engine, FrameSink {
         if (prog === null) return
         const gap = minReactionMs(this.id !== null && this.id.fastReaction)
         let msg: number[]
+        let awaiting = Phase.ProgAnswer
         if (this.progNak || this.progNext === "ack") {
             msg = this.progNak ? [NAK] : [ACK]
+            if (this.progNak) awaiting = this.progAwait
             this.progNak = false
         } else if (this.progNext === "password") {
             msg = password(prog.password as string)
@@ -461,8 +461,9 @@ export class Session implements Engine, FrameSink {
         }
         this.progLastSent = msg
         this.transmit(now, msg, gap)
-        this.framer.reset()
-        this.phase = Phase.ProgAnswer
+        // a partial block's continuation must find the framer where the last block left it
+        if (msg.length > 1) this.framer.reset()
+        this.phase = awaiting
         this.waitingForMeter = true
         this.deadline = this.txFreeAt + this.timing.responseMs
     }
@@ -493,6 +494,10 @@ export class Session implements Engine, FrameSink {
     }
 
     // ---- plumbing -----------------------------------------------------------
+
+    private inProgramming(): boolean {
+        return this.phase === Phase.ProgOperand || this.phase === Phase.ProgSend || this.phase === Phase.ProgAnswer
+    }
 
     isDone(): boolean {
         return this.phase === Phase.Done

@@ -6,6 +6,7 @@
 //   content  = value [ "*" unit ]      (split at the first "*"; "&" is kept in the text)
 // A line that does not follow this (unbalanced brackets, text outside brackets)
 // is reported in `skipped`, never guessed at.
+import { DataSet } from "../core/types"
 import { Profile } from "./profiles"
 
 export interface ExpectedValue {
@@ -80,4 +81,43 @@ export function expectedData(p: Profile, requestChar?: string): ExpectedData {
     const rc = requestChar === undefined ? "?" : requestChar
     const block = p.altDataBlocks[rc] !== undefined ? p.altDataBlocks[rc] : p.dataBlock
     return expectedFromBlock(block)
+}
+
+/** A received value as the meter wrote it: text, then "*unit" when there is a unit. */
+export function valueAsSent(text: string, unit: string | null): string {
+    return unit === null || unit === "" ? text : text + "*" + unit
+}
+
+function rawNoEmptyUnit(raw: string): string {
+    return raw.length > 0 && raw.charAt(raw.length - 1) === "*" ? raw.slice(0, raw.length - 1) : raw
+}
+
+/**
+ * Differences between the expected data sets and what a reader produced (empty = exactly equal).
+ * Values compare as sent (text + "*" + unit); an empty unit ("013925.5*") equals no unit.
+ */
+export function diffDataSets(expected: ExpectedDataSet[], got: DataSet[]): string[] {
+    const out: string[] = []
+    const n = expected.length > got.length ? expected.length : got.length
+    for (let i = 0; i < n; i++) {
+        if (i >= got.length) {
+            out.push(`#${i}: missing ${expected[i].address}`)
+            continue
+        }
+        if (i >= expected.length) {
+            out.push(`#${i}: unexpected ${got[i].address}`)
+            continue
+        }
+        const e = expected[i]
+        const g = got[i]
+        if (e.address !== g.address) out.push(`#${i}: address ${g.address}, expected ${e.address}`)
+        if (e.values.length !== g.values.length) out.push(`#${i} ${e.address}: ${g.values.length} values, expected ${e.values.length}`)
+        const m = e.values.length < g.values.length ? e.values.length : g.values.length
+        for (let k = 0; k < m; k++) {
+            const want = rawNoEmptyUnit(e.values[k].raw)
+            const have = valueAsSent(g.values[k].text, g.values[k].unit)
+            if (want !== have) out.push(`#${i} ${e.address} value ${k}: "${have}", expected "${want}"`)
+        }
+    }
+    return out
 }

@@ -91,6 +91,8 @@ export interface LineResult {
     trace: TraceEntry[]
     /** how many engine calls were made (start + receive + tick) */
     calls: number
+    /** the run stopped because virtual time stood still for too many steps (an engine asking for a deadline in the past again and again) */
+    stalled: boolean
 }
 
 const BIG = 1e15
@@ -143,12 +145,31 @@ export class VirtualLine {
 
     /** Run one session of `engine` from `startMs` until it finishes or the time limit. The meter keeps its state between runs. */
     run(engine: Engine, startMs: number): LineResult {
+        this.begin(engine, startMs)
+        while (!this.advance(1000000)) {}
+        return this.result()
+    }
+
+    // per-run progress, so that a run can be advanced in slices (DeviceScript must await between slices)
+    private engine: Engine | null = null
+    private runStart = 0
+    private limit = 0
+    private now = 0
+    private still = 0
+    private stalled = false
+    private over = false
+
+    /** Start a run; then call advance() until it returns true, then result(). */
+    begin(engine: Engine, startMs: number): void {
         const o = this.opts
-        const limit = o.timeLimitMs !== undefined ? o.timeLimitMs : startMs + 600000
+        this.engine = engine
+        this.runStart = startMs
+        this.limit = o.timeLimitMs !== undefined ? o.timeLimitMs : startMs + 600000
         this.trace = []
         this.events = []
         this.rxUart = o.uart !== undefined ? o.uart : { baud: 300, format: "7E1" }
         this.txUart = this.rxUart
+        if (this.keepTrace) this.trace.push({ kind: "uart", at: startMs, baud: this.rxUart.baud, format: this.rxUart.format })
         this.rxSince = -BIG
         this.txQueue = []
         this.txHead = 0
@@ -163,6 +184,10 @@ export class VirtualLine {
         this.calls = 0
         this.noiseIdx = 0
         this.noiseNext = BIG
+        this.now = startMs
+        this.still = 0
+        this.stalled = false
+        this.over = false
         this.setupNoise(startMs)
         // the meter may have been idle since an earlier run: catch its timers up
         // (a push meter idle for minutes has many pushes to catch up: the meter fires at most 100 per tick)
@@ -172,11 +197,16 @@ export class VirtualLine {
             const d = this.meter.nextDeadline()
             if (d === null || d > startMs) break
         }
-
         this.calls++
         this.handle(startMs, engine.start(startMs))
-        let now = startMs
-        while (!this.finished) {
+    }
+
+    /** Process at most `maxSteps` events; true when the run is over (finished, time limit or stalled). */
+    advance(maxSteps: number): boolean {
+        if (this.over) return true
+        const engine = this.engine as Engine
+        for (let n = 0; n < maxSteps; n++) {
+            if (this.finished) return this.end()
             let t = BIG
             if (this.txHead < this.txQueue.length) t = this.txQueue[this.txHead].at
             const mo = this.meter.nextOutput()
@@ -187,18 +217,48 @@ export class VirtualLine {
             if (this.rxDeliverAt < t) t = this.rxDeliverAt
             if (this.deadline < t) t = this.deadline
             if (this.noiseNext < t) t = this.noiseNext
-            if (t >= BIG || t > limit) break
-            if (t > now) now = t
-            this.step(engine, now)
+            if (t >= BIG || t > this.limit) return this.end()
+            if (t > this.now) {
+                this.now = t
+                this.still = 0
+            } else if (++this.still > 100000) {
+                this.stalled = true
+                return this.end()
+            }
+            this.step(engine, this.now)
         }
+        if (this.finished) return this.end()
+        return false
+    }
+
+    private end(): boolean {
+        this.over = true
+        // the reader's last characters (e.g. B0) still reach the meter after the engine finished
+        if (this.finished) {
+            while (this.txHead < this.txQueue.length) {
+                const c = this.txQueue[this.txHead++]
+                const damaged = this.inNoise(c.start, c.at)
+                if (!this.opts.noReply) this.meter.receiveWire(c.at, damaged ? this.garbageWire(c.wire) : c.wire, c.baud, damaged)
+                if (this.keepTrace)
+                    this.trace.push({
+                        kind: "char", dir: "reader", start: c.start, at: c.at, baud: c.baud, format: c.format,
+                        char: c.char, wire: c.wire, rx: null, fault: damaged ? "noise" : null,
+                    })
+            }
+        }
+        return true
+    }
+
+    result(): LineResult {
         return {
             finished: this.finished,
             ok: this.ok,
-            startMs: startMs,
-            endMs: now,
+            startMs: this.runStart,
+            endMs: this.now,
             events: this.events,
             trace: this.trace,
             calls: this.calls,
+            stalled: this.stalled,
         }
     }
 

@@ -20,10 +20,18 @@
 //  - the meter is half duplex: characters that start while it is still transmitting are ignored.
 //  - wake-up (wakeupRequired): asleep, the meter ignores everything but NUL characters at 300 7E1.
 //    A run of NULs, each starting less than 500 ms after the previous one ended, wakes it once the
-//    run spans >= 2000 ms (first NUL's start to last NUL's end). Awake, it answers a request whose
-//    first character starts >= 1400 ms after the last NUL ended and before lastNul + wakeWindowMs;
-//    earlier requests are ignored (it stays awake). After the session (or when the window passes)
-//    it sleeps again.
+//    run spans >= 2000 ms (first NUL's start to last NUL's end). More NULs extend the run. Awake,
+//    it answers a request whose first character starts >= 1400 ms after the last NUL ended and
+//    whose LF has arrived by lastNul + wakeWindowMs (default 5000); a request that starts sooner is
+//    ignored (it stays awake). After the session (or when the window passes) it sleeps again.
+//  - after a readout (or B0, or a silent fallback) requests that start within silentAfterReadoutMs
+//    of the end of the meter's last character are ignored.
+//  - programming mode (ACK 0 Z 1, only for profiles with registers or a password): P0 at the new
+//    baud; P1 -> ACK, or NAK / B0 on a wrong password; R1/R5 "addr()" -> STX addr(value) ETX BCC,
+//    "(ERROR)" for unknown addresses or before a required password; answers longer than
+//    partialBlockSize go out in blocks ending EOT (the reader ACKs for the next); NAK repeats the
+//    last block; a command with a bad BCC gets NAK; B0 ends; programmingTimeoutMs of silence ends.
+//    Every answer starts reactionMs after the end of the reader's message.
 //  - inter-character timeout: a gap > 1500 ms inside a message drops what was received so far.
 //  - characters at another baud, with bad parity, or damaged by noise are garbage: they are ignored
 //    and drop the message being assembled (and an unfinished NUL run).
@@ -46,6 +54,18 @@ export interface WireChar {
     format: Format
 }
 
+/** Characters queued for the line, sent back to back from `start`. */
+interface OutSegment {
+    start: number
+    baud: number
+    format: Format
+    chars: Buffer
+    /** next character to hand out */
+    pos: number
+    corruptAt: number
+    garble: boolean
+}
+
 export interface MeterNote {
     at: number
     what: string
@@ -65,6 +85,8 @@ const WAKE_RUN_MS = 2000
 const WAKE_GAP_MS = 500
 const WAKE_QUIET_MS = 1400
 const NEVER = -1
+/** tolerance for comparing times computed along different paths (floating point) */
+const EPS = 1e-6
 
 type State = "idle" | "ackWait" | "prog" | "push"
 
@@ -112,8 +134,11 @@ export class SimMeter {
     readouts = 0
     pushes = 0
 
-    private out: WireChar[] = []
-    private outHead = 0
+    // Output is kept as segments of raw characters (1 byte each) and turned into
+    // WireChar objects one at a time, so that a long readout fits the 64 KB heap
+    // when this meter runs inside the DeviceScript simulator.
+    private segs: OutSegment[] = []
+    private head: WireChar | null = null
     private txEnd = 0
     private state: State = "idle"
     private rxBaud = 300
@@ -135,6 +160,7 @@ export class SimMeter {
     private awakeUntil = NEVER
     // push
     private pushAt = NEVER
+    private pushMs = 0
     // programming
     private progBaud = 300
     private progDeadline = NEVER
@@ -152,6 +178,7 @@ export class SimMeter {
         if (this.mode === "D") {
             this.state = "push"
             this.pushAt = startMs + this.q.pushOffsetMs
+            this.pushMs = this.pushTelegram(false).length * charMs(profile.maxBaud)
         }
     }
 
@@ -173,19 +200,31 @@ export class SimMeter {
 
     /** the next character the meter will put on the line (not yet taken), or null */
     nextOutput(): WireChar | null {
-        return this.outHead < this.out.length ? this.out[this.outHead] : null
+        if (this.head === null && this.segs.length > 0) {
+            const g = this.segs[0]
+            const ms = charMs(g.baud)
+            const i = g.pos
+            const start = g.start + i * ms
+            const c = g.chars[i]
+            let w = wireOf(c, g.format)
+            if (i === g.corruptAt) w ^= g.format === "7E1" ? 0x80 : 0x01
+            if (g.garble && i % 3 === 0) w ^= 1 << (i % 7)
+            this.head = { at: start + ms, start: start, wire: w, char: c, baud: g.baud, format: g.format }
+        }
+        return this.head
     }
 
     /** every queued character whose stop bit has ended by `now`, in order */
     takeOutput(now: number): WireChar[] {
         const r: WireChar[] = []
-        while (this.outHead < this.out.length && this.out[this.outHead].at <= now) {
-            r.push(this.out[this.outHead])
-            this.outHead++
-        }
-        if (this.outHead > 256 && this.outHead * 2 > this.out.length) {
-            this.out = this.out.slice(this.outHead)
-            this.outHead = 0
+        for (;;) {
+            const h = this.nextOutput()
+            if (h === null || h.at > now) break
+            r.push(h)
+            this.head = null
+            const g = this.segs[0]
+            g.pos++
+            if (g.pos >= g.chars.length) this.segs.shift()
         }
         return r
     }
@@ -202,9 +241,21 @@ export class SimMeter {
 
     /** run the timers that are due at `now` */
     tick(now: number) {
+        this.advance(now, false)
+    }
+
+    /** fire timers due by `now` (strict: only those before `now`, so a character completing at a deadline is heard first) */
+    private advance(now: number, strict: boolean) {
+        // a push meter nobody listened to for a long time: skip the telegrams that ended long before
+        // `now` (nobody can hear them) instead of generating each; the phase of the schedule is kept
+        if (this.state === "push") {
+            const iv = this.q.pushIntervalMs > this.pushMs ? this.q.pushIntervalMs : this.pushMs + 100
+            const n = Math.floor((now - this.pushAt - this.pushMs) / iv) - 1
+            if (n > 0) this.pushAt += n * iv
+        }
         for (let guard = 0; guard < 100; guard++) {
             const d = this.nextDeadline()
-            if (d === null || d > now) return
+            if (d === null || d > now || (strict && d === now)) return
             this.fire(d)
         }
     }
@@ -216,7 +267,7 @@ export class SimMeter {
 
     private fire(t: number) {
         if (this.state === "ackWait") {
-            if (this.rx.length > 0 && this.rxStart <= this.ackUntil && this.rx[0] === ACK) {
+            if (this.rx.length > 0 && this.rxStart <= this.ackUntil + EPS && this.rx[0] === ACK) {
                 // an ack started in time is still arriving: wait for it (or its inter-character timeout)
                 this.ackDeadline = this.rxLast + INTER_CHAR_MS
                 if (this.ackDeadline > t) return
@@ -263,18 +314,13 @@ export class SimMeter {
 
     /** queue characters starting no earlier than `from` (and after anything queued); returns the end time */
     private emit(from: number, cs: number[], baud: number, format: Format, corruptAt: number, garble: boolean): number {
-        const ms = charMs(baud)
-        let t = from > this.txEnd ? from : this.txEnd
-        for (let i = 0; i < cs.length; i++) {
-            const c = cs[i]
-            let w = wireOf(c, format)
-            if (i === corruptAt) w ^= format === "7E1" ? 0x80 : 0x01
-            if (garble && i % 3 === 0) w ^= 1 << (i % 7)
-            this.out.push({ at: t + ms, start: t, wire: w, char: c, baud: baud, format: format })
-            t += ms
-        }
-        this.txEnd = t
-        return t
+        const t = from > this.txEnd ? from : this.txEnd
+        if (cs.length === 0) return t
+        const chars = Buffer.alloc(cs.length)
+        for (let i = 0; i < cs.length; i++) chars[i] = cs[i]
+        this.segs.push({ start: t, baud: baud, format: format, chars: chars, pos: 0, corruptAt: corruptAt, garble: garble })
+        this.txEnd = t + cs.length * charMs(baud)
+        return this.txEnd
     }
 
     private bccFor(cs: number[], from: number): number {
@@ -317,6 +363,13 @@ export class SimMeter {
     }
 
     private sendPush(from: number): number {
+        const cs = this.pushTelegram(true)
+        this.pushes++
+        return this.emit(from, cs, this.profile.maxBaud, this.q.pushFormat, this.q.parityErrorAt, this.garbles(this.profile.maxBaud))
+    }
+
+    /** the push telegram; `count` = it is really sent (counts towards corruptBcc: N) */
+    private pushTelegram(count: boolean): number[] {
         const p = this.profile
         const cs: number[] = []
         pushAll(cs, this.q.leadingGarbage)
@@ -333,9 +386,11 @@ export class SimMeter {
             cs.push(LF)
             cs.push(ETX)
             let b = xor7(cs, stx + 1, cs.length)
-            const cb = this.q.corruptBcc
-            if (cb === true || (typeof cb === "number" && this.blocksSent < cb)) b ^= 0x01
-            this.blocksSent++
+            if (count) {
+                const cb = this.q.corruptBcc
+                if (cb === true || (typeof cb === "number" && this.blocksSent < cb)) b ^= 0x01
+                this.blocksSent++
+            }
             cs.push(b)
         } else {
             if (!this.q.lfOnly) cs.push(CR)
@@ -345,8 +400,7 @@ export class SimMeter {
             if (!this.q.lfOnly) cs.push(CR)
             cs.push(LF)
         }
-        this.pushes++
-        return this.emit(from, cs, p.maxBaud, this.q.pushFormat, this.q.parityErrorAt, this.garbles(p.maxBaud))
+        return cs
     }
 
     // ---- receiving ----
@@ -361,10 +415,10 @@ export class SimMeter {
      * `baud`; `damaged` = noise hit it. The meter listens at 7E1 at its current baud.
      */
     receiveWire(now: number, wire: number, baud: number, damaged: boolean) {
-        this.tick(now)
+        this.advance(now, true)
         const start = now - charMs(baud)
         if (this.state === "push") return
-        if (start < this.txEnd) return // half duplex: busy transmitting
+        if (start < this.txEnd - EPS) return // half duplex: busy transmitting
         let c = -1
         if (!damaged && baud === this.rxBaud) {
             const d = decode7E1(wire)
@@ -402,11 +456,11 @@ export class SimMeter {
             if (!this.awake) this.nulRunStart = NEVER
             return
         }
-        if (this.nulRunStart === NEVER || start - this.nulLastEnd >= WAKE_GAP_MS) this.nulRunStart = start
+        if (this.nulRunStart === NEVER || start - this.nulLastEnd >= WAKE_GAP_MS - EPS) this.nulRunStart = start
         this.nulLastEnd = end
         if (this.awake) {
             this.awakeUntil = end + this.q.wakeWindowMs
-        } else if (end - this.nulRunStart >= WAKE_RUN_MS) {
+        } else if (end - this.nulRunStart >= WAKE_RUN_MS - EPS) {
             this.awake = true
             this.awakeUntil = end + this.q.wakeWindowMs
             this.note(end, "woken by NULs")
@@ -466,13 +520,17 @@ export class SimMeter {
             this.note(now, `address "${addr}" is not mine: silent`)
             return
         }
-        if (start < this.silentUntil) {
+        if (this.q.readoutBudget > 0 && this.readouts >= this.q.readoutBudget) {
+            this.note(now, "readout budget used up: silent")
+            return
+        }
+        if (start < this.silentUntil - EPS) {
             this.note(now, "request during silence after readout: ignored")
             return
         }
         if (this.q.wakeupRequired) {
             if (!this.awake) return
-            if (start < this.nulLastEnd + WAKE_QUIET_MS) {
+            if (start < this.nulLastEnd + WAKE_QUIET_MS - EPS) {
                 this.note(now, "request too soon after the NULs: ignored")
                 return
             }
@@ -507,11 +565,11 @@ export class SimMeter {
             this.note(now, "malformed ack ignored")
             return
         }
-        if (start < this.identEnd + this.trMin) {
+        if (start < this.identEnd + this.trMin - EPS) {
             this.note(now, "ack before the minimum reaction time: ignored")
             return
         }
-        if (start > this.ackUntil) {
+        if (start > this.ackUntil + EPS) {
             this.note(now, "ack after the window: ignored")
             return
         }

@@ -45,6 +45,8 @@ export interface Quirks {
     wrongPassword: "nak" | "break"
     /** programming mode: the meter ends the session after this much silence, ms */
     programmingTimeoutMs: number
+    /** battery budget: after this many readouts the meter answers no more requests (0 = unlimited) */
+    readoutBudget: number
 }
 
 export type ProfileMode = "A" | "B" | "C" | "D" | "E"
@@ -106,6 +108,7 @@ export function defaultQuirks(): Quirks {
         partialBlockSize: 0,
         wrongPassword: "nak",
         programmingTimeoutMs: 60000,
+        readoutBudget: 0,
     }
 }
 
@@ -133,7 +136,7 @@ export function isBaud(b: number): boolean {
 
 /** Effective behaviour from the identification and the declared mode: "E" when \2 follows Z in a C/E meter. */
 export function effectiveMode(p: Profile): ProfileMode {
-    if (p.mode === "C" && p.identification.indexOf("\\2") === 4) return "E"
+    if (p.mode === "C" && p.identification.indexOf("\\2") === 5) return "E"
     return p.mode
 }
 
@@ -219,6 +222,7 @@ const QUIRK_FIELDS: string[] = [
     "echo", "reactionMs", "ackWindowMs", "wakeupRequired", "wakeWindowMs", "pushIntervalMs", "pushOffsetMs",
     "frame", "pushFormat", "corruptBcc", "parityErrorAt", "lateAck", "garbleAboveBaud", "silentAfterReadoutMs",
     "leadingGarbage", "lfOnly", "addressRequired", "partialBlockSize", "wrongPassword", "programmingTimeoutMs",
+    "readoutBudget",
 ]
 
 function checkQuirks(obj: any, errors: string[]): Quirks {
@@ -264,6 +268,7 @@ function checkQuirks(obj: any, errors: string[]): Quirks {
     q.partialBlockSize = c.int("partialBlockSize", q.partialBlockSize, 0, 1024)
     q.wrongPassword = c.oneOf("wrongPassword", q.wrongPassword, ["nak", "break"]) as "nak" | "break"
     q.programmingTimeoutMs = c.int("programmingTimeoutMs", q.programmingTimeoutMs, 1000, 600000)
+    q.readoutBudget = c.int("readoutBudget", q.readoutBudget, 0, 1000000)
     for (let i = 0; i < c.errors.length; i++) errors.push(c.errors[i])
     return q
 }

@@ -3,6 +3,7 @@
 import * as ds from "@devicescript/core"
 import { describe, test } from "@devicescript/test"
 import { runScalars, runVector, VECTORS } from "./vectors"
+import { sessionLines, SESSION_VECTORS, startSessionVector } from "./session-vectors"
 
 function print(lines: string[]) {
     for (let i = 0; i < lines.length; i++) console.log("CONF " + lines[i])
@@ -15,6 +16,17 @@ describe("conformance", () => {
             print(runVector(VECTORS[i]))
             await ds.sleep(0) // stay far below the VM's step budget between awaits
         }
+    })
+    test("sessions", async () => {
+        for (let i = 0; i < SESSION_VECTORS.length; i++) {
+            const v = SESSION_VECTORS[i]
+            const line = startSessionVector(v)
+            // a few dozen line events per slice, then yield: the VM allows ~128K steps between awaits
+            while (!line.advance(20)) await ds.sleep(0)
+            print(sessionLines(v, line))
+        }
+    })
+    test("end", () => {
         console.log("CONF end")
     })
 })

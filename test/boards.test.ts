@@ -1,0 +1,147 @@
+// Board files (boards/*.board.json) against the DeviceScript compiler and the pin rules of README
+// "Board files": every board must build the firmware entry with IR_RX/IR_TX named, and a board with
+// a pin the ESP32 arch rejects must fail the build, so a bad pin fails CI, not a user's flash.
+import { test } from "node:test"
+import assert from "node:assert/strict"
+import { spawnSync } from "node:child_process"
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join, relative, resolve } from "node:path"
+
+const ROOT = resolve(__dirname, "..")
+// The firmware entry each board is built against. It stands in for the firmware until
+// src/main.ts exists: point it at "src/main.ts" then.
+const FIRMWARE_ENTRY = "test/ds/core-entry.ts"
+const DEVS = join(ROOT, "node_modules/@devicescript/cli/built/devicescript-cli.cjs")
+const CHECK_DIR = join(ROOT, ".devicescript/board-check") // git-ignored
+
+interface BoardJson {
+    archId: string
+    devName: string
+    productId: string
+    led?: { pin?: number | string }
+    log?: { pinTX?: number | string }
+    pins: Record<string, number>
+    [k: string]: unknown
+}
+
+const boardFiles = readdirSync(join(ROOT, "boards"))
+    .filter(f => f.endsWith(".board.json"))
+    .sort()
+const boards = boardFiles.map(f => ({
+    id: f.replace(/\.board\.json$/, ""),
+    json: JSON.parse(readFileSync(join(ROOT, "boards", f), "utf8")) as BoardJson,
+}))
+
+// Pins the head must not use, per arch (DeviceScript's arch table plus the datasheets'
+// strapping pins): strapping pins would let the head's RX driver or the TX line change the boot
+// mode; the log UART, flash, PSRAM and USB pins are taken.
+const RESERVED: Record<string, Record<string, number[]>> = {
+    esp32: { strapping: [0, 2, 5, 12, 15], logUart: [1, 3], flash: [6, 7, 8, 9, 10, 11], psram: [16, 17] },
+    esp32c3: { strapping: [2, 8, 9], logUart: [20, 21], flash: [11, 12, 13, 14, 15, 16, 17], usb: [18, 19] },
+    esp32s3: {
+        strapping: [0, 3, 45, 46],
+        logUart: [43, 44],
+        flash: [26, 27, 28, 29, 30, 31, 32],
+        octalFlashPsram: [33, 34, 35, 36, 37],
+        usb: [19, 20],
+    },
+}
+
+/** Pin rule violations of one board, as readable strings (empty = fine). */
+function pinProblems(b: BoardJson): string[] {
+    const out: string[] = []
+    const reserved = RESERVED[b.archId]
+    if (!reserved) return [`unknown archId ${b.archId}`]
+    const used: Record<string, number | string | undefined> = {
+        IR_RX: b.pins?.IR_RX,
+        IR_TX: b.pins?.IR_TX,
+        "led.pin": b.led?.pin,
+    }
+    for (const [name, gpio] of Object.entries(used)) {
+        if (typeof gpio !== "number") {
+            out.push(`${name} missing`)
+            continue
+        }
+        for (const [why, list] of Object.entries(reserved))
+            if (list.includes(gpio)) out.push(`${name}=GPIO${gpio} is a ${why} pin`)
+    }
+    const nums = Object.values(used).filter(v => typeof v === "number")
+    if (new Set(nums).size !== nums.length) out.push("IR_RX, IR_TX and the LED must be three different pins")
+    return out
+}
+
+function devsBuild(cwd: string, entry: string) {
+    const r = spawnSync(process.execPath, [DEVS, "build", entry], { cwd, encoding: "utf8" })
+    return { ok: r.status === 0, out: (r.stdout ?? "") + (r.stderr ?? "") }
+}
+
+test("there are three boards: classic ESP32, ESP32-C3, ESP32-S3", () => {
+    assert.deepEqual(boards.map(b => b.json.archId).sort(), ["esp32", "esp32c3", "esp32s3"])
+    for (const b of boards) {
+        assert.match(b.json.productId, /^0x3[0-9a-f]{7}$/, `${b.id}: productId must be 0x3xxxxxxx`)
+        assert.ok(typeof b.json["#pins"] === "string", `${b.id}: explain the pin choice in "#pins"`)
+    }
+    assert.equal(new Set(boards.map(b => b.json.productId)).size, boards.length, "productIds must differ")
+})
+
+test("head and LED pins avoid strapping, log UART, flash, PSRAM and USB pins", () => {
+    for (const b of boards) assert.deepEqual(pinProblems(b.json), [], b.id)
+})
+
+test("the pin rule check catches a strapping pin and a shared pin", () => {
+    const good = boards.find(b => b.json.archId === "esp32")!.json
+    assert.deepEqual(pinProblems({ ...good, pins: { IR_RX: 5, IR_TX: 27 } }), ["IR_RX=GPIO5 is a strapping pin"])
+    assert.deepEqual(pinProblems({ ...good, pins: { IR_RX: 25, IR_TX: 27 } }), [
+        "IR_RX, IR_TX and the LED must be three different pins",
+    ])
+})
+
+for (const b of boards) {
+    test(`firmware builds against board ${b.id}`, () => {
+        mkdirSync(CHECK_DIR, { recursive: true })
+        const entry = join(CHECK_DIR, `${b.id}.ts`)
+        const firmware = relative(CHECK_DIR, join(ROOT, FIRMWARE_ENTRY)).replace(/\.ts$/, "")
+        writeFileSync(
+            entry,
+            `import { pins } from "@dsboard/${b.id}"\nimport "${firmware}"\n` +
+                `const rx = pins.IR_RX\nconst tx = pins.IR_TX\nconsole.log(\`head on \${rx} \${tx}\`)\n`,
+        )
+        const r = devsBuild(ROOT, relative(ROOT, entry))
+        assert.ok(r.ok, `devs build failed for ${b.id}:\n${r.out}`)
+        assert.doesNotMatch(r.out, /board\.json\(\d+\)/, `board warnings for ${b.id}:\n${r.out}`)
+    })
+}
+
+// A copy of a board with one pin changed, built in a scratch project so the repo's boards/ stays
+// untouched; the CLI lays out its own packages there.
+function buildWithPin(base: string, label: string, gpio: number) {
+    const dir = mkdtempSync(join(tmpdir(), "opto-board-"))
+    try {
+        const json = { ...boards.find(b => b.id === base)!.json }
+        json.pins = { ...json.pins, [label]: gpio }
+        mkdirSync(join(dir, "boards"))
+        writeFileSync(join(dir, "boards", `${base}.board.json`), JSON.stringify(json, null, 4))
+        writeFileSync(join(dir, "devsconfig.json"), "{}")
+        writeFileSync(join(dir, "package.json"), '{"name":"board-check","private":true}')
+        writeFileSync(
+            join(dir, "main.ts"),
+            `import { pins } from "@dsboard/${base}"\nconsole.log(\`\${pins.IR_RX} \${pins.IR_TX}\`)\n`,
+        )
+        return devsBuild(dir, "main.ts")
+    } finally {
+        rmSync(dir, { recursive: true, force: true })
+    }
+}
+
+test("a classic ESP32 board with IR_RX on GPIO16 (PSRAM) fails to build", () => {
+    const r = buildWithPin("opto_esp32_devkitc", "IR_RX", 16)
+    assert.equal(r.ok, false, r.out)
+    assert.match(r.out, /IR_RX=16 has 'psram' function/)
+})
+
+test("an ESP32-C3 board with IR_TX on GPIO18 (USB) fails to build", () => {
+    const r = buildWithPin("opto_esp32c3_supermini", "IR_TX", 18)
+    assert.equal(r.ok, false, r.out)
+    assert.match(r.out, /IR_TX=18 has 'usb' function/)
+})

@@ -1,0 +1,7 @@
+// DeviceScript-side firmware tests, one VM run: `npx tsx test/ds/run-firmware.ts`
+// (devs run test/ds/firmware.ts --test -k). Suites register by import.
+import "./fw-jsonout"
+import "./fw-outbox"
+import "./fw-settings"
+import "./fw-publisher"
+import "./fw-link"

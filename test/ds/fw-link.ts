@@ -1,0 +1,100 @@
+// Serial link + simulated head + placeholder engine inside one VM: both framing
+// paths (server 7E1 and 8N1-only with software 7E1), error marking, a damaged
+// block, and the session loop of src/app.ts.
+import * as ds from "@devicescript/core"
+import { describe, expect, test } from "@devicescript/test"
+import { SerialLink } from "../../src/link"
+import { SimHead, startSimHead, LineMeter, MeterChunk } from "../../src/simhead"
+import { ReplayMeter, ReplayProfile } from "../../src/replay-meter"
+import { Publisher } from "../../src/publisher"
+import { parseConfig } from "../../src/settings"
+import { runSession } from "../../src/app"
+import { Session } from "../../src/placeholder-engine"
+import { RX_PARITY_ERROR } from "../../src/core/types"
+
+/** The head's meter, swappable between tests. */
+class Swap implements LineMeter {
+    m: LineMeter = null
+    receiveWire(now: number, wire: number, baud: number) { this.m.receiveWire(now, wire, baud) }
+    tick(now: number) { this.m.tick(now) }
+    transmit(now: number): MeterChunk | null { return this.m.transmit(now) }
+}
+
+function profile(damage: boolean): ReplayProfile {
+    return {
+        identification: "/ABC5METER1", address: "", damage: damage, reactionMs: 20, generated: 0,
+        lines: ["0.0.0(12345678)", "1.8.0(00132.149*kWh)", "F.F(00000000)"],
+    }
+}
+
+const swap = new Swap()
+swap.m = new ReplayMeter(profile(false))
+const head: SimHead = startSimHead(swap, { eightN1Only: false, echo: false, speed: 1 })
+const role = new ds.Serial("meter")
+const link = new SerialLink(role, "auto")
+const config = parseConfig(k => (k === "HA_PREFIX" ? "" : undefined)).config
+
+async function session(link: SerialLink, damage: boolean) {
+    swap.m = new ReplayMeter(profile(damage))
+    const pub = new Publisher(config, "reader1")
+    const ok = await runSession(new Session(config.session), link, pub)
+    const topics: string[] = []
+    while (pub.outbox.count()) {
+        topics.push(pub.outbox.peek().topic)
+        pub.outbox.shift()
+    }
+    return { ok: ok, topics: topics }
+}
+
+describe("link", () => {
+    test("a 7E1-capable server: hardware framing, readout ok", async () => {
+        head.opt.eightN1Only = false
+        link.framing = "auto"
+        await link.init()
+        expect(link.hardware7E1).toBe(true)
+        const r = await session(link, false)
+        expect(r.ok).toBe(true)
+        expect(r.topics.join(" ")).toBe("opto62056/METER1/0.0.0 opto62056/METER1/1.8.0 opto62056/METER1/F.F opto62056/METER1/state opto62056/reader1/diagnostics")
+    })
+    test("an 8N1-only server: software 7E1, readout ok", async () => {
+        head.opt.eightN1Only = true
+        head.set_dataBits(8)
+        head.set_parityMode(ds.SerialParityType.None)
+        link.framing = "auto"
+        await link.init()
+        expect(link.hardware7E1).toBe(false)
+        expect(await role.dataBits.read()).toBe(8)
+        const r = await session(link, false)
+        expect(r.ok).toBe(true)
+        expect(r.topics.length).toBe(5)
+    })
+    test("software path: a character with odd parity is flagged", async () => {
+        link.framing = "software"
+        await link.init()
+        link.clear()
+        head.injectRaw([0xc3, 0x43]) // 'C' with its parity bit, then without
+        await ds.sleep(50)
+        const got = link.take(10)
+        expect(got.length).toBe(2)
+        expect(got[0]).toBe(0x43)
+        expect(got[1]).toBe(0x43 | RX_PARITY_ERROR)
+    })
+    test("hardware path: 0x80|c from the server is a parity error on c", async () => {
+        head.opt.eightN1Only = false
+        link.framing = "hardware"
+        await link.init()
+        link.clear()
+        head.injectRaw([0x41, 0xc1])
+        await ds.sleep(50)
+        const got = link.take(10)
+        expect(got[0]).toBe(0x41)
+        expect(got[1]).toBe(0x41 | RX_PARITY_ERROR)
+    })
+    test("a block with a wrong BCC publishes no value", async () => {
+        link.framing = "auto"
+        await link.init()
+        const r = await session(link, true)
+        expect(r.ok).toBe(false)
+        expect(r.topics.join(" ")).toBe("opto62056/reader1/diagnostics")
+    })
+})

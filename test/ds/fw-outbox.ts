@@ -1,0 +1,75 @@
+// The outage queue in one preallocated buffer (src/outbox.ts).
+import { describe, expect, test } from "@devicescript/test"
+import { Outbox } from "../../src/outbox"
+
+describe("outbox", () => {
+    test("keeps order, topic, payload and retain", () => {
+        const q = new Outbox(256)
+        q.push("a/b", Buffer.from("one"), true)
+        q.push("a/c", Buffer.from("two"), false)
+        expect(q.count()).toBe(2)
+        let m = q.peek()
+        expect(m.topic).toBe("a/b")
+        expect(m.payload.toString()).toBe("one")
+        expect(m.retain).toBe(true)
+        q.shift()
+        m = q.peek()
+        expect(m.topic).toBe("a/c")
+        expect(m.retain).toBe(false)
+        q.shift()
+        expect(q.peek()).toBe(null)
+        expect(q.bytesUsed()).toBe(0)
+    })
+    test("wraps around the ring without corrupting records", () => {
+        const q = new Outbox(64)
+        for (let i = 0; i < 50; i++) {
+            q.push("t" + i, Buffer.from("payload-" + i), i % 2 === 0)
+            const m = q.peek()
+            expect(m.topic).toBe("t" + i)
+            expect(m.payload.toString()).toBe("payload-" + i)
+            q.shift()
+        }
+        expect(q.dropped).toBe(0)
+    })
+    test("drops the oldest when full and counts it", () => {
+        const q = new Outbox(100)
+        for (let i = 0; i < 10; i++) q.push("t" + i, Buffer.from("0123456789"), true) // 17 bytes each
+        expect(q.count()).toBe(5)
+        expect(q.dropped).toBe(5)
+        expect(q.peek().topic).toBe("t5")
+    })
+    test("a payload written in pieces (begin/append/end) reads back whole, across the ring's end", () => {
+        const q = new Outbox(64)
+        q.push("x", Buffer.from("0123456789012345678901234567890123456789"), false) // 46 bytes
+        q.shift() // the write position is now near the end of the ring
+        q.begin("s/t", true)
+        q.append("{\"a\":")
+        q.append("1,\"b\":\"text\"")
+        q.append("}")
+        expect(q.end()).toBe(true)
+        const m = q.peek()
+        expect(m.topic).toBe("s/t")
+        expect(m.payload.toString()).toBe("{\"a\":1,\"b\":\"text\"}")
+        expect(m.retain).toBe(true)
+    })
+    test("a message in pieces drops the oldest to make room, and is dropped itself when larger than the queue", () => {
+        const q = new Outbox(48)
+        q.push("old", Buffer.from("0123456789"), true) // 18 bytes
+        q.begin("new", false)
+        for (let i = 0; i < 3; i++) q.append("abcdefghij")
+        expect(q.end()).toBe(true)
+        expect(q.count()).toBe(1)
+        expect(q.dropped).toBe(1)
+        expect(q.peek().payload.toString()).toBe("abcdefghijabcdefghijabcdefghij")
+        q.begin("big", false)
+        for (let i = 0; i < 10; i++) q.append("abcdefghij")
+        expect(q.end()).toBe(false)
+        expect(q.count()).toBe(0)
+    })
+    test("a message larger than the queue is dropped and counted", () => {
+        const q = new Outbox(32)
+        expect(q.push("big", Buffer.alloc(40), true)).toBe(false)
+        expect(q.dropped).toBe(1)
+        expect(q.count()).toBe(0)
+    })
+})

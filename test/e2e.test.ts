@@ -1,0 +1,227 @@
+// Firmware end to end: the real firmware in the DeviceScript simulator, the
+// simulated head with a meter behind it, a real broker (embedded aedes, or
+// OPTO_MQTT_URL, e.g. Mosquitto) and a real MQTT client (mqtt.js).
+// NOTE: the meter is still the stand-in ReplayMeter and the engine the
+// placeholder (see src/app.ts); the lead switches both to the real ones.
+import { afterEach, describe, test } from "node:test"
+import assert from "node:assert/strict"
+import { profile, retained, Scenario, waitFor, Msg } from "./e2e-harness"
+import { canonicalNumber } from "../src/core/numbers"
+import { obisInfo, normaliseUnit } from "../src/core/obis"
+
+const LINES: [string, string, string | null][] = [
+    ["0.0.0", "12345678", null],
+    ["1.8.0", "00132.149", "kWh"],
+    ["1.8.1", "00100.001", "kWh"],
+    ["2.8.0", "0000.000", "kWh"],
+    ["1-0:16.7.0*255", "0001.250", "kW"],
+    ["F.F", "00000000", null],
+]
+const TOPIC_OF: Record<string, string> = {
+    "0.0.0": "0.0.0", "1.8.0": "1.8.0", "1.8.1": "1.8.1", "2.8.0": "2.8.0", "1-0:16.7.0*255": "1-0_3A16.7.0_2A255", "F.F": "F.F",
+}
+
+/** the JSON value of a meter text: the canonical number (src/core/numbers) or the text as a string */
+function jv(text: string) {
+    return canonicalNumber(text) ?? JSON.stringify(text)
+}
+
+function expectedState(lines = LINES) {
+    const vals = lines.map(([a, t, u]) => `${JSON.stringify(a)}:{"value":${jv(t)},"text":${JSON.stringify(t)},"unit":${u === null ? "null" : JSON.stringify(u)}}`)
+    return `{"meter":"METER1","time":T,"values":{${vals.join(",")}}}`
+}
+
+const scenarios: Scenario[] = []
+// each test stops its firmware runs, so none keeps polling (and using CPU) during the next
+afterEach(async () => {
+    for (const s of scenarios.splice(0)) await s.stop()
+})
+
+async function readout(p: ReturnType<typeof profile>, settings: Record<string, string>, n = 1, timeoutMs = 30000) {
+    const s = new Scenario()
+    scenarios.push(s)
+    await s.start(p, { POLL_MS: "2000", ...settings })
+    await waitFor(`${n} readout(s)`, () => s.states().length >= n, timeoutMs, () => s.log())
+    return s
+}
+
+function byTopic(msgs: Msg[], topic: string) {
+    return msgs.filter(m => m.topic === topic)
+}
+
+describe("firmware end to end", { concurrency: false }, () => {
+    test("7E1 server: exact state, per-value, availability and discovery messages", async () => {
+        const s = await readout(profile({}), {})
+        const m = s.msgs()
+        const dev = s.deviceName
+        // availability first, retained
+        assert.deepEqual(m[0], { topic: `opto62056/${dev}/availability`, payload: "online", retain: true })
+        // per-value topics, in the meter's order, retained, number as text
+        const perValue = m.filter(x => x.topic.startsWith("opto62056/METER1/") && !x.topic.endsWith("/state"))
+        assert.deepEqual(
+            perValue,
+            LINES.map(([a, t]) => ({ topic: `opto62056/METER1/${TOPIC_OF[a]}`, payload: canonicalNumber(t) ?? t, retain: true })),
+        )
+        // the state: one retained JSON, exact apart from the time
+        const st = s.states()[0]
+        assert.equal(st.retain, true)
+        assert.equal(st.payload.replace(/"time":\d+/, '"time":T'), expectedState())
+        assert.deepEqual(Object.keys(JSON.parse(st.payload).values), LINES.map(l => l[0]))
+        if (canonicalNumber("00132.149") !== null) {
+            // with the real number helper: the meter's digits, leading zeros dropped, decimals kept
+            assert.ok(st.payload.includes('"1.8.0":{"value":132.149,"text":"00132.149","unit":"kWh"}'), st.payload)
+            assert.ok(st.payload.includes('"2.8.0":{"value":0.000,'), st.payload)
+        }
+        // state after the per-value messages
+        assert.ok(m.indexOf(st) > m.indexOf(perValue[perValue.length - 1]))
+        // Home Assistant: one config per value with a known quantity, plus 7 diagnostic entities
+        const configs = m.filter(x => x.topic.startsWith("homeassistant/sensor/") && x.topic.endsWith("/config"))
+        assert.ok(configs.every(c => c.retain))
+        const diag = configs.filter(c => JSON.parse(c.payload).entity_category === "diagnostic")
+        assert.deepEqual(
+            diag.map(c => JSON.parse(c.payload).value_template),
+            ["duration", "baud", "retries", "lastError", "dropped", "readouts", "failed"].map(f => `{{ value_json.${f} }}`),
+        )
+        const d0 = JSON.parse(diag[0].payload)
+        assert.equal(diag[0].topic, `homeassistant/sensor/opto62056_${dev}_duration/config`)
+        assert.equal(d0.state_topic, `opto62056/${dev}/diagnostics`)
+        assert.equal(d0.availability_topic, `opto62056/${dev}/availability`)
+        assert.equal(d0.unit_of_measurement, "ms")
+        const known = LINES.filter(([a, , u]) => obisInfo(a, u) !== null)
+        const valueConfigs = configs.filter(c => JSON.parse(c.payload).entity_category === undefined)
+        assert.equal(valueConfigs.length, known.length)
+        for (const [a, , u] of known) {
+            const info = obisInfo(a, u)!
+            const c = valueConfigs.find(x => JSON.parse(x.payload).value_template === `{{ value_json['values']['${a}'].value }}`)
+            assert.ok(c, `discovery for ${a}`)
+            const j = JSON.parse(c.payload)
+            assert.equal(j.state_topic, "opto62056/METER1/state")
+            assert.equal(j.device_class ?? null, info.deviceClass)
+            assert.equal(j.state_class ?? null, info.stateClass)
+            assert.equal(j.unit_of_measurement ?? null, normaliseUnit(u))
+            assert.deepEqual(j.device, {
+                identifiers: ["opto62056_METER1"], name: "Meter METER1", manufacturer: "ABC", model: "METER1", serial_number: "12345678",
+            })
+            assert.equal(c.topic, `homeassistant/sensor/${j.unique_id}/config`)
+        }
+        // what a subscriber that comes later gets: the retained state and values
+        const later = await retained(s.url, "opto62056/METER1/#")
+        assert.equal(later.length, LINES.length + 1)
+        assert.ok(later.every(x => x.retain))
+        // the diagnostics after the session
+        await waitFor("diagnostics", () => byTopic(s.msgs(), `opto62056/${dev}/diagnostics`).some(x => x.payload.includes('"duration"')), 5000)
+        const dg = JSON.parse(byTopic(s.msgs(), `opto62056/${dev}/diagnostics`).find(x => x.payload.includes('"duration"'))!.payload)
+        assert.equal(dg.baud, 9600)
+        assert.equal(dg.readouts, 1)
+        assert.equal(dg.lastError, "")
+        assert.deepEqual(dg.configErrors, [])
+    })
+
+    test("8N1-only server with an echoing head: software 7E1, same readings", async () => {
+        const s = await readout(profile({ head: { eightN1Only: true, echo: true } }), {})
+        assert.equal(s.states()[0].payload.replace(/"time":\d+/, '"time":T'), expectedState())
+        assert.ok(s.lines.some(l => l.includes("8N1 with software 7E1")), s.log())
+    })
+
+    test("addressed meter: answers only its own address", async () => {
+        const p = profile({ meter: { address: "87654321" } })
+        const s = await readout(p, { METER_ADDRESS: "87654321" })
+        assert.equal(s.states()[0].payload.replace(/"time":\d+/, '"time":T'), expectedState())
+        await s.stop()
+        const wrong = new Scenario()
+        scenarios.push(wrong)
+        await wrong.start(p, { METER_ADDRESS: "11111111", POLL_MS: "2000", BACKOFF_MS: "500" })
+        const diag = () => wrong.msgs().filter(x => x.topic.endsWith("/diagnostics") && x.payload.includes('"failed":1'))
+        await waitFor("a failed session", () => diag().length > 0, 20000, () => wrong.log())
+        assert.equal(wrong.states().length, 0)
+        assert.match(JSON.parse(diag()[0].payload).lastError, /timeout/)
+    })
+
+    test("damaged readout: nothing published but diagnostics", async () => {
+        const s = new Scenario()
+        scenarios.push(s)
+        await s.start(profile({ meter: { damage: true } }), { POLL_MS: "2000", BACKOFF_MS: "500" })
+        const diag = () => s.msgs().filter(x => x.topic.endsWith("/diagnostics") && x.payload.includes('"failed":2'))
+        await waitFor("two failed sessions", () => diag().length > 0, 30000, () => s.log())
+        assert.equal(s.states().length, 0)
+        assert.equal(s.msgs().filter(x => x.topic.startsWith("opto62056/METER1/")).length, 0)
+        assert.match(JSON.parse(diag()[0].payload).lastError, /^bcc/)
+    })
+
+    test("invalid settings: reported on the diagnostics topic, defaults used, password never shown", async () => {
+        const s = new Scenario()
+        scenarios.push(s)
+        await s.start(profile({}), { POLL_MS: "soon", MQTT_PASS: "", PROG_PASS: "secret(1)" })
+        await waitFor("a readout", () => s.states().length > 0, 30000, () => s.log())
+        const d = JSON.parse(s.msgs().find(x => x.topic.endsWith("/diagnostics"))!.payload)
+        assert.deepEqual(d.configErrors, [
+            "PROG_PASS: the value (not shown) is not accepted (at most 32 printable ASCII characters, none of ()); using none",
+            "POLL_MS: 'soon' is not accepted (a whole number from 1000 to 86400000); using 60000",
+        ])
+        assert.ok(!s.lines.join("\n").includes("secret(1)"))
+        assert.ok(!s.msgs().some(x => x.payload.includes("secret(1)")))
+    })
+
+    test("a readout far larger than the heap (256 KB of data lines) completes, values capped", async () => {
+        // 11 000 generated lines at 19200 baud; the head runs the line 8x faster than real time
+        const p = profile({ meter: { identification: "/ABC6BIG", lines: [], generated: 11000 }, head: { speed: 8 } })
+        let bytes = 0
+        for (let n = 0; n < 11000; n++) bytes += `1.8.${n}(${n}.000*kWh)\r\n`.length
+        assert.ok(bytes > 256 * 1024, `${bytes} bytes of data lines`)
+        const s = await readout(p, { MAX_BAUD: "19200", MAX_VALUES: "40", POLL_MS: "600000" }, 1, 120000)
+        const st = JSON.parse(s.states()[0].payload)
+        assert.equal(Object.keys(st.values).length, 40)
+        await waitFor("diagnostics", () => s.msgs().some(x => x.topic.endsWith("/diagnostics") && x.payload.includes('"duration"')), 5000)
+        const d = JSON.parse(s.msgs().filter(x => x.topic.endsWith("/diagnostics")).pop()!.payload)
+        // (an engine that falls back to a lower baud after an overrun counts both attempts' data sets)
+        assert.ok(d.dataSets >= 11000, `dataSets ${d.dataSets}`)
+        assert.equal(d.valuesDropped, 11000 - 40)
+        assert.ok(!s.lines.some(l => /OutOfMemory|PANIC|panic/i.test(l)), s.log())
+    })
+
+    test("broker with username/password: right credentials connect, wrong ones are refused", { skip: process.env.OPTO_MQTT_URL ? "needs the embedded broker" : false }, async () => {
+        const s = new Scenario()
+        scenarios.push(s)
+        // the test's own subscribers (e2e-sub-*, e2e-ret-*) get in without credentials
+        const auth = (c: { id: string }, user: string | undefined, pass: Buffer | undefined, cb: (e: Error | null, ok: boolean) => void) =>
+            cb(null, c.id.startsWith("e2e-sub-") || c.id.startsWith("e2e-ret-") || (user === "reader" && pass?.toString() === "pa ss;word"))
+        s.onBroker = b => (b.aedes.authenticate = auth as never)
+        await s.start(profile({}), { MQTT_USER: "reader", MQTT_PASS: "pa ss;word" })
+        await waitFor("a readout", () => s.states().length > 0, 30000, () => s.log())
+        const bad = new Scenario()
+        scenarios.push(bad)
+        bad.onBroker = b => (b.aedes.authenticate = auth as never)
+        await bad.start(profile({}), { MQTT_USER: "reader", MQTT_PASS: "wrong" })
+        await waitFor("the refusal", () => bad.lines.some(l => l.includes("broker refused the connection (code 5)")), 15000, () => bad.log())
+        assert.equal(bad.received.length, 0)
+        assert.ok(!bad.lines.join("\n").includes("wrong"), "the password is never logged")
+    })
+
+    test("a broker restart mid-run loses no reading", { skip: process.env.OPTO_MQTT_URL ? "needs the embedded broker" : false }, async () => {
+        const s = await readout(profile({}), { POLL_MS: "1500" })
+        await s.broker!.stop()
+        const before = s.states().length
+        await new Promise(r => setTimeout(r, 6000)) // ~3 sessions while the broker is away
+        await s.broker!.start()
+        await waitFor("readings after the restart", () => s.states().length >= before + 4, 30000, () => s.log())
+        // exact: before the last diagnostics message the broker got, it got exactly as many
+        // states as that message counts readouts (each diagnostics follows its readout's state)
+        const check = () => {
+            const m = s.msgs()
+            let last = -1
+            for (let i = 0; i < m.length; i++) if (m[i].topic.endsWith("/diagnostics") && m[i].payload.includes('"duration"')) last = i
+            const d = JSON.parse(m[last].payload)
+            // at-least-once: a message whose PUBACK was cut off is sent again, so count distinct states
+            const states = new Set(m.slice(0, last).filter(x => x.topic === "opto62056/METER1/state").map(x => x.payload)).size
+            return { d, states }
+        }
+        await waitFor("in-order delivery of every readout", () => {
+            const { d, states } = check()
+            return d.readouts >= before + 4 && states === d.readouts
+        }, 20000, () => s.log() + "\n" + JSON.stringify(check()))
+        const times = s.states().map(x => JSON.parse(x.payload).time as number)
+        for (let i = 1; i < times.length; i++) assert.ok(times[i] >= times[i - 1], `state ${i} out of order: ${times}`)
+        assert.equal(check().d.dropped, 0)
+        assert.ok(s.lines.some(l => l.includes("retry in")), "the firmware saw the outage\n" + s.log())
+    })
+})

@@ -1,0 +1,199 @@
+// npm run simulate -- [--profile FILE] [--broker URL] [--count N] [--json] [--set KEY=VALUE ...] [--timeout S]
+//
+// Builds the firmware for the simulator (src/main-sim.ts: the real firmware plus
+// a simulated optical head with a meter behind it), starts an embedded MQTT
+// broker unless --broker is given, runs the firmware in the DeviceScript VM in
+// this process (tools/sim/devs-host.ts) with the settings from .env.defaults,
+// .env.local and --set, and shows what the firmware publishes.
+//   default: progress on stderr, each readout as a table on stdout
+//   --json:  exactly one JSON line per MQTT message, {"topic","payload","retain"}, nothing else on stdout
+// --count N stops after N readouts (exit 0); without a readout within --timeout
+// seconds (default 60) it exits 1 and says why.
+import mqtt from "mqtt"
+import { canonicalNumber } from "../src/core/numbers"
+import { readEnvSettings, settingValue, startFirmware } from "./sim/devs-host"
+import { startBroker, EmbeddedBroker } from "./sim/broker"
+import { buildSimFirmware, DEFAULT_PROFILE, loadProfile, profileSettings, SimProfile } from "./sim/profile"
+
+interface Args {
+    profile: string | null
+    broker: string | null
+    count: number
+    json: boolean
+    set: [string, string][]
+    timeout: number
+    verbose: boolean
+}
+
+function usage(msg: string): never {
+    console.error(`simulate: ${msg}`)
+    console.error("usage: npm run simulate -- [--profile FILE] [--broker URL] [--count N] [--json] [--set KEY=VALUE ...] [--timeout S] [--verbose]")
+    process.exit(2)
+}
+
+function parseArgs(argv: string[]): Args {
+    const a: Args = { profile: null, broker: null, count: 0, json: false, set: [], timeout: 60, verbose: false }
+    for (let i = 0; i < argv.length; i++) {
+        const k = argv[i]
+        const next = () => (i + 1 < argv.length ? argv[++i] : usage(`${k} needs a value`))
+        if (k === "--profile") a.profile = next()
+        else if (k === "--broker") a.broker = next()
+        else if (k === "--count") a.count = +next()
+        else if (k === "--timeout") a.timeout = +next()
+        else if (k === "--json") a.json = true
+        else if (k === "--verbose" || k === "-v") a.verbose = true
+        else if (k === "--set") {
+            const kv = next()
+            const eq = kv.indexOf("=")
+            if (eq <= 0) usage(`--set wants KEY=VALUE, got '${kv}'`)
+            const key = kv.slice(0, eq)
+            if (key.length > 13) usage(`setting names have at most 13 characters: '${key}'`)
+            a.set.push([key, kv.slice(eq + 1)])
+        } else usage(`unknown argument '${k}'`)
+    }
+    if (!Number.isInteger(a.count) || a.count < 0) usage("--count wants a whole number")
+    if (!(a.timeout > 0)) usage("--timeout wants seconds > 0")
+    return a
+}
+
+/** Table of one state message: address, value (the JSON number text the firmware wrote, else the text), unit. */
+export function readoutTable(payload: string): string {
+    const s = JSON.parse(payload) as { meter: string; time: number; values: Record<string, { value: unknown; text: string; unit: string | null }> }
+    const rows = Object.entries(s.values).map(([addr, v]) => [addr, canonicalNumber(v.text) ?? v.text, v.unit ?? ""])
+    const w = [7, 5, 4]
+    for (const r of rows) for (let i = 0; i < 3; i++) w[i] = Math.max(w[i], r[i].length)
+    const line = (r: string[]) => `  ${r[0].padEnd(w[0])}  ${r[1].padStart(w[1])}  ${r[2]}`
+    return [`meter ${s.meter} at ${s.time} ms`, line(["address", "value", "unit"]), ...rows.map(line)].join("\n")
+}
+
+async function main() {
+    const args = parseArgs(process.argv.slice(2))
+    const out = (s: string) => process.stdout.write(s + "\n")
+    const info = (s: string) => process.stderr.write(s + "\n")
+    const profile: SimProfile = args.profile ? loadProfile(args.profile) : DEFAULT_PROFILE
+
+    info(`simulate: building the simulator firmware (profile: ${profile.name})`)
+    const binary = buildSimFirmware()
+
+    let broker: EmbeddedBroker | null = null
+    let url = args.broker
+    if (!url) {
+        broker = await startBroker()
+        url = broker.url
+        info(`simulate: embedded MQTT broker on ${url}`)
+    }
+
+    const settings = readEnvSettings()
+    for (const [k, v] of profileSettings(profile)) settings.set(k, v)
+    settings.set("MQTT_URL", settingValue(JSON.stringify(url))!)
+    if (profile.meter.address && !args.set.some(([k]) => k === "METER_ADDRESS"))
+        settings.set("METER_ADDRESS", settingValue(JSON.stringify(profile.meter.address))!)
+    for (const [k, v] of args.set) {
+        const b = settingValue(v)
+        if (b) settings.set(k, b)
+        else settings.delete(k)
+    }
+    const base = settings.has("MQTT_BASE") ? String(JSON.parse(settings.get("MQTT_BASE")!.toString())) : "opto62056"
+
+    // What the firmware publishes. On the embedded broker each message is taken as
+    // the broker received it (so `retain` is the flag the firmware set); on another
+    // broker through an MQTT 5 subscription with retain-as-published, and without
+    // the retained messages that were there before this run.
+    let readouts = 0
+    let lastDiag = ""
+    let lastLines: string[] = []
+    let finished = false
+    const t0 = Date.now()
+    let run: { stop(): void } | null = null
+    let sub: mqtt.MqttClient | null = null
+
+    async function finish(code: number, why?: string) {
+        if (finished) return
+        finished = true
+        if (why) info(`simulate: ${why}`)
+        run?.stop()
+        sub?.end(true)
+        await broker?.close()
+        process.exit(code)
+    }
+
+    function onMessage(topic: string, text: string, retain: boolean) {
+        if (finished) return
+        if (args.json) out(JSON.stringify({ topic, payload: text, retain }))
+        if (topic.startsWith(base + "/") && topic.endsWith("/diagnostics")) lastDiag = text
+        if (topic.startsWith(base + "/") && topic.endsWith("/state") && topic.split("/").length === 3) {
+            readouts++
+            if (!args.json) {
+                try {
+                    out(readoutTable(text))
+                } catch {
+                    out(`${topic}: ${text}`)
+                }
+            }
+            info(`simulate: readout ${readouts}${args.count ? ` of ${args.count}` : ""} after ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+            if (args.count && readouts >= args.count) void finish(0)
+        }
+    }
+
+    if (broker) {
+        broker.aedes.on("publish", (packet, client) => {
+            if (client) onMessage(packet.topic, packet.payload.toString(), !!packet.retain)
+        })
+    } else {
+        // MQTT 5 for retain-as-published; a 3.1.1-only broker gets a 3.1.1 subscriber (live
+        // messages then arrive with retain cleared, as that protocol forwards them)
+        const open = (v: 4 | 5) =>
+            new Promise<mqtt.MqttClient>((res, rej) => {
+                const c = mqtt.connect(url!, { clientId: `simulate-${process.pid}`, reconnectPeriod: 0, protocolVersion: v })
+                c.once("connect", () => res(c))
+                c.once("error", e => (c.end(true), rej(e)))
+                c.once("close", () => rej(new Error("connection closed")))
+            })
+        let v5 = true
+        try {
+            sub = await open(5)
+        } catch {
+            v5 = false
+            sub = await open(4)
+        }
+        sub.options.reconnectPeriod = 500
+        await sub.subscribeAsync("#", v5 ? { qos: 1, rap: true, rh: 2 } : { qos: 1 })
+        sub.on("message", (topic, payload, packet) => onMessage(topic, payload.toString("utf8"), !!packet.retain))
+    }
+
+    info("simulate: starting the firmware in the DeviceScript simulator")
+    run = await startFirmware({
+        binary,
+        settings,
+        onLine: line => {
+            lastLines.push(line)
+            if (lastLines.length > 20) lastLines = lastLines.slice(-20)
+            if (args.verbose || line.startsWith("> ")) info(`  fw ${line}`)
+        },
+        onPanic: code => info(`simulate: firmware panic ${code} (the VM restarts it)`),
+    })
+
+    const check = setInterval(() => {
+        if (readouts === 0 && Date.now() - t0 > args.timeout * 1000) {
+            clearInterval(check)
+            let why = `no readout within ${args.timeout} s`
+            try {
+                const d = JSON.parse(lastDiag)
+                if (d.lastError) why += `; firmware's last error: ${d.lastError}`
+                if (d.mqttError) why += `; MQTT: ${d.mqttError}`
+                if (d.configErrors?.length) why += `; settings: ${d.configErrors.join("; ")}`
+            } catch {
+                why += "; the firmware published no diagnostics (is the broker reachable?)"
+            }
+            why += "\nlast firmware log lines:\n" + lastLines.map(l => "  " + l).join("\n")
+            void finish(1, why)
+        }
+    }, 250)
+    process.on("SIGINT", () => void finish(0))
+}
+
+if (require.main === module)
+    main().catch(e => {
+        console.error(`simulate: ${e instanceof Error ? e.message : e}`)
+        process.exit(1)
+    })
