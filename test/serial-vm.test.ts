@@ -77,7 +77,7 @@ test("a ds.Serial client in the DeviceScript VM reads the pty meter through the 
         vm.devsStop()
         meter.stop()
         await bridge.stop()
-        await bus.disconnect()
+        await bus.dispose()
         await closePort(mp)
         await pair.close()
     }

@@ -77,7 +77,7 @@ export async function runFirmwareE2e(host: FirmwareHost, binary: Buffer, p: Prof
     const lines: string[] = []
     let toBus: (f: Uint8Array) => void = () => {}
     let run: FirmwareRun | null = null
-    let bus: { disconnect(): Promise<void> } | null = null
+    let bus: { dispose(): Promise<void> } | null = null
     try {
         bridge.start()
         meter.start()
@@ -111,7 +111,7 @@ export async function runFirmwareE2e(host: FirmwareHost, binary: Buffer, p: Prof
         run?.stop()
         meter.stop()
         await bridge.stop()
-        await bus?.disconnect()
+        await bus?.dispose()
         await closePort(mp)
         await pair.close()
     }

@@ -43,7 +43,7 @@ function main() {
     process.stderr.write(`serve: Serial server "${name}" for ${path} on the devtools bus (127.0.0.1:${devtools}); start the firmware with devs devtools / devs run\n`)
     const stop = async () => {
         await bridge.stop()
-        await bus.disconnect()
+        await bus.dispose()
         process.stderr.write(`serve: stopped; ${JSON.stringify(bridge.stats)}\n`)
         process.exit(0)
     }
