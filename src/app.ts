@@ -2,10 +2,8 @@
 // Protocol logic stays in the core; this file only moves bytes, time and events.
 import * as ds from "@devicescript/core"
 import { Engine, Output } from "./core/session-types"
-// PLACEHOLDER engine. With the real one (main): replace this line by
-//   import { Session } from "./core/session"
-//   import { newMemory } from "./core/memory"
-import { Session, newMemory } from "./placeholder-engine"
+import { Session } from "./core/session"
+import { newMemory } from "./core/memory"
 import { SerialLink } from "./link"
 import { MqttConnection } from "./mqtt"
 import { Publisher } from "./publisher"

@@ -8,7 +8,8 @@
 // character with a parity/framing error arrives as 0x80|c; at 8N1 a framing
 // error arrives as 0x7F, which the software decoder rejects (odd parity).
 import * as ds from "@devicescript/core"
-import { decode7E1, encode7E1 } from "./core/bytes"
+import { encode7E1 } from "./core/bytes"
+import { linkReceives } from "./serial-marking"
 import { RX_PARITY_ERROR } from "./core/types"
 import { Format, UartSettings } from "./core/session-types"
 import { Framing } from "./settings"
@@ -68,10 +69,7 @@ export class SerialLink {
         const raw8 = this.format === "8N1"
         for (let i = 0; i < data.length; i++) {
             const b = data[i]
-            let c: number
-            if (raw8) c = b
-            else if (hw) c = b & 0x80 ? (b & 0x7f) | RX_PARITY_ERROR : b
-            else c = decode7E1(b)
+            const c = linkReceives(b, hw, raw8)
             if (this.count >= RX_CAPACITY) {
                 // overrun: the newest character is lost, so flag the last one kept and the block fails
                 this.overruns++

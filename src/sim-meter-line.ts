@@ -1,12 +1,6 @@
 // The project's simulated meter (src/sim/meter.ts SimMeter) behind the simulated
 // head: SimMeter already speaks wire bytes in time, so this only batches its
 // output into chunks of one baud and runs its timers.
-// NOT USED YET: it needs src/sim from main. Tried in a scratch merge: it works as
-// a seam, but SimMeter queues a whole data message as WireChar objects (~60 B a
-// character), which does not fit next to the firmware in the VM's 64 KB heap
-// (OutOfMemory in SimMeter.sendReadout for the 600-character iskra-mt174 block).
-// SimMeter would have to produce its output lazily, or the meter would have to
-// be hosted on the Node side of tools/sim/devs-host.ts.
 import { LineMeter, MeterChunk } from "./simhead"
 import { SimMeter, WireChar } from "./sim/meter"
 

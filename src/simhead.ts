@@ -9,7 +9,8 @@
 // back 8/none), which drives the link onto its software 7E1 path.
 import * as ds from "@devicescript/core"
 import { Server, startServer } from "@devicescript/server"
-import { encode7E1, parityBit } from "./core/bytes"
+import { encode7E1 } from "./core/bytes"
+import { serviceDelivers } from "./serial-marking"
 
 /**
  * The meter behind the head, at wire level (the 8 bits between start and stop bit; a 7E1
@@ -38,10 +39,6 @@ export interface HeadOptions {
     echo: boolean
     /** 1 = real line rate; larger values run the line faster (for very large readouts in tests) */
     speed: number
-}
-
-function evenParityOk(w: number): boolean {
-    return parityBit(w & 0x7f) === ((w >> 7) & 1)
 }
 
 export class SimHead extends Server implements ds.SerialServerSpec {
@@ -93,9 +90,8 @@ export class SimHead extends Server implements ds.SerialServerSpec {
 
     /** What the reader's UART makes of a wire byte w (the 8 bits after the start bit). */
     private readerSees(w: number, lineBaud: number): number {
-        if (lineBaud !== this._baud) return this._bits === 7 ? 0xff : 0x7f // framing error
-        if (this._bits === 8) return w & 0xff
-        return evenParityOk(w) ? w & 0x7f : 0x80 | (w & 0x7f)
+        // another baud on the line: the reader's UART sees a framing error
+        return serviceDelivers(lineBaud !== this._baud ? 0xff : w, this._bits, lineBaud !== this._baud)
     }
 
     /** The reader sends: each byte reaches the meter (and the echo the reader) when its stop bit has left. */

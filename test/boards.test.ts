@@ -4,6 +4,7 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
 import { spawnSync } from "node:child_process"
+import { withBuildLock } from "../tools/sim/devs-host"
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, relative, resolve } from "node:path"
@@ -11,7 +12,7 @@ import { join, relative, resolve } from "node:path"
 const ROOT = resolve(__dirname, "..")
 // The firmware entry each board is built against. It stands in for the firmware until
 // src/main.ts exists: point it at "src/main.ts" then.
-const FIRMWARE_ENTRY = "test/ds/core-entry.ts"
+const FIRMWARE_ENTRY = "src/main.ts"
 const DEVS = join(ROOT, "node_modules/@devicescript/cli/built/devicescript-cli.cjs")
 const CHECK_DIR = join(ROOT, ".devicescript/board-check") // git-ignored
 
@@ -107,7 +108,8 @@ for (const b of boards) {
             `import { pins } from "@dsboard/${b.id}"\nimport "${firmware}"\n` +
                 `const rx = pins.IR_RX\nconst tx = pins.IR_TX\nconsole.log(\`head on \${rx} \${tx}\`)\n`,
         )
-        const r = devsBuild(ROOT, relative(ROOT, entry))
+        // every devs build in the project writes .devicescript/bin: share the lock the firmware builds take
+        const r = withBuildLock(() => devsBuild(ROOT, relative(ROOT, entry)))
         assert.ok(r.ok, `devs build failed for ${b.id}:\n${r.out}`)
         assert.doesNotMatch(r.out, /board\.json\(\d+\)/, `board warnings for ${b.id}:\n${r.out}`)
     })

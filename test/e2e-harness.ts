@@ -19,11 +19,13 @@ export function firmware(): Buffer {
     return binary
 }
 
-export function profile(over: { meter?: Partial<SimProfile["meter"]>; head?: Partial<SimProfile["head"]> }): SimProfile {
+/** The default line, with parts of the meter profile (quirks merged), the head, or a generator replaced. */
+export function profile(over: { meter?: Record<string, unknown>; quirks?: Record<string, unknown>; head?: Partial<SimProfile["head"]>; generated?: number }): SimProfile {
     return {
         name: "test",
-        meter: { ...DEFAULT_PROFILE.meter, ...(over.meter ?? {}) },
+        meter: { ...DEFAULT_PROFILE.meter, ...(over.meter ?? {}), quirks: { ...DEFAULT_PROFILE.meter.quirks, ...(over.quirks ?? {}) } },
         head: { ...DEFAULT_PROFILE.head, ...(over.head ?? {}) },
+        generated: over.generated ?? 0,
     }
 }
 

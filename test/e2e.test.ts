@@ -1,11 +1,13 @@
 // Firmware end to end: the real firmware in the DeviceScript simulator, the
 // simulated head with a meter behind it, a real broker (embedded aedes, or
 // OPTO_MQTT_URL, e.g. Mosquitto) and a real MQTT client (mqtt.js).
-// NOTE: the meter is still the stand-in ReplayMeter and the engine the
-// placeholder (see src/app.ts); the lead switches both to the real ones.
 import { afterEach, describe, test } from "node:test"
 import assert from "node:assert/strict"
+import { join } from "node:path"
 import { profile, retained, Scenario, waitFor, Msg } from "./e2e-harness"
+import { loadProfile } from "../tools/sim/profile"
+import { expectedData } from "../src/sim/expected"
+import { loadProfile as loadMeterProfile } from "../src/sim/profiles"
 import { canonicalNumber } from "../src/core/numbers"
 import { obisInfo, normaliseUnit } from "../src/core/obis"
 
@@ -118,13 +120,29 @@ describe("firmware end to end", { concurrency: false }, () => {
     })
 
     test("8N1-only server with an echoing head: software 7E1, same readings", async () => {
-        const s = await readout(profile({ head: { eightN1Only: true, echo: true } }), {})
+        const s = await readout(profile({ head: { eightN1Only: true }, quirks: { echo: true } }), {})
         assert.equal(s.states()[0].payload.replace(/"time":\d+/, '"time":T'), expectedState())
         assert.ok(s.lines.some(l => l.includes("8N1 with software 7E1")), s.log())
     })
 
+    test("push meter (mode D, bare frames): the firmware finds its baud and publishes exactly its values", async () => {
+        const p = loadProfile(join(__dirname, "profiles", "ebz-dd3.json"))
+        const s = await readout(p, { PUSH_UART: "auto" }, 1, 60000)
+        const st = JSON.parse(s.states()[0].payload)
+        const want = expectedData(loadMeterProfile(p.meter)).dataSets
+        assert.deepEqual(Object.keys(st.values), want.map(d => d.address))
+        for (const d of want) {
+            assert.equal(st.values[d.address].text, d.values[0].text, d.address)
+            assert.equal(st.values[d.address].unit, d.values[0].unit, d.address)
+        }
+        await waitFor("diagnostics", () => s.msgs().some(x => x.topic.endsWith("/diagnostics") && x.payload.includes('"duration"')), 10000)
+        const dg = JSON.parse(s.msgs().filter(x => x.topic.endsWith("/diagnostics") && x.payload.includes('"duration"'))[0].payload)
+        assert.equal(dg.mode, "D")
+        assert.equal(dg.baud, 9600)
+    })
+
     test("addressed meter: answers only its own address", async () => {
-        const p = profile({ meter: { address: "87654321" } })
+        const p = profile({ meter: { address: "87654321" }, quirks: { addressRequired: true } })
         const s = await readout(p, { METER_ADDRESS: "87654321" })
         assert.equal(s.states()[0].payload.replace(/"time":\d+/, '"time":T'), expectedState())
         await s.stop()
@@ -140,7 +158,7 @@ describe("firmware end to end", { concurrency: false }, () => {
     test("damaged readout: nothing published but diagnostics", async () => {
         const s = new Scenario()
         scenarios.push(s)
-        await s.start(profile({ meter: { damage: true } }), { POLL_MS: "2000", BACKOFF_MS: "500" })
+        await s.start(profile({ quirks: { corruptBcc: true } }), { POLL_MS: "2000", BACKOFF_MS: "500" })
         const diag = () => s.msgs().filter(x => x.topic.endsWith("/diagnostics") && x.payload.includes('"failed":2'))
         await waitFor("two failed sessions", () => diag().length > 0, 30000, () => s.log())
         assert.equal(s.states().length, 0)
@@ -164,7 +182,7 @@ describe("firmware end to end", { concurrency: false }, () => {
 
     test("a readout far larger than the heap (256 KB of data lines) completes, values capped", async () => {
         // 11 000 generated lines at 19200 baud; the head runs the line 8x faster than real time
-        const p = profile({ meter: { identification: "/ABC6BIG", lines: [], generated: 11000 }, head: { speed: 8 } })
+        const p = profile({ meter: { identification: "/ABC6BIG" }, generated: 11000, head: { speed: 8 } })
         let bytes = 0
         for (let n = 0; n < 11000; n++) bytes += `1.8.${n}(${n}.000*kWh)\r\n`.length
         assert.ok(bytes > 256 * 1024, `${bytes} bytes of data lines`)

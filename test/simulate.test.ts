@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process"
 import { writeFileSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { DEFAULT_METER } from "../tools/sim/profile"
 
 function simulate(args: string[]) {
     return spawnSync("npx", ["tsx", "tools/simulate.ts", ...args], { encoding: "utf8", timeout: 180000 })
@@ -24,7 +25,7 @@ test("simulate --json: only JSON lines on stdout, one per published message, and
 test("simulate without a readout within the deadline exits 1 and says why", () => {
     const dir = mkdtempSync(join(tmpdir(), "opto-sim-"))
     const profile = join(dir, "addressed.json")
-    writeFileSync(profile, JSON.stringify({ name: "addressed", meter: { address: "87654321" } }))
+    writeFileSync(profile, JSON.stringify({ ...DEFAULT_METER, name: "addressed", address: "87654321", quirks: { addressRequired: true } }))
     const r = simulate(["--profile", profile, "--set", "METER_ADDRESS=11111111", "--timeout", "8"])
     assert.equal(r.status, 1)
     assert.match(r.stderr, /no readout within 8 s/)

@@ -13,7 +13,7 @@ import mqtt from "mqtt"
 import { canonicalNumber } from "../src/core/numbers"
 import { readEnvSettings, settingValue, startFirmware } from "./sim/devs-host"
 import { startBroker, EmbeddedBroker } from "./sim/broker"
-import { buildSimFirmware, DEFAULT_PROFILE, loadProfile, profileSettings, SimProfile } from "./sim/profile"
+import { buildSimFirmware, DEFAULT_PROFILE, loadProfile, ProfileError, profileSettings, SimProfile } from "./sim/profile"
 
 interface Args {
     profile: string | null
@@ -70,7 +70,14 @@ async function main() {
     const args = parseArgs(process.argv.slice(2))
     const out = (s: string) => process.stdout.write(s + "\n")
     const info = (s: string) => process.stderr.write(s + "\n")
-    const profile: SimProfile = args.profile ? loadProfile(args.profile) : DEFAULT_PROFILE
+    let profile: SimProfile = DEFAULT_PROFILE
+    try {
+        if (args.profile) profile = loadProfile(args.profile)
+    } catch (e) {
+        if (!(e instanceof ProfileError)) throw e
+        info(`simulate: ${e.message}`)
+        process.exit(2)
+    }
 
     info(`simulate: building the simulator firmware (profile: ${profile.name})`)
     const binary = buildSimFirmware()
@@ -86,8 +93,12 @@ async function main() {
     const settings = readEnvSettings()
     for (const [k, v] of profileSettings(profile)) settings.set(k, v)
     settings.set("MQTT_URL", settingValue(JSON.stringify(url))!)
-    if (profile.meter.address && !args.set.some(([k]) => k === "METER_ADDRESS"))
+    // what a user would configure for this meter, unless --set says otherwise
+    const named = (key: string) => args.set.some(([k]) => k === key)
+    if (profile.meter.address && profile.generated === 0 && !named("METER_ADDRESS"))
         settings.set("METER_ADDRESS", settingValue(JSON.stringify(profile.meter.address))!)
+    if (profile.meter.mode === "D" && profile.generated === 0 && !named("PUSH_UART"))
+        settings.set("PUSH_UART", settingValue(JSON.stringify("auto"))!)
     for (const [k, v] of args.set) {
         const b = settingValue(v)
         if (b) settings.set(k, b)

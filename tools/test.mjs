@@ -25,6 +25,8 @@ const steps = [
     { name: "DeviceScript conformance", cmd: "npx", args: ["tsx", "test/ds/run-conformance.ts"] },
     { name: "DeviceScript simulated meter", cmd: "npx", args: ["devs", "run", "test/ds/sim-entry.ts", "--test", "-k", "-T", "60000"] },
 ]
+// the firmware's end-to-end suite once more, against Mosquitto (when installed)
+steps.push({ name: "end to end against Mosquitto", cmd: "node", args: ["tools/mosquitto.mjs", "node", "--import", "tsx", "--test", "--test-reporter=spec", "test/e2e.test.ts"] })
 if (existsSync("test/ds/firmware.ts"))
     steps.push({ name: "DeviceScript firmware tests", cmd: "npx", args: ["tsx", "test/ds/run-firmware.ts"] })
 if (existsSync("native/Makefile"))

@@ -4,4 +4,4 @@ import "./fw-jsonout"
 import "./fw-outbox"
 import "./fw-settings"
 import "./fw-publisher"
-import "./fw-link"
+// fw-link runs as its own entry (see run-firmware.ts)

@@ -1,15 +1,18 @@
-// Serial link + simulated head + placeholder engine inside one VM: both framing
+// Serial link + simulated head + the session engine inside one VM: both framing
 // paths (server 7E1 and 8N1-only with software 7E1), error marking, a damaged
 // block, and the session loop of src/app.ts.
 import * as ds from "@devicescript/core"
 import { describe, expect, test } from "@devicescript/test"
 import { SerialLink } from "../../src/link"
 import { SimHead, startSimHead, LineMeter, MeterChunk } from "../../src/simhead"
-import { ReplayMeter, ReplayProfile } from "../../src/replay-meter"
+import { SimMeterLine } from "../../src/sim-meter-line"
+import { SimMeter } from "../../src/sim/meter"
+import { loadProfile } from "../../src/sim/profiles"
 import { Publisher } from "../../src/publisher"
 import { parseConfig } from "../../src/settings"
 import { runSession } from "../../src/app"
-import { Session } from "../../src/placeholder-engine"
+import { Session } from "../../src/core/session"
+import { newMemory } from "../../src/core/memory"
 import { RX_PARITY_ERROR } from "../../src/core/types"
 
 /** The head's meter, swappable between tests. */
@@ -20,24 +23,25 @@ class Swap implements LineMeter {
     transmit(now: number): MeterChunk | null { return this.m.transmit(now) }
 }
 
-function profile(damage: boolean): ReplayProfile {
-    return {
-        identification: "/ABC5METER1", address: "", damage: damage, reactionMs: 20, generated: 0,
-        lines: ["0.0.0(12345678)", "1.8.0(00132.149*kWh)", "F.F(00000000)"],
-    }
+function meter(damage: boolean): LineMeter {
+    const p = loadProfile({
+        name: "link", source: "unit test", identification: "/ABC5METER1", mode: "C", maxBaud: 9600,
+        dataBlock: "0.0.0(12345678)\r\n1.8.0(00132.149*kWh)\r\nF.F(00000000)", quirks: { reactionMs: 20, corruptBcc: damage },
+    })
+    return new SimMeterLine(new SimMeter(p, ds.millis()))
 }
 
 const swap = new Swap()
-swap.m = new ReplayMeter(profile(false))
+swap.m = meter(false)
 const head: SimHead = startSimHead(swap, { eightN1Only: false, echo: false, speed: 1 })
 const role = new ds.Serial("meter")
 const link = new SerialLink(role, "auto")
 const config = parseConfig(k => (k === "HA_PREFIX" ? "" : undefined)).config
 
 async function session(link: SerialLink, damage: boolean) {
-    swap.m = new ReplayMeter(profile(damage))
+    swap.m = meter(damage)
     const pub = new Publisher(config, "reader1")
-    const ok = await runSession(new Session(config.session), link, pub)
+    const ok = await runSession(new Session(config.session, newMemory()), link, pub)
     const topics: string[] = []
     while (pub.outbox.count()) {
         topics.push(pub.outbox.peek().topic)

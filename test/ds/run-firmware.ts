@@ -1,19 +1,23 @@
-// Runs the DeviceScript-side firmware tests (test/ds/firmware.ts) in the VM's
-// test mode (--test -k: real exit code; GC stress on, hence the long timeout),
-// prints the runner's own output (its "tests: N, pass: N, error: N" line is what
-// tools/test.mjs counts) and exits non-zero when the run failed or printed no count.
+// Runs the DeviceScript-side firmware tests in the VM's test mode (--test -k: real
+// exit code; GC stress on, hence the long timeout), prints each run's output (its
+// "tests: N, pass: N, error: N" line is what tools/test.mjs counts) and exits
+// non-zero when a run failed or printed no count. Two entries: the link suite,
+// which carries the engine and the simulated meter, made the one combined image
+// fail DeviceScript's bytecode verifier (error 1051), so it runs on its own.
 import { spawnSync } from "node:child_process"
 import { withBuildLock } from "../../tools/sim/devs-host"
 
-const r = withBuildLock(() =>
-    spawnSync("npx", ["devs", "run", "test/ds/firmware.ts", "--test", "-k", "-T", "120000"], { encoding: "utf8" }),
-)
-const out = (r.stdout ?? "") + (r.stderr ?? "")
-// strip the colour codes so the count line starts at the beginning of a line
-const plain = out.replace(/\x1b\[[0-9;]*m/g, "").replace(/^WASM> /gm, "")
-process.stdout.write(plain.split("\n").filter(l => !l.startsWith("npm warn")).join("\n") + "\n")
-const m = /^tests: (\d+), pass: (\d+), error: (\d+)/m.exec(plain)
-if (r.status !== 0 || !m || m[3] !== "0") {
-    console.error(`firmware tests failed (exit ${r.status}${m ? "" : ", no test count printed"})`)
-    process.exit(1)
+let failed = false
+for (const entry of ["test/ds/firmware.ts", "test/ds/fw-link.ts"]) {
+    const r = withBuildLock(() => spawnSync("npx", ["devs", "run", entry, "--test", "-k", "-T", "120000"], { encoding: "utf8" }))
+    const out = (r.stdout ?? "") + (r.stderr ?? "")
+    // strip the colour codes so the count line starts at the beginning of a line
+    const plain = out.replace(/\x1b\[[0-9;]*m/g, "").replace(/^WASM> /gm, "")
+    process.stdout.write(plain.split("\n").filter(l => !l.startsWith("npm warn")).join("\n") + "\n")
+    const m = /^tests: (\d+), pass: (\d+), error: (\d+)/m.exec(plain)
+    if (r.status !== 0 || !m || m[3] !== "0") {
+        console.error(`${entry}: firmware tests failed (exit ${r.status}${m ? "" : ", no test count printed"})`)
+        failed = true
+    }
 }
+process.exit(failed ? 1 : 0)

@@ -1,72 +1,82 @@
-// What the simulated line looks like: the meter behind the simulated head and the
-// head itself. It reaches the simulator firmware (src/main-sim.ts) as SIM_*
-// settings, so one build serves every profile.
-//
-// NOTE: until the project's simulated meter (src/sim) lands, the meter here is
-// the stand-in ReplayMeter (src/replay-meter.ts): a fixed readout, mode C or A.
+// What the simulated line looks like: the meter behind the simulated head (a
+// meter profile, the same JSON as test/profiles/*.json, validated by src/sim)
+// and the head itself. It reaches the simulator firmware (src/main-sim.ts) as
+// SIM_* settings, so one build serves every profile.
 import { createHash } from "node:crypto"
 import { existsSync, readFileSync, readdirSync, mkdirSync, statSync, writeFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
+import { checkProfile } from "../../src/sim/profiles"
 import { buildFirmwareLocked, withBuildLock } from "./devs-host"
 
 const ROOT = resolve(__dirname, "..", "..")
 
 export interface SimProfile {
     name: string
-    meter: {
-        identification: string
-        address: string
-        lines: string[]
-        generated: number
-        damage: boolean
-        reactionMs: number
-    }
-    head: { eightN1Only: boolean; echo: boolean; speed: number }
+    /** a meter profile object (test/profiles format) */
+    meter: any
+    head: { eightN1Only: boolean; speed: number }
+    /** > 0: instead of the profile's meter, a generator that streams this many data lines (readouts larger than the heap) */
+    generated: number
 }
 
-export const DEFAULT_PROFILE: SimProfile = {
-    name: "default (stand-in replay meter)",
-    meter: {
-        identification: "/ABC5METER1",
-        address: "",
-        lines: [
-            "0.0.0(12345678)",
-            "1.8.0(00132.149*kWh)",
-            "1.8.1(00100.001*kWh)",
-            "2.8.0(0000.000*kWh)",
-            "1-0:16.7.0*255(0001.250*kW)",
-            "F.F(00000000)",
-        ],
-        generated: 0,
-        damage: false,
-        reactionMs: 200,
-    },
-    head: { eightN1Only: false, echo: false, speed: 1 },
+export const DEFAULT_METER = {
+    name: "default: mode C meter at 9600 Bd",
+    source: "opto62056 default simulator profile",
+    identification: "/ABC5METER1",
+    mode: "C",
+    maxBaud: 9600,
+    dataBlock: ["0.0.0(12345678)", "1.8.0(00132.149*kWh)", "1.8.1(00100.001*kWh)", "2.8.0(0000.000*kWh)", "1-0:16.7.0*255(0001.250*kW)", "F.F(00000000)"].join("\r\n"),
+    quirks: {},
 }
 
-/** A profile from a JSON file: any field left out keeps the default. */
+export const DEFAULT_PROFILE: SimProfile = { name: DEFAULT_METER.name, meter: DEFAULT_METER, head: { eightN1Only: false, speed: 1 }, generated: 0 }
+
+export class ProfileError extends Error {}
+
+/** Checks a line description, throwing one error that lists every problem. */
+export function validate(p: SimProfile): SimProfile {
+    if (p.generated > 0) return p
+    const r = checkProfile(p.meter)
+    if (r.errors.length) throw new ProfileError(`profile "${p.name}": ${r.errors.join("; ")}`)
+    return p
+}
+
+/**
+ * A profile from a JSON file: either a meter profile (as in test/profiles) or
+ * {"name", "meter": <meter profile>, "head": {"eightN1Only", "speed"}, "generated"}.
+ */
 export function loadProfile(file: string): SimProfile {
-    const j = JSON.parse(readFileSync(file, "utf8"))
-    return {
-        name: j.name ?? file,
-        meter: { ...DEFAULT_PROFILE.meter, ...(j.meter ?? {}) },
-        head: { ...DEFAULT_PROFILE.head, ...(j.head ?? {}) },
+    let j: any
+    try {
+        j = JSON.parse(readFileSync(file, "utf8"))
+    } catch (e) {
+        throw new ProfileError(`profile ${file}: ${(e as Error).message}`)
     }
+    if (j === null || typeof j !== "object") throw new ProfileError(`profile ${file}: expected a JSON object`)
+    const meter = j.meter ?? j
+    return validate({
+        name: j.name ?? file,
+        meter: meter,
+        head: { ...DEFAULT_PROFILE.head, ...(j.head ?? {}) },
+        generated: j.generated ?? 0,
+    })
 }
+
+/** Settings values are stored per key; long texts go in pieces of this many characters. */
+const PIECE = 150
 
 /** The SIM_* settings that describe the line to src/main-sim.ts. */
 export function profileSettings(p: SimProfile): Map<string, Buffer> {
     const m = new Map<string, Buffer>()
     const put = (k: string, v: string | number | boolean) => m.set(k, Buffer.from(JSON.stringify(v)))
-    put("SIM_IDENT", p.meter.identification)
-    put("SIM_ADDR", p.meter.address)
-    put("SIM_N", p.meter.lines.length)
-    p.meter.lines.forEach((l, i) => put("SIM_L" + i, l))
-    put("SIM_GEN", p.meter.generated)
-    put("SIM_DAMAGE", p.meter.damage)
-    put("SIM_REACT", p.meter.reactionMs)
+    const json = JSON.stringify(p.meter)
+    const n = Math.ceil(json.length / PIECE)
+    put("SIM_PN", n)
+    for (let i = 0; i < n; i++) put("SIM_P" + i, json.slice(i * PIECE, (i + 1) * PIECE))
+    put("SIM_GEN", p.generated)
+    put("SIM_IDENT", p.meter.identification ?? "/ABC6BIG")
     put("SIM_HEAD", p.head.eightN1Only ? "8N1" : "7E1")
-    put("SIM_ECHO", p.head.echo)
+    put("SIM_ECHO", !!(p.meter.quirks && p.meter.quirks.echo))
     put("SIM_SPEED", p.head.speed)
     return m
 }
