@@ -274,6 +274,8 @@ export async function bench(o: BenchOptions = {}): Promise<BenchResult> {
 }
 
 async function main(argv: string[]): Promise<number> {
+    // jacdac-ts reports its transports' life on console.debug, which is stdout in Node: keep stdout for the figures
+    console.debug = () => {}
     const json = argv.includes("--json")
     const arg = (k: string) => {
         const i = argv.indexOf(k)
