@@ -147,10 +147,14 @@ export interface FirmwareOptions {
     /** every line the VM logs (program output starts with "> ") */
     onLine?: (line: string) => void
     onPanic?: (code: number) => void
+    /** every Jacdac frame the VM sends (for a server hosted in Node, e.g. the serial bridge) */
+    onFrame?: (frame: Uint8Array) => void
 }
 
 export interface FirmwareRun {
     deviceId: string
+    /** hands a Jacdac frame to the VM, as if it came over the bus */
+    sendFrame(frame: Uint8Array): void
     stop(): void
 }
 
@@ -167,6 +171,7 @@ export async function startFirmware(o: FirmwareOptions): Promise<FirmwareRun> {
     inst.panicHandler = (code: number) => o.onPanic?.(code)
     let settingsIndex = -1
     inst.sendPacket = (frame: Uint8Array) => {
+        o.onFrame?.(frame)
         if (settingsIndex >= 0) return
         const classes = announcedClasses(frame, deviceId)
         if (classes) settingsIndex = classes.indexOf(SRV_SETTINGS) + 1
@@ -188,6 +193,9 @@ export async function startFirmware(o: FirmwareOptions): Promise<FirmwareRun> {
     if (r) throw new Error(`deploy error ${r}`)
     return {
         deviceId,
+        sendFrame(frame: Uint8Array) {
+            inst.handlePacket(frame)
+        },
         stop() {
             inst.devsStop()
             try {
