@@ -11,8 +11,8 @@ import { bench, footprint } from "../tools/bench"
 const missing = socatMissing()
 if (missing && process.env.CI) throw new Error(`serial bench test: ${missing}; .ci/run should have installed it`)
 
-test("the footprint line has its keys (null while the firmware is not on this branch)", async () => {
-    const f = footprint(mkdtempSync(join(tmpdir(), "opto-nofw-")))
+test("the footprint line has its keys (null without a firmware entry)", async () => {
+    const f = await footprint(mkdtempSync(join(tmpdir(), "opto-nofw-")))
     assert.deepEqual(Object.keys(f).sort(), ["bytecodeBytes", "maxReadoutBytes", "note"])
     assert.equal(f.bytecodeBytes, null)
     assert.match(f.note, /no firmware entry/)

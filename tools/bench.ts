@@ -28,8 +28,8 @@
 // pty; --e2e all runs every profile, --e2e none none. Skipped columns are null.
 // Then one line {"footprint": {"bytecodeBytes", "maxReadoutBytes"}}: the compiled
 // firmware (src/main.ts) size from `devs build`, null while there is no firmware
-// entry on this branch; maxReadoutBytes needs the firmware in the simulator and is
-// null until that runner is wired in (the "note" key says so).
+// entry; maxReadoutBytes: the largest generated readout (up to a cap) the firmware in the simulator reads without running out of VM heap;
+// the "note" key says where the growth stopped.
 // --plot DIR writes one SVG timeline per profile of the virtual steady session.
 // This is a benchmark, not a test.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
@@ -44,6 +44,8 @@ import { openPort, closePort, runEngineOnPort } from "./serial/engine-port"
 import { PacedMeter } from "./serial/paced-meter"
 import { runPeer } from "./serial/peer"
 import { FirmwareHost, firmwareHost, runFirmwareE2e } from "./serial/firmware-e2e"
+import { withBuildLock } from "./sim/devs-host"
+import { maxReadoutBytes } from "./sim/max-readout"
 
 export interface BenchRow {
     profile: string
@@ -166,22 +168,18 @@ export interface Footprint {
     note: string
 }
 
-/** Compiled size of the firmware entry (src/main.ts) from `devs build`, when there is one. */
-export function footprint(root = join(__dirname, "..")): Footprint {
-    const entry = join(root, "src", "main.ts")
-    const note = "maxReadoutBytes: needs a firmware run that grows the readout until the VM heap fails; not wired in yet"
-    if (!existsSync(entry)) return { bytecodeBytes: null, maxReadoutBytes: null, note: "no firmware entry src/main.ts on this branch; " + note }
-    // every devs build writes .devicescript/bin: build and measure under the firmware runner's build lock when it is there
-    const host = join(root, "tools", "sim", "devs-host.ts")
+/** Compiled size of the firmware (src/main.ts, from `devs build`) and the largest readout it reads without running out of VM heap. */
+export async function footprint(root = join(__dirname, ".."), capBytes = 300 * 1024): Promise<Footprint> {
+    if (!existsSync(join(root, "src", "main.ts"))) return { bytecodeBytes: null, maxReadoutBytes: null, note: `no firmware entry src/main.ts in ${root}` }
     const bin = join(root, ".devicescript", "bin", "bytecode.devs")
     const build = (): number | null => {
         const r = spawnSync("npx", ["devs", "build", "src/main.ts"], { cwd: root, encoding: "utf8" })
         return r.status === 0 && existsSync(bin) ? statSync(bin).size : null
     }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const size = existsSync(host) ? (require(host) as { withBuildLock<T>(fn: () => T): T }).withBuildLock(build) : build()
-    if (size === null) return { bytecodeBytes: null, maxReadoutBytes: null, note: "devs build src/main.ts failed; " + note }
-    return { bytecodeBytes: size, maxReadoutBytes: null, note }
+    // every devs build writes .devicescript/bin: build and measure under the firmware runner's build lock
+    const size = withBuildLock(build)
+    const max = await maxReadoutBytes(capBytes)
+    return { bytecodeBytes: size, maxReadoutBytes: max.bytes, note: `maxReadoutBytes: ${max.note}` + (size === null ? "; devs build src/main.ts failed" : "") }
 }
 
 function round(x: number): number {
@@ -270,7 +268,7 @@ export async function bench(o: BenchOptions = {}): Promise<BenchResult> {
             writeFileSync(join(o.plotDir, files[i].replace(/\.json$/, ".svg")), svg)
         }
     }
-    return { rows: vs.map(v => v.row), footprint: o.footprint === false ? null : footprint(), e2eSkippedWhy: why }
+    return { rows: vs.map(v => v.row), footprint: o.footprint === false ? null : await footprint(), e2eSkippedWhy: why }
 }
 
 async function main(argv: string[]): Promise<number> {
