@@ -21,6 +21,7 @@
 // unplugged mid-session, a baud the device refuses are logged with what to do,
 // retried with backoff (500 ms doubling to 10 s), and meanwhile bytes to send are
 // dropped (counted) so the firmware sees a silent meter and runs its own timeouts.
+import { existsSync } from "node:fs"
 import { SerialPort } from "serialport"
 import { decode7E1, encode7E1 } from "../../src/core/bytes"
 import { RX_ERROR_MASK } from "../../src/core/types"
@@ -219,7 +220,15 @@ export class SerialBridge {
             this.log(`${path} open at ${this.baud} baud (8N1 on the device${this.sevenBit() ? ", 7E1 in the bridge" : ""})`)
             p.on("data", (d: Buffer) => this.received(d))
             p.on("error", e => this.log(`${path}: ${e.message}`))
+            // a device node that disappears is an unplug even when no read error comes (seen on ptys under load)
+            const watch = setInterval(() => {
+                if (p.isOpen && !existsSync(path)) {
+                    this.log(`${path} disappeared (unplugged?)`)
+                    p.close(() => {})
+                }
+            }, 250)
             p.on("close", (e: (Error & { disconnected?: boolean }) | null) => {
+                clearInterval(watch)
                 if (this.port === p) this.port = null
                 if (this.stopped) return
                 this.log(`${path} closed${e ? ": " + e.message : ""}${e?.disconnected ? " (unplugged?)" : ""}; reopening`)
