@@ -82,44 +82,26 @@ function info(quantity: string, name: string, deviceClass: string | null, stateC
     return { quantity: quantity, name: name, deviceClass: deviceClass, stateClass: stateClass }
 }
 
+// The units Home Assistant accepts for each device class we set ("" = no unit).
+const CLASS_UNITS: Record<string, string[]> = {
+    energy: ["Wh", "kWh", "MWh", "GWh", "MJ", "GJ"],
+    reactive_energy: ["varh", "kvarh"],
+    power: ["W", "kW", "MW"],
+    reactive_power: ["var", "kvar"],
+    apparent_power: ["VA", "kVA"],
+    voltage: ["V", "kV", "mV"],
+    current: ["A", "mA"],
+    frequency: ["Hz", "kHz"],
+    power_factor: ["", "%"],
+    gas: ["m³", "L"],
+    water: ["m³", "L"],
+    volume: ["m³", "L"],
+}
+
 // The device class if Home Assistant accepts the unit for it, else null.
 function classFor(deviceClass: string, unit: string | null): string | null {
-    let ok = false
-    switch (deviceClass) {
-        case "energy":
-            ok = unit === "Wh" || unit === "kWh" || unit === "MWh" || unit === "GWh" || unit === "MJ" || unit === "GJ"
-            break
-        case "reactive_energy":
-            ok = unit === "varh" || unit === "kvarh"
-            break
-        case "power":
-            ok = unit === "W" || unit === "kW" || unit === "MW"
-            break
-        case "reactive_power":
-            ok = unit === "var" || unit === "kvar"
-            break
-        case "apparent_power":
-            ok = unit === "VA" || unit === "kVA"
-            break
-        case "voltage":
-            ok = unit === "V" || unit === "kV" || unit === "mV"
-            break
-        case "current":
-            ok = unit === "A" || unit === "mA"
-            break
-        case "frequency":
-            ok = unit === "Hz" || unit === "kHz"
-            break
-        case "power_factor":
-            ok = unit === null || unit === "" || unit === "%"
-            break
-        case "gas":
-        case "water":
-        case "volume":
-            ok = unit === "m³" || unit === "L"
-            break
-    }
-    return ok ? deviceClass : null
+    const units = CLASS_UNITS[deviceClass]
+    return units !== undefined && units.indexOf(unit === null ? "" : unit) >= 0 ? deviceClass : null
 }
 
 // C of 21..39/41..59/61..79 is the quantity C-20/-40/-60 on phase L1/L2/L3.
