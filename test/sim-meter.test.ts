@@ -11,8 +11,10 @@ import { ACK, CR, ETX, EOT, LF, NAK, SOH, STX, bcc, decode7E1 } from "../src/cor
 import { RX_ERROR_MASK, RX_PARITY_ERROR } from "../src/core/types"
 import {
     Profile, SimMeter, VirtualLine, LineOptions, LineResult, TraceEntry, acceptedDataSets, checkProfile,
-    expectedData, loadProfile, splitLine, charMs, baudOfDigit, baudOfLetter, diffDataSets,
+    expectedData, loadProfile, splitLine, diffDataSets,
 } from "../src/sim/index"
+import { baudForDigit, baudForLetter } from "../src/core/messages"
+import { charMs } from "../src/core/timing"
 
 const PROFILE_DIR = join(__dirname, "profiles")
 function profileFile(name: string): any {
@@ -106,7 +108,7 @@ class ScriptedReader implements Engine {
         }
         if (this.state === "ack") {
             const z = this.identChar()
-            const offered = baudOfDigit(z)
+            const offered = baudForDigit(z)
             let b = Math.min(offered, this.o.maxBaud ?? 19200)
             const zz = "0123456".charAt([300, 600, 1200, 2400, 4800, 9600, 19200].indexOf(b))
             const y = this.o.programming ? "1" : "0"
@@ -144,12 +146,12 @@ class ScriptedReader implements Engine {
                         manufacturer: this.ident.slice(1, 4), fastReaction: false, baudChar: this.ident.charAt(4),
                         mode: "C", baud: 300, capability: null, ident: this.ident.slice(5) } })
                     const z = this.identChar()
-                    if (baudOfDigit(z)) {
+                    if (baudForDigit(z)) {
                         this.state = "ack"
                         deadline = now + (this.o.ackDelayMs ?? 300)
-                    } else if (baudOfLetter(z)) {
+                    } else if (baudForLetter(z)) {
                         this.state = "data"
-                        this.baud = baudOfLetter(z)
+                        this.baud = baudForLetter(z)
                         if (this.o.ackInModeB) for (const a of [ACK, ...ascii("050\r\n")]) send.push(a)
                         if (!this.o.noSwitch) uart = { baud: this.baud, format: "7E1" }
                     } else this.state = "data"

@@ -5,7 +5,7 @@
 import { ACK, CR, EOT, ETX, LF, NAK, SOH, STX } from "./bytes"
 import { DataSetParser, DataSetSink } from "./datasets"
 import { isError, isRequestLine, MAX_IDENT_LINE, parseIdentification } from "./identification"
-import { coreError, CoreError, DataSet, Identification, RX_ERROR_MASK, RX_FRAMING_ERROR } from "./types"
+import { coreError, CoreError, DataSet, Identification, RX_ERROR_MASK } from "./types"
 
 export type BlockEnd = "etx" | "eot" | "bare"
 
@@ -120,7 +120,7 @@ export class Framer implements DataSetSink {
                 this.hunt(c, bad)
                 break
             case St.Line:
-                this.inLine(c, bad, raw)
+                this.inLine(c, bad)
                 break
             case St.AckLine:
                 // An option select is 5 characters and CR LF; anything else means it was a lone ACK.
@@ -132,13 +132,13 @@ export class Framer implements DataSetSink {
                 break
             case St.Block:
             case St.BlockEnd:
-                this.inBlock(c, bad, raw)
+                this.inBlock(c, bad)
                 break
             case St.Bcc:
                 this.endBlock(c, bad)
                 break
             case St.Bare:
-                this.inBare(c, bad, raw)
+                this.inBare(c, bad)
                 break
             case St.Cmd:
                 this.inCmd(c, bad)
@@ -185,7 +185,7 @@ export class Framer implements DataSetSink {
             this.damaged = this.huntDamaged
             this.atLineStart = true
             this.parser.reset()
-            this.inBare(c, false, c)
+            this.inBare(c, false)
         } else if (c !== CR && c !== LF) this.skipped++
     }
 
@@ -195,7 +195,7 @@ export class Framer implements DataSetSink {
         this.sink.error(coreError("parity", `${n} character${n === 1 ? "" : "s"} with parity or framing errors between messages skipped`))
     }
 
-    private inLine(c: number, bad: boolean, raw: number): void {
+    private inLine(c: number, bad: boolean): void {
         if (bad) this.damaged = true
         if (c === LF) {
             let line = this.line
@@ -247,7 +247,7 @@ export class Framer implements DataSetSink {
         this.continued = false
     }
 
-    private inBlock(c: number, bad: boolean, raw: number): void {
+    private inBlock(c: number, bad: boolean): void {
         this.bccAcc ^= c
         if (bad) this.damaged = true
         if (c === ETX || c === EOT) {
@@ -284,7 +284,7 @@ export class Framer implements DataSetSink {
         this.sink.blockEnd(this.blockEndKind, ok)
     }
 
-    private inBare(c: number, bad: boolean, raw: number): void {
+    private inBare(c: number, bad: boolean): void {
         if (bad) this.damaged = true
         if (this.atLineStart && c === 0x21 && !bad) {
             // "!" line: the frame is complete (its CR LF are skipped by the hunt)

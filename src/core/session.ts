@@ -9,7 +9,7 @@ import { BlockEnd, Framer, FrameSink } from "./framer"
 import { breakMessage, digitForBaud, optionSelect, password, readRegister, request } from "./messages"
 import { ReaderMemory } from "./memory"
 import { Engine, Output, SessionConfig, SessionEvent, SessionStats, UartSettings } from "./session-types"
-import { charMs, defaultTiming, MAX_REACTION_MS, MIN_WAKEUP_SILENCE_MS, minReactionMs, Timing } from "./timing"
+import { charMs, defaultTiming, MIN_WAKEUP_SILENCE_MS, minReactionMs, Timing } from "./timing"
 import { coreError, CoreError, DataSet, ErrorKind, Identification, Mode, RX_PARITY_ERROR } from "./types"
 
 const enum Phase {
@@ -80,7 +80,6 @@ export class Session implements Engine, FrameSink {
     private regIndex = 0
     private regText = ""
     private progNext: "password" | "read" | "ack" | "break" = "read"
-    private progLastSent: number[] = []
     private blockRetries = 0
     // line-minimum accounting
     private wireMs = 0
@@ -178,7 +177,7 @@ export class Session implements Engine, FrameSink {
                 this.pushTimeout(now)
                 break
             case Phase.Closing:
-                this.finish(this.regIndex > 0 && this.registersRead > 0)
+                this.finish(this.registersRead > 0)
                 break
             default:
                 this.timeout(now)
@@ -459,7 +458,6 @@ export class Session implements Engine, FrameSink {
             this.deadline = this.txFreeAt
             return
         }
-        this.progLastSent = msg
         this.transmit(now, msg, gap)
         // a partial block's continuation must find the framer where the last block left it
         if (msg.length > 1) this.framer.reset()
@@ -629,11 +627,3 @@ function parseOne(text: string): DataSet | null {
     p.end()
     return found
 }
-
-/** Whether a deadline-less engine output means the session is over (for drivers). */
-export function isFinished(events: SessionEvent[]): boolean {
-    for (let i = 0; i < events.length; i++) if (events[i].type === "finished") return true
-    return false
-}
-
-export { MAX_REACTION_MS }

@@ -23,7 +23,8 @@
 import { Engine, Format, Output, SessionEvent, UartSettings } from "../core/session-types"
 import { decode7E1 } from "../core/bytes"
 import { RX_FRAMING_ERROR } from "../core/types"
-import { SimMeter, WireChar, charMs, wireOf } from "./meter"
+import { SimMeter, WireChar, wireOf } from "./meter"
+import { charMs } from "../core/timing"
 
 export interface NoiseBurst {
     /** start (ms, virtual time) */

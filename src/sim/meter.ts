@@ -38,7 +38,9 @@
 import { Format } from "../core/session-types"
 import { ACK, CR, EOT, ETX, LF, NAK, NUL, SOH, STX, decode7E1, encode7E1 } from "../core/bytes"
 import { RX_ERROR_MASK } from "../core/types"
-import { Profile, Quirks, baudOfDigit, baudOfLetter, effectiveMode } from "./profiles"
+import { Profile, Quirks, effectiveMode } from "./profiles"
+import { baudForDigit, baudForLetter } from "../core/messages"
+import { charMs } from "../core/timing"
 
 /** One character on the line. */
 export interface WireChar {
@@ -69,10 +71,6 @@ interface OutSegment {
 export interface MeterNote {
     at: number
     what: string
-}
-
-export function charMs(baud: number): number {
-    return 10000 / baud
 }
 
 /** Wire byte of a character at a format. */
@@ -546,7 +544,7 @@ export class SimMeter {
         if (m === "A") {
             this.sendReadout(identEnd + this.q.reactionMs, 300, block)
         } else if (m === "B") {
-            const b = baudOfLetter(p.identification.charAt(4))
+            const b = baudForLetter(p.identification.charAt(4))
             this.sendReadout(identEnd + this.q.reactionMs, b, block)
         } else {
             this.state = "ackWait"
@@ -576,7 +574,7 @@ export class SimMeter {
         const v = String.fromCharCode(msg[1])
         const z = String.fromCharCode(msg[2])
         const y = String.fromCharCode(msg[3])
-        const baud = baudOfDigit(z)
+        const baud = baudForDigit(z)
         if (baud === 0 || baud > this.profile.maxBaud) {
             this.note(now, `ack baud "${z}" not offered: ignored`)
             return

@@ -2,6 +2,7 @@
 // The caller reads and parses the JSON file; this module validates the parsed
 // object field by field (every error collected, each naming the field and what
 // it accepts) and fills the defaults. Portable subset: runs under DeviceScript.
+import { baudForDigit, baudForLetter } from "../core/messages"
 
 /** How a meter deviates from the book. Every field has a default. */
 export interface Quirks {
@@ -110,24 +111,6 @@ export function defaultQuirks(): Quirks {
         programmingTimeoutMs: 60000,
         readoutBudget: 0,
     }
-}
-
-/** Baud of a mode C/E baud character ("0".."6"), or 0. */
-export function baudOfDigit(z: string): number {
-    const i = "0123456".indexOf(z)
-    return z.length === 1 && i >= 0 ? BAUDS[i] : 0
-}
-
-/** Baud of a mode B baud character ("A".."F"), or 0. */
-export function baudOfLetter(z: string): number {
-    const i = "ABCDEF".indexOf(z)
-    return z.length === 1 && i >= 0 ? BAUDS[i + 1] : 0
-}
-
-/** The mode C/E baud character for a baud, or "" when there is none. */
-export function digitOfBaud(baud: number): string {
-    const i = BAUDS.indexOf(baud)
-    return i >= 0 ? "0123456".charAt(i) : ""
 }
 
 export function isBaud(b: number): boolean {
@@ -281,7 +264,6 @@ function checkBlock(field: string, v: string, errors: string[]) {
 
 /** Validate a parsed profile object and fill defaults. Never throws. */
 export function checkProfile(obj: any): ProfileResult {
-    const errors: string[] = []
     if (obj === undefined || obj === null || typeof obj !== "object" || Array.isArray(obj)) {
         return { profile: null, errors: ["profile: must be a JSON object"] }
     }
@@ -363,18 +345,18 @@ export function checkProfile(obj: any): ProfileResult {
             if (hasW && ident.length < 7) c.err("identification", 'a "\\" must be followed by the capability character W')
             const rest = ident.slice(hasW ? 7 : 5)
             if (rest.length > 16) c.err("identification", "the part after Z (and \\W) must be at most 16 characters")
-            if (modeRaw === "A" && (baudOfDigit(z) || baudOfLetter(z)))
+            if (modeRaw === "A" && (baudForDigit(z) || baudForLetter(z)))
                 c.err("identification", `mode A needs a baud character other than 0-6 and A-F (got "${z}")`)
-            if (modeRaw === "B" && baudOfLetter(z) === 0) c.err("identification", `mode B needs a baud letter A-F (got "${z}")`)
-            if ((modeRaw === "C" || modeRaw === "E") && baudOfDigit(z) === 0)
+            if (modeRaw === "B" && baudForLetter(z) === 0) c.err("identification", `mode B needs a baud letter A-F (got "${z}")`)
+            if ((modeRaw === "C" || modeRaw === "E") && baudForDigit(z) === 0)
                 c.err("identification", `mode ${modeRaw} needs a baud digit 0-6 (got "${z}")`)
             if (modeRaw === "E" && !(hasW && ident.charAt(6) === "2"))
                 c.err("identification", 'mode E needs "\\2" right after the baud character')
             if (modeRaw === "A" && c.has("maxBaud") && maxBaud !== 300) c.err("maxBaud", "must be 300 in mode A")
-            if (modeRaw === "B" && baudOfLetter(z) && baudOfLetter(z) !== maxBaud)
-                c.err("maxBaud", `must be ${baudOfLetter(z)}, the baud of the identification's letter "${z}"`)
-            if ((modeRaw === "C" || modeRaw === "E") && baudOfDigit(z) && baudOfDigit(z) !== maxBaud)
-                c.err("maxBaud", `must be ${baudOfDigit(z)}, the baud of the identification's digit "${z}"`)
+            if (modeRaw === "B" && baudForLetter(z) && baudForLetter(z) !== maxBaud)
+                c.err("maxBaud", `must be ${baudForLetter(z)}, the baud of the identification's letter "${z}"`)
+            if ((modeRaw === "C" || modeRaw === "E") && baudForDigit(z) && baudForDigit(z) !== maxBaud)
+                c.err("maxBaud", `must be ${baudForDigit(z)}, the baud of the identification's digit "${z}"`)
         }
     }
     if (quirks.addressRequired && address === null) c.err("quirks.addressRequired", "needs an address")

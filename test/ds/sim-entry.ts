@@ -5,7 +5,8 @@
 //   npx devs run test/ds/sim-entry.ts --test --test-self-exit
 import { describe, test, expect } from "@devicescript/test"
 import { Engine, Output } from "../../src/core/session-types"
-import { SimMeter, checkProfile, expectedData, loadProfile, VirtualLine, charMs } from "../../src/sim/index"
+import { SimMeter, checkProfile, expectedData, loadProfile, VirtualLine } from "../../src/sim/index"
+import { charMs } from "../../src/core/timing"
 
 const p = loadProfile({
     name: "ds-smoke",

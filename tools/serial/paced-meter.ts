@@ -19,7 +19,7 @@ import { execFile } from "node:child_process"
 import { performance } from "node:perf_hooks"
 import type { SerialPort } from "serialport"
 import { Profile, SimMeter } from "../../src/sim/index"
-import { charMs } from "../../src/sim/meter"
+import { charMs } from "../../src/core/timing"
 import { LineFormat, deviceByte, wireOfDeviceByte } from "./line-format"
 
 export interface PacedMeterOptions {
