@@ -32,9 +32,10 @@ function str(s: string): Buffer {
     return u16(b.length).concat(b)
 }
 
-function packet(byte1: number, body: Buffer): Buffer {
-    let len = body.length
-    const lb: number[] = []
+/** Fixed header: the packet type byte and the remaining length. */
+function header(byte1: number, bodyLength: number): Buffer {
+    let len = bodyLength
+    const lb: number[] = [byte1]
     while (true) {
         let d = len & 127
         len = len >> 7
@@ -42,7 +43,11 @@ function packet(byte1: number, body: Buffer): Buffer {
         lb.push(d)
         if (len === 0) break
     }
-    return Buffer.from([byte1]).concat(Buffer.from(lb)).concat(body)
+    return Buffer.from(lb)
+}
+
+function packet(byte1: number, body: Buffer): Buffer {
+    return header(byte1, body.length).concat(body)
 }
 
 export class MqttConnection {
@@ -120,8 +125,11 @@ export class MqttConnection {
         const pid = this.nextPid
         this.nextPid = pid >= 65535 ? 1 : pid + 1
         this.acked = -1
-        const body = str(topic).concat(u16(pid)).concat(payload)
-        if (!(await this.write(packet(0x32 | (retain ? 1 : 0), body)))) return false
+        // header and payload go out as two writes: a state message is kilobytes, and copying it
+        // into one packet buffer needed two more contiguous blocks of that size from a fragmented heap
+        const vh = str(topic).concat(u16(pid))
+        const head = header(0x32 | (retain ? 1 : 0), vh.length + payload.length).concat(vh)
+        if (!(await this.writeParts(head, payload))) return false
         const t0 = ds.millis()
         while (this.acked !== pid && !this.closed && ds.millis() - t0 < timeoutMs)
             await ds.wait(this.events, timeoutMs - (ds.millis() - t0))
@@ -162,16 +170,28 @@ export class MqttConnection {
     }
 
     private async write(b: Buffer): Promise<boolean> {
+        return await this.writeParts(b, null)
+    }
+
+    private sending = false
+
+    /** Sends one packet given in one or two parts; no other packet's bytes can come between them. */
+    private async writeParts(a: Buffer, b: Buffer | null): Promise<boolean> {
+        while (this.sending) await ds.sleep(1)
         const s = this.sock
         if (!s) return false
+        this.sending = true
         try {
-            await s.send(b)
+            await s.send(a)
+            if (b !== null) await s.send(b)
             this.lastSend = ds.millis()
             return true
         } catch (e) {
             this.lastError = "send: " + (e as Error).message
             await this.close()
             return false
+        } finally {
+            this.sending = false
         }
     }
 
