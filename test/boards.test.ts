@@ -4,15 +4,15 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
 import { spawnSync } from "node:child_process"
-import { withBuildLock } from "../tools/sim/devs-host"
+import { withBuildLock } from "../tools/vm-host/devs-host"
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, relative, resolve } from "node:path"
 
 const ROOT = resolve(__dirname, "..")
 // The firmware entry each board is built against. It stands in for the firmware until
-// src/main.ts exists: point it at "src/main.ts" then.
-const FIRMWARE_ENTRY = "src/main.ts"
+// src/firmware/main.ts exists: point it at "src/firmware/main.ts" then.
+const FIRMWARE_ENTRY = "src/firmware/main.ts"
 const DEVS = join(ROOT, "node_modules/@devicescript/cli/built/devicescript-cli.cjs")
 const CHECK_DIR = join(ROOT, ".devicescript/board-check") // git-ignored
 

@@ -4,10 +4,10 @@
 import { afterEach, describe, test } from "node:test"
 import assert from "node:assert/strict"
 import { join } from "node:path"
-import { profile, retained, Scenario, waitFor, Msg } from "./e2e-harness"
-import { loadProfile } from "../tools/sim/profile"
+import { simProfile, retained, Scenario, waitFor, Msg } from "./helpers/e2e-harness"
+import { readSimProfile } from "../tools/vm-host/sim-profile"
 import { expectedData } from "../src/sim/expected"
-import { loadProfile as loadMeterProfile } from "../src/sim/profiles"
+import { parseProfile } from "../src/sim/profiles"
 import { canonicalNumber } from "../src/core/numbers"
 import { obisInfo, normaliseUnit } from "../src/core/obis"
 
@@ -39,7 +39,7 @@ afterEach(async () => {
     for (const s of scenarios.splice(0)) await s.stop()
 })
 
-async function readout(p: ReturnType<typeof profile>, settings: Record<string, string>, n = 1, timeoutMs = 30000) {
+async function readout(p: ReturnType<typeof simProfile>, settings: Record<string, string>, n = 1, timeoutMs = 30000) {
     const s = new Scenario()
     scenarios.push(s)
     await s.start(p, { POLL_MS: "2000", ...settings })
@@ -53,7 +53,7 @@ function byTopic(msgs: Msg[], topic: string) {
 
 describe("firmware end to end", { concurrency: false }, () => {
     test("7E1 server: exact state, per-value, availability and discovery messages", async () => {
-        const s = await readout(profile({}), {})
+        const s = await readout(simProfile({}), {})
         const m = s.msgs()
         const dev = s.deviceName
         // availability first, retained
@@ -120,16 +120,16 @@ describe("firmware end to end", { concurrency: false }, () => {
     })
 
     test("8N1-only server with an echoing head: software 7E1, same readings", async () => {
-        const s = await readout(profile({ head: { eightN1Only: true }, quirks: { echo: true } }), {})
+        const s = await readout(simProfile({ head: { eightN1Only: true }, quirks: { echo: true } }), {})
         assert.equal(s.states()[0].payload.replace(/"time":\d+/, '"time":T'), expectedState())
         assert.ok(s.lines.some(l => l.includes("8N1 with software 7E1")), s.log())
     })
 
     test("push meter (mode D, bare frames): the firmware finds its baud and publishes exactly its values", async () => {
-        const p = loadProfile(join(__dirname, "profiles", "ebz-dd3.json"))
+        const p = readSimProfile(join(__dirname, "..", "profiles", "ebz-dd3.json"))
         const s = await readout(p, { PUSH_UART: "auto" }, 1, 60000)
         const st = JSON.parse(s.states()[0].payload)
-        const want = expectedData(loadMeterProfile(p.meter)).dataSets
+        const want = expectedData(parseProfile(p.meter)).dataSets
         assert.deepEqual(Object.keys(st.values), want.map(d => d.address))
         for (const d of want) {
             assert.equal(st.values[d.address].text, d.values[0].text, d.address)
@@ -142,7 +142,7 @@ describe("firmware end to end", { concurrency: false }, () => {
     })
 
     test("addressed meter: answers only its own address", async () => {
-        const p = profile({ meter: { address: "87654321" }, quirks: { addressRequired: true } })
+        const p = simProfile({ meter: { address: "87654321" }, quirks: { addressRequired: true } })
         const s = await readout(p, { METER_ADDRESS: "87654321" })
         assert.equal(s.states()[0].payload.replace(/"time":\d+/, '"time":T'), expectedState())
         await s.stop()
@@ -158,7 +158,7 @@ describe("firmware end to end", { concurrency: false }, () => {
     test("damaged readout: nothing published but diagnostics", async () => {
         const s = new Scenario()
         scenarios.push(s)
-        await s.start(profile({ quirks: { corruptBcc: true } }), { POLL_MS: "2000", BACKOFF_MS: "500" })
+        await s.start(simProfile({ quirks: { corruptBcc: true } }), { POLL_MS: "2000", BACKOFF_MS: "500" })
         const diag = () => s.msgs().filter(x => x.topic.endsWith("/diagnostics") && x.payload.includes('"failed":2'))
         await waitFor("two failed sessions", () => diag().length > 0, 30000, () => s.log())
         assert.equal(s.states().length, 0)
@@ -169,7 +169,7 @@ describe("firmware end to end", { concurrency: false }, () => {
     test("invalid settings: reported on the diagnostics topic, defaults used, password never shown", async () => {
         const s = new Scenario()
         scenarios.push(s)
-        await s.start(profile({}), { POLL_MS: "soon", MQTT_PASS: "", PROG_PASS: "secret(1)" })
+        await s.start(simProfile({}), { POLL_MS: "soon", MQTT_PASS: "", PROG_PASS: "secret(1)" })
         await waitFor("a readout", () => s.states().length > 0, 30000, () => s.log())
         const d = JSON.parse(s.msgs().find(x => x.topic.endsWith("/diagnostics"))!.payload)
         assert.deepEqual(d.configErrors, [
@@ -182,7 +182,7 @@ describe("firmware end to end", { concurrency: false }, () => {
 
     test("a readout far larger than the heap (256 KB of data lines) completes, values capped", async () => {
         // 11 000 generated lines at 19200 baud; the head runs the line 8x faster than real time
-        const p = profile({ meter: { identification: "/ABC6BIG" }, generated: 11000, head: { speed: 8 } })
+        const p = simProfile({ meter: { identification: "/ABC6BIG" }, generated: 11000, head: { speed: 8 } })
         let bytes = 0
         for (let n = 0; n < 11000; n++) bytes += `1.8.${n}(${n}.000*kWh)\r\n`.length
         assert.ok(bytes > 256 * 1024, `${bytes} bytes of data lines`)
@@ -204,19 +204,19 @@ describe("firmware end to end", { concurrency: false }, () => {
         const auth = (c: { id: string }, user: string | undefined, pass: Buffer | undefined, cb: (e: Error | null, ok: boolean) => void) =>
             cb(null, c.id.startsWith("e2e-sub-") || c.id.startsWith("e2e-ret-") || (user === "reader" && pass?.toString() === "pa ss;word"))
         s.onBroker = b => (b.aedes.authenticate = auth as never)
-        await s.start(profile({}), { MQTT_USER: "reader", MQTT_PASS: "pa ss;word" })
+        await s.start(simProfile({}), { MQTT_USER: "reader", MQTT_PASS: "pa ss;word" })
         await waitFor("a readout", () => s.states().length > 0, 30000, () => s.log())
         const bad = new Scenario()
         scenarios.push(bad)
         bad.onBroker = b => (b.aedes.authenticate = auth as never)
-        await bad.start(profile({}), { MQTT_USER: "reader", MQTT_PASS: "wrong" })
+        await bad.start(simProfile({}), { MQTT_USER: "reader", MQTT_PASS: "wrong" })
         await waitFor("the refusal", () => bad.lines.some(l => l.includes("broker refused the connection (code 5)")), 15000, () => bad.log())
         assert.equal(bad.received.length, 0)
         assert.ok(!bad.lines.join("\n").includes("wrong"), "the password is never logged")
     })
 
     test("a broker restart mid-run loses no reading", { skip: process.env.OPTO_MQTT_URL ? "needs the embedded broker" : false }, async () => {
-        const s = await readout(profile({}), { POLL_MS: "1500" })
+        const s = await readout(simProfile({}), { POLL_MS: "1500" })
         await s.broker!.stop()
         const before = s.states().length
         await new Promise(r => setTimeout(r, 6000)) // ~3 sessions while the broker is away

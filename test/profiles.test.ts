@@ -5,7 +5,7 @@ import { test, describe } from "node:test"
 import assert from "node:assert/strict"
 import { newMemory } from "../src/core/memory"
 import { SimMeter } from "../src/sim/index"
-import { configFor, eventsOf, expectedSets, profileFiles, readProfile, runSession } from "../tools/harness"
+import { configFor, eventsOf, expectedSets, profileFiles, readProfile, runSession } from "./helpers/harness"
 
 describe("shipped profiles", () => {
     const files = profileFiles()

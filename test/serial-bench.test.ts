@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "nod
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { socatMissing } from "../tools/serial/pty"
-import { bench, footprint } from "../tools/bench"
+import { bench, footprint } from "../tools/bench/bench"
 
 const missing = socatMissing()
 if (missing && process.env.CI) throw new Error(`serial bench test: ${missing}; .ci/run should have installed it`)

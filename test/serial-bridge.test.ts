@@ -9,7 +9,7 @@ import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { profile } from "../tools/harness"
+import { testProfile } from "./helpers/harness"
 import { ascii } from "../src/core/bytes"
 import { openPtyPair, socatMissing } from "../tools/serial/pty"
 import { PacedMeter } from "../tools/serial/paced-meter"
@@ -23,7 +23,7 @@ const skip = missing ? `SKIPPED: ${missing}` : false
 
 const block = "1.8.0(0001234.567*kWh)\r\n2.8.0(0000012.345*kWh)\r\n"
 const meterProfile = (quirks: Record<string, unknown> = {}) =>
-    profile({ identification: "/ABc5BRIDGE", mode: "C", maxBaud: 9600, dataBlock: block, quirks: { reactionMs: 20, ...quirks } })
+    testProfile({ identification: "/ABc5BRIDGE", mode: "C", maxBaud: 9600, dataBlock: block, quirks: { reactionMs: 20, ...quirks } })
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 

@@ -1,5 +1,5 @@
 // The native ESP32 serial service (its host build, native/build/serial-host) and
-// the simulator's serial head (src/serial-marking.ts, which src/simhead.ts uses)
+// the simulator's serial head (src/core/serial-marking.ts, which src/sim/head/server.ts uses)
 // must hand the firmware the same bytes and errors for the same line. Same byte
 // streams through both, compared byte for byte, then through the firmware link.
 import { test, describe, before } from "node:test"
@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import fc from "fast-check"
 import { encode7E1 } from "../src/core/bytes"
-import { linkReceives, serviceDelivers } from "../src/serial-marking"
+import { linkReceives, serviceDelivers } from "../src/core/serial-marking"
 
 const NATIVE = join(__dirname, "..", "native")
 const CLI = join(NATIVE, "build", "serial-host")

@@ -1,13 +1,13 @@
 // The bridge's Serial server bound to a real DeviceScript VM in this process:
 // a ds.Serial client program (test/ds/serial-probe.ts) reads the paced meter on a
 // pty through jacdac-ts, the bridge and serialport, with a switch to 9600. Needs
-// the in-process VM runner tools/sim/devs-host.ts (branch fw) and socat; skips and
+// the in-process VM runner tools/vm-host/devs-host.ts (branch fw) and socat; skips and
 // says why when either is missing (a missing socat fails in CI).
 import { test } from "node:test"
 import assert from "node:assert/strict"
 import { existsSync } from "node:fs"
 import { join } from "node:path"
-import { profile } from "../tools/harness"
+import { testProfile } from "./helpers/harness"
 import { openPtyPair, socatMissing } from "../tools/serial/pty"
 import { openPort, closePort } from "../tools/serial/engine-port"
 import { PacedMeter } from "../tools/serial/paced-meter"
@@ -20,7 +20,7 @@ if (missing && process.env.CI) throw new Error(`serial VM test: ${missing}; .ci/
 const skip = missing
     ? `SKIPPED: ${missing}`
     : !existsSync(HOST)
-      ? "SKIPPED: the in-process DeviceScript runner tools/sim/devs-host.ts (branch fw) is not on this branch yet"
+      ? "SKIPPED: the in-process DeviceScript runner tools/vm-host/devs-host.ts (branch fw) is not on this branch yet"
       : false
 
 interface Vm {
@@ -43,7 +43,7 @@ test("a ds.Serial client in the DeviceScript VM reads the pty meter through the 
     const binary = host.buildFirmware("test/ds/serial-probe.ts")
     const pair = await openPtyPair()
     const mp = await openPort(pair.meterPath)
-    const p = profile({ identification: "/ABc5PROBE", mode: "C", maxBaud: 9600, dataBlock: "1.8.0(0001234.5*kWh)\r\n", quirks: { reactionMs: 20 } })
+    const p = testProfile({ identification: "/ABc5PROBE", mode: "C", maxBaud: 9600, dataBlock: "1.8.0(0001234.5*kWh)\r\n", quirks: { reactionMs: 20 } })
     const meter = new PacedMeter(p, mp, { peerPath: pair.readerPath })
     const bridge = new SerialBridge({ path: pair.readerPath, log: () => {} })
     bridge.start()

@@ -6,7 +6,7 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
 import { performance } from "node:perf_hooks"
-import { profile, configFor, expectedSets, runSession } from "../tools/harness"
+import { testProfile, configFor, expectedSets, runSession } from "./helpers/harness"
 import { newMemory } from "../src/core/memory"
 import { encode7E1, ascii } from "../src/core/bytes"
 import { openPtyPair, socatMissing } from "../tools/serial/pty"
@@ -20,7 +20,7 @@ const skip = missing ? `SKIPPED: ${missing}` : false
 
 // a short mode C meter at 9600 with a 20 ms reaction time: about 0.8 s per session
 const meter9600 = () =>
-    profile({
+    testProfile({
         identification: "/ABc5SERIALTEST",
         mode: "C",
         maxBaud: 9600,

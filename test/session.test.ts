@@ -5,7 +5,7 @@ import assert from "node:assert/strict"
 import { ACK } from "../src/core/bytes"
 import { newMemory } from "../src/core/memory"
 import { TraceEntry } from "../src/sim/index"
-import { configFor, expectedSets, profile, runSession } from "../tools/harness"
+import { configFor, expectedSets, testProfile, runSession } from "./helpers/harness"
 
 const BLOCK = "0.0.0(12345678)\r\n1.8.0(00132.149*kWh)\r\n2.8.0(00000.000*kWh)\r\n1.7.0(0001.234*kW)"
 
@@ -30,7 +30,7 @@ describe("session: modes", () => {
         const ident = { A: "/AEG9ALPHA", B: "/LUGCUH50", C: "/EMH5LZQJ", E: "/ISK5\\2MT372" }[mode]
         const maxBaud = { A: 300, B: 2400, C: 9600, E: 9600 }[mode]
         test(`mode ${mode} reads the whole block`, () => {
-            const p = profile({ identification: ident, mode, maxBaud, dataBlock: BLOCK })
+            const p = testProfile({ identification: ident, mode, maxBaud, dataBlock: BLOCK })
             const r = runSession(p, configFor(p))
             assert.equal(r.ok, true, r.errors.join("; "))
             assert.deepEqual(r.accepted, expectedSets(p))
@@ -39,7 +39,7 @@ describe("session: modes", () => {
     }
 
     test("mode D push at a known setting and found by the hunt (9600 8N1)", () => {
-        const p = profile({ identification: "/EBZ5DD3BZ06ETA_107", mode: "D", maxBaud: 9600, dataBlock: BLOCK, quirks: { pushIntervalMs: 1000, frame: "bare", pushFormat: "8N1" } })
+        const p = testProfile({ identification: "/EBZ5DD3BZ06ETA_107", mode: "D", maxBaud: 9600, dataBlock: BLOCK, quirks: { pushIntervalMs: 1000, frame: "bare", pushFormat: "8N1" } })
         const hunted = runSession(p, configFor(p))
         assert.equal(hunted.ok, true, hunted.errors.join("; "))
         assert.deepEqual(hunted.accepted, expectedSets(p))
@@ -50,7 +50,7 @@ describe("session: modes", () => {
     })
 
     test("forced baud and max baud are respected", () => {
-        const p = profile({ identification: "/LGZ6ZMD", mode: "C", maxBaud: 19200, dataBlock: BLOCK })
+        const p = testProfile({ identification: "/LGZ6ZMD", mode: "C", maxBaud: 19200, dataBlock: BLOCK })
         assert.equal(runSession(p, configFor(p, { maxBaud: 4800 })).stats!.baud, 4800)
         assert.equal(runSession(p, configFor(p, { forceBaud: 2400 })).stats!.baud, 2400)
         assert.equal(runSession(p, configFor(p, { forceMode: "A" })).stats!.baud, 300)
@@ -64,7 +64,7 @@ describe("session: timing", () => {
         ["slow 1500 ms meter", "/ELS5A1500", 1500],
     ] as const) {
         test(`ack inside the window and switch between ack and data: ${label}`, () => {
-            const p = profile({ identification: ident, mode: "C", maxBaud: 9600, dataBlock: BLOCK, quirks: { reactionMs } })
+            const p = testProfile({ identification: ident, mode: "C", maxBaud: 9600, dataBlock: BLOCK, quirks: { reactionMs } })
             const r = runSession(p, configFor(p))
             assert.equal(r.ok, true, r.errors.join("; "))
             const t = ackTiming(r.trace)
@@ -79,14 +79,14 @@ describe("session: timing", () => {
     }
 
     test("session time is within 3 % of the line minimum on a plain mode C readout", () => {
-        const p = profile({ identification: "/ISK5MT174", mode: "C", maxBaud: 9600, dataBlock: BLOCK })
+        const p = testProfile({ identification: "/ISK5MT174", mode: "C", maxBaud: 9600, dataBlock: BLOCK })
         const s = runSession(p, configFor(p)).stats!
         assert.ok(s.durationMs / s.lineMinimumMs <= 1.03, `ratio ${s.durationMs / s.lineMinimumMs}`)
         assert.ok(s.lineMinimumMs > 0 && s.lineMinimumMs <= s.durationMs)
     })
 
     test("a meter that never answers ends the session with a timeout after the wake-up retry", () => {
-        const p = profile({ identification: "/ISK5MT174", mode: "C", maxBaud: 9600, dataBlock: BLOCK })
+        const p = testProfile({ identification: "/ISK5MT174", mode: "C", maxBaud: 9600, dataBlock: BLOCK })
         const r = runSession(p, configFor(p), { noReply: true })
         assert.equal(r.ok, false)
         assert.ok(r.finished)
@@ -101,7 +101,7 @@ describe("session: timing", () => {
 
 describe("session: echo, wake-up, address", () => {
     test("echoing head: every echoed byte is dropped, the readout is intact", () => {
-        const p = profile({ identification: "/ISK5MT174", mode: "C", maxBaud: 9600, dataBlock: BLOCK, quirks: { echo: true } })
+        const p = testProfile({ identification: "/ISK5MT174", mode: "C", maxBaud: 9600, dataBlock: BLOCK, quirks: { echo: true } })
         const r = runSession(p, configFor(p))
         assert.equal(r.ok, true, r.errors.join("; "))
         assert.deepEqual(r.accepted, expectedSets(p))
@@ -109,7 +109,7 @@ describe("session: echo, wake-up, address", () => {
     })
 
     test("battery meter: silent to a plain request, woken, and remembered", () => {
-        const p = profile({ identification: "/KAM3MC402", mode: "C", maxBaud: 2400, dataBlock: BLOCK, quirks: { wakeupRequired: true } })
+        const p = testProfile({ identification: "/KAM3MC402", mode: "C", maxBaud: 2400, dataBlock: BLOCK, quirks: { wakeupRequired: true } })
         const mem = newMemory()
         const first = runSession(p, configFor(p), {}, mem)
         assert.equal(first.ok, true, first.errors.join("; "))
@@ -124,7 +124,7 @@ describe("session: echo, wake-up, address", () => {
     })
 
     test("addressed meter answers only its address", () => {
-        const p = profile({ identification: "/EMH5LZQJ", mode: "C", maxBaud: 9600, dataBlock: BLOCK, address: "12345678", quirks: { addressRequired: true } })
+        const p = testProfile({ identification: "/EMH5LZQJ", mode: "C", maxBaud: 9600, dataBlock: BLOCK, address: "12345678", quirks: { addressRequired: true } })
         assert.equal(runSession(p, configFor(p)).ok, true)
         const wrong = runSession(p, configFor(p, { address: "87654321", wakeup: "never" }))
         assert.equal(wrong.ok, false)
@@ -136,7 +136,7 @@ describe("session: integrity and faults never yield a wrong value", () => {
     const base = { identification: "/ISK5MT174", mode: "C", maxBaud: 9600, dataBlock: BLOCK }
 
     test("wrong BCC: no data, session fails with a bcc error (fallback off)", () => {
-        const p = profile({ ...base, quirks: { corruptBcc: true } })
+        const p = testProfile({ ...base, quirks: { corruptBcc: true } })
         const r = runSession(p, configFor(p, { fallback: false }))
         assert.equal(r.ok, false)
         assert.deepEqual(r.accepted, [])
@@ -144,14 +144,14 @@ describe("session: integrity and faults never yield a wrong value", () => {
     })
 
     test("parity error in the data: no data", () => {
-        const p = profile({ ...base, quirks: { parityErrorAt: 8 } })
+        const p = testProfile({ ...base, quirks: { parityErrorAt: 8 } })
         const r = runSession(p, configFor(p, { fallback: false }))
         assert.deepEqual(r.accepted, [])
         assert.ok(r.errors.some(e => e.startsWith("parity:")))
     })
 
     test("meter garbles above 4800: fallback reads it lower, and the cap is remembered", () => {
-        const p = profile({ ...base, identification: "/AUX6\\2", maxBaud: 19200, quirks: { garbleAboveBaud: 4800 } })
+        const p = testProfile({ ...base, identification: "/AUX6\\2", maxBaud: 19200, quirks: { garbleAboveBaud: 4800 } })
         const mem = newMemory()
         const r = runSession(p, configFor(p), {}, mem)
         assert.equal(r.ok, true, r.errors.join("; "))
@@ -171,7 +171,7 @@ describe("session: integrity and faults never yield a wrong value", () => {
         ["noise burst", { noise: [{ at: 1800, ms: 5 }] }],
     ] as const) {
         test(`${name}: no value is ever wrong`, () => {
-            const p = profile({ ...base })
+            const p = testProfile({ ...base })
             const want = expectedSets(p)
             for (const fallback of [true, false]) {
                 const r = runSession(p, configFor(p, { fallback }), opts as never)
@@ -182,7 +182,7 @@ describe("session: integrity and faults never yield a wrong value", () => {
     }
 
     test("a meter that stops in the middle of its data ends the session with an inter-character timeout", () => {
-        const p = profile({ ...base })
+        const p = testProfile({ ...base })
         const drop: number[] = []
         for (let i = 40; i < 400; i++) drop.push(i)
         const r = runSession(p, configFor(p, { fallback: false }), { dropMeterChars: drop })
@@ -195,7 +195,7 @@ describe("session: integrity and faults never yield a wrong value", () => {
     })
 
     test("late ack (slow reader) is not possible: the engine answers inside the window even with late delivery", () => {
-        const p = profile({ ...base, quirks: { lateAck: "silent" } })
+        const p = testProfile({ ...base, quirks: { lateAck: "silent" } })
         const r = runSession(p, configFor(p), { chunkMs: 50 })
         assert.equal(r.ok, true, r.errors.join("; "))
         assert.deepEqual(r.accepted, expectedSets(p))
@@ -204,7 +204,7 @@ describe("session: integrity and faults never yield a wrong value", () => {
 
 describe("session: programming mode (read-only)", () => {
     test("password, R1 reads, partial blocks, B0", () => {
-        const p = profile({
+        const p = testProfile({
             ...{ identification: "/LGZ5ZMD", mode: "C", maxBaud: 9600, dataBlock: BLOCK },
             registers: { "1.8.0": "00132.149*kWh", "0.0.0": "1234567890123456789012345678" },
             password: "00000000",
@@ -220,7 +220,7 @@ describe("session: programming mode (read-only)", () => {
     })
 
     test("a damaged answer is asked for again with NAK (bounded) and then read correctly; R5 reads", () => {
-        const p = profile({ identification: "/EMH5LZQJ", mode: "C", maxBaud: 9600, dataBlock: BLOCK, registers: { "1.8.0": "00132.149*kWh" } })
+        const p = testProfile({ identification: "/EMH5LZQJ", mode: "C", maxBaud: 9600, dataBlock: BLOCK, registers: { "1.8.0": "00132.149*kWh" } })
         const cfg = configFor(p, { programming: { password: null, registers: ["1.8.0"], command: "R5" } })
         const clean = runSession(p, cfg)
         assert.equal(clean.ok, true, clean.errors.join("; "))
@@ -235,7 +235,7 @@ describe("session: programming mode (read-only)", () => {
         assert.ok(r.errors.some(e => e.startsWith("bcc:")))
         assert.equal(chars(r.trace).filter(c => c.dir === "reader" && c.char === 0x15).length, 1, "one NAK")
         // a meter whose answers are always damaged: exactly maxRetries NAKs, then give up, no register
-        const always = profile({ identification: "/EMH5LZQJ", mode: "C", maxBaud: 9600, dataBlock: BLOCK, registers: { "1.8.0": "1*kWh" }, quirks: { corruptBcc: true } })
+        const always = testProfile({ identification: "/EMH5LZQJ", mode: "C", maxBaud: 9600, dataBlock: BLOCK, registers: { "1.8.0": "1*kWh" }, quirks: { corruptBcc: true } })
         const bad = runSession(always, configFor(always, { programming: { password: null, registers: ["1.8.0"], command: "R5" }, maxRetries: 2 }))
         assert.equal(bad.ok, false)
         assert.equal(bad.events.filter(e => e.event.type === "register").length, 0)
@@ -243,7 +243,7 @@ describe("session: programming mode (read-only)", () => {
     })
 
     test("wrong password: error, B0, no reads", () => {
-        const p = profile({ identification: "/LGZ5ZMD", mode: "C", maxBaud: 9600, dataBlock: BLOCK, registers: { "1.8.0": "1*kWh" }, password: "secret" })
+        const p = testProfile({ identification: "/LGZ5ZMD", mode: "C", maxBaud: 9600, dataBlock: BLOCK, registers: { "1.8.0": "1*kWh" }, password: "secret" })
         const r = runSession(p, configFor(p, { programming: { password: "wrong", registers: ["1.8.0"], command: "R1" } }))
         assert.ok(r.errors.some(e => e.includes("password")), r.errors.join("; "))
         assert.equal(r.events.filter(e => e.event.type === "register").length, 0)

@@ -11,20 +11,20 @@ import { ACK, CR, ETX, EOT, LF, NAK, SOH, STX, bcc, decode7E1 } from "../src/cor
 import { RX_ERROR_MASK, RX_PARITY_ERROR } from "../src/core/types"
 import {
     Profile, SimMeter, VirtualLine, LineOptions, LineResult, TraceEntry, acceptedDataSets, checkProfile,
-    expectedData, loadProfile, splitLine, diffDataSets,
+    expectedData, parseProfile, splitLine, diffDataSets,
 } from "../src/sim/index"
 import { baudForDigit, baudForLetter } from "../src/core/messages"
 import { charMs } from "../src/core/timing"
 
-const PROFILE_DIR = join(__dirname, "profiles")
+const PROFILE_DIR = join(__dirname, "..", "profiles")
 function profileFile(name: string): any {
     return JSON.parse(readFileSync(join(PROFILE_DIR, name + ".json"), "utf8"))
 }
-function profile(name: string, quirks?: any, extra?: any): Profile {
+function shippedProfile(name: string, quirks?: any, extra?: any): Profile {
     const o = profileFile(name)
     if (quirks) o.quirks = { ...(o.quirks ?? {}), ...quirks }
     if (extra) Object.assign(o, extra)
-    return loadProfile(o)
+    return parseProfile(o)
 }
 
 const NO_STATS = {
@@ -320,7 +320,7 @@ describe("profiles", () => {
     for (const f of files) {
         const name = f.slice(0, -5)
         test(`${name}: scripted session yields exactly the expected data`, () => {
-            const p = profile(name)
+            const p = shippedProfile(name)
             const exp = expectedData(p)
             assert.deepEqual(exp.skipped, [], "profile lines must be well formed")
             assert.ok(exp.dataSets.length > 0)
@@ -336,7 +336,7 @@ describe("profiles", () => {
     }
 
     test("UH50 answers /#! with its extended block after a wake-up", () => {
-        const p = profile("lgz-uh50")
+        const p = shippedProfile("lgz-uh50")
         const { r } = session(p, { wakeup: true, requestChar: "#" })
         assert.equal(r.ok, true)
         assert.deepEqual(received(r), flat(p, "#"))
@@ -345,7 +345,7 @@ describe("profiles", () => {
     })
 
     test("energomera CE301 programming mode: P0, P1 password, R1 with partial blocks, B0", () => {
-        const p = profile("energomera-ce301")
+        const p = shippedProfile("energomera-ce301")
         const regs = ["ET0PE", "VOLTA", "SNUMB", "NOPE_"]
         const { r, meter } = session(p, { programming: { password: "777777", registers: regs, command: "R1" } })
         assert.equal(r.ok, true)
@@ -362,7 +362,7 @@ describe("profiles", () => {
 
 describe("meter timing", () => {
     test("identification starts reactionMs after the request's end, at 300 baud; data at the new baud reactionMs after the ack", () => {
-        const p = profile("iskra-mt372")
+        const p = shippedProfile("iskra-mt372")
         const { r } = session(p, { ackDelayMs: 300 })
         const rd = chars(r.trace, "reader")
         const mt = chars(r.trace, "meter")
@@ -383,7 +383,7 @@ describe("meter timing", () => {
     })
 
     test("each character takes exactly 10 bit times and follows the previous one", () => {
-        const p = profile("iskra-mt174")
+        const p = shippedProfile("iskra-mt174")
         const { r } = session(p)
         const mt = chars(r.trace, "meter")
         for (let i = 1; i < mt.length; i++) {
@@ -393,7 +393,7 @@ describe("meter timing", () => {
     })
 
     test("ack window: uppercase meter ignores an ack before 200 ms, accepts at 200 ms and up to 1500 ms", () => {
-        const mk = () => new SimMeter(profile("iskra-mt372"), 0)
+        const mk = () => new SimMeter(shippedProfile("iskra-mt372"), 0)
         const probe = (delay: number) => {
             const m = mk()
             const reqEnd = feed(m, 0, REQ)
@@ -419,7 +419,7 @@ describe("meter timing", () => {
     })
 
     test("lowercase third letter: the ack is accepted from 20 ms", () => {
-        const m = new SimMeter(profile("iskra-mt174"), 0)
+        const m = new SimMeter(shippedProfile("iskra-mt174"), 0)
         assert.equal(m.ackMinMs(), 20)
         const reqEnd = feed(m, 0, REQ)
         const out = allOut(m)
@@ -428,7 +428,7 @@ describe("meter timing", () => {
         feed(m, identEnd + 20, [ACK, ...ascii("050\r\n")])
         const data = allOut(m)
         assert.equal(data[0].baud, 9600)
-        const m2 = new SimMeter(profile("iskra-mt174"), 0)
+        const m2 = new SimMeter(shippedProfile("iskra-mt174"), 0)
         feed(m2, 0, REQ)
         const o2 = allOut(m2)
         feed(m2, o2[o2.length - 1].at + 19, [ACK, ...ascii("050\r\n")])
@@ -436,7 +436,7 @@ describe("meter timing", () => {
     })
 
     test("early ack ignored, a second ack inside the window is accepted", () => {
-        const m = new SimMeter(profile("iskra-mt372"), 0)
+        const m = new SimMeter(shippedProfile("iskra-mt372"), 0)
         feed(m, 0, REQ)
         const out = allOut(m)
         const identEnd = out[out.length - 1].at
@@ -447,7 +447,7 @@ describe("meter timing", () => {
     })
 
     test("late ack: MT174 falls back to a 300 baud readout, the reader that switched sees garbage", () => {
-        const p = profile("iskra-mt174")
+        const p = shippedProfile("iskra-mt174")
         const { r, meter } = session(p, { ackDelayMs: 1510 })
         const data = chars(r.trace, "meter").filter(c => c.char === STX)
         assert.equal(data[0].baud, 300)
@@ -461,7 +461,7 @@ describe("meter timing", () => {
     })
 
     test("late ack: ZMD310 (lateAck silent) says nothing more", () => {
-        const p = profile("lgz-zmd310")
+        const p = shippedProfile("lgz-zmd310")
         const { r, meter } = session(p, { ackDelayMs: 1700 })
         const mt = chars(r.trace, "meter")
         assert.equal(mt[mt.length - 1].char, LF, "only the identification was sent")
@@ -470,7 +470,7 @@ describe("meter timing", () => {
     })
 
     test("an ack that starts inside the window but ends after it is accepted", () => {
-        const m = new SimMeter(profile("iskra-mt372"), 0)
+        const m = new SimMeter(shippedProfile("iskra-mt372"), 0)
         feed(m, 0, REQ)
         const out = allOut(m)
         const identEnd = out[out.length - 1].at
@@ -487,14 +487,14 @@ describe("meter timing", () => {
     })
 
     test("mode A: data at 300 right after the identification; mode B: at the letter's baud, no ack", () => {
-        const a = session(profile("elster-a1500")).r
+        const a = session(shippedProfile("elster-a1500")).r
         const am = chars(a.trace, "meter")
         const lf = am.findIndex(c => c.char === LF)
         assert.equal(am[lf + 1].char, STX)
         assert.equal(am[lf + 1].baud, 300)
         assert.ok(near(am[lf + 1].start, am[lf].at + 300), "A1500 reactionMs 300")
         assert.equal(chars(a.trace, "reader").length, 5, "no ack sent")
-        const b = session(profile("lgz-uh50"), { wakeup: true }).r
+        const b = session(shippedProfile("lgz-uh50"), { wakeup: true }).r
         const bm = chars(b.trace, "meter")
         const stx = bm.find(c => c.char === STX)!
         assert.equal(stx.baud, 2400)
@@ -502,7 +502,7 @@ describe("meter timing", () => {
     })
 
     test("mode B: an ACK the reader sends anyway is ignored (the meter is already sending)", () => {
-        const p = profile("lgz-uh50")
+        const p = shippedProfile("lgz-uh50")
         const { r } = session(p, { wakeup: true, ackInModeB: true })
         assert.equal(r.ok, true)
         assert.deepEqual(received(r), flat(p))
@@ -512,7 +512,7 @@ describe("meter timing", () => {
     })
 
     test("mode E: ACK 2 Z 2 (HDLC) makes the meter go quiet", () => {
-        const { r, meter } = session(profile("iskra-mt372"), { ackV: "2" })
+        const { r, meter } = session(shippedProfile("iskra-mt372"), { ackV: "2" })
         assert.equal(chars(r.trace, "meter").filter(c => c.char === STX).length, 0)
         assert.ok(meter.notes.some(n => n.what.includes("HDLC")))
     })
@@ -520,7 +520,7 @@ describe("meter timing", () => {
 
 describe("addressing and request characters", () => {
     test("wrong address -> silence; own address and general request answered", () => {
-        const p = profile("emh-lzqj")
+        const p = shippedProfile("emh-lzqj")
         const wrong = session(p, { address: "12345678" })
         assert.equal(chars(wrong.r.trace, "meter").length, 0)
         assert.ok(wrong.meter.notes.some(n => n.what.includes("is not mine")))
@@ -531,20 +531,20 @@ describe("addressing and request characters", () => {
     })
 
     test("addressRequired: the general request gets silence", () => {
-        const p = profile("emh-lzqj", { addressRequired: true })
+        const p = shippedProfile("emh-lzqj", { addressRequired: true })
         assert.equal(chars(session(p).r.trace, "meter").length, 0)
         assert.equal(session(p, { address: "05296170" }).r.ok, true)
     })
 
     test("request characters the meter does not know get silence", () => {
-        const p = profile("iskra-mt174")
+        const p = shippedProfile("iskra-mt174")
         assert.equal(chars(session(p, { requestChar: "#" }).r.trace, "meter").length, 0)
-        assert.equal(chars(session(profile("lgz-uh50"), { requestChar: "2", wakeup: true }).r.trace, "meter").length, 0)
+        assert.equal(chars(session(shippedProfile("lgz-uh50"), { requestChar: "2", wakeup: true }).r.trace, "meter").length, 0)
     })
 })
 
 describe("wake-up", () => {
-    const p = () => profile("lgz-uh50")
+    const p = () => shippedProfile("lgz-uh50")
     test("battery meter ignores a plain request", () => {
         const { r } = session(p())
         assert.equal(chars(r.trace, "meter").length, 0)
@@ -595,7 +595,7 @@ describe("wake-up", () => {
 
 describe("silence after a readout", () => {
     test("readout budget: the Kamstrup-style meter goes silent after its budget", () => {
-        const meter = new SimMeter(profile("kamstrup-battery", { readoutBudget: 2, silentAfterReadoutMs: 0 }), 0)
+        const meter = new SimMeter(shippedProfile("kamstrup-battery", { readoutBudget: 2, silentAfterReadoutMs: 0 }), 0)
         const line = new VirtualLine(meter, {})
         let t = 0
         const oks: boolean[] = []
@@ -608,7 +608,7 @@ describe("silence after a readout", () => {
         assert.ok(meter.notes.some(n => n.what === "readout budget used up: silent"))
     })
     test("Holley: a second request within 3 s is ignored, later answered", () => {
-        const meter = new SimMeter(profile("holley-dtsd545"), 0)
+        const meter = new SimMeter(shippedProfile("holley-dtsd545"), 0)
         const line = new VirtualLine(meter, {})
         const r1 = line.run(new ScriptedReader({}), 0)
         assert.equal(r1.ok, true)
@@ -622,7 +622,7 @@ describe("silence after a readout", () => {
 
 describe("push meters (mode D)", () => {
     test("eBZ DD3 pushes every 1000 ms from its offset, bare frames at 9600", () => {
-        const p = profile("ebz-dd3")
+        const p = shippedProfile("ebz-dd3")
         const m = new SimMeter(p, 0)
         for (let t = 0; t <= 3500; t += 50) m.tick(t)
         const out = m.takeOutput(1e9)
@@ -635,7 +635,7 @@ describe("push meters (mode D)", () => {
     })
 
     test("a reader joining mid-telegram resynchronises on the next '/'", () => {
-        const p = profile("ebz-dd3")
+        const p = shippedProfile("ebz-dd3")
         const meter = new SimMeter(p, 0)
         const line = new VirtualLine(meter, {})
         const r = line.run(new ScriptedReader({ push: { baud: 9600, format: "7E1" } }), 500)
@@ -645,7 +645,7 @@ describe("push meters (mode D)", () => {
     })
 
     test("EasyMeter Q3D sends LF-only lines", () => {
-        const m = new SimMeter(profile("easymeter-q3d"), 0)
+        const m = new SimMeter(shippedProfile("easymeter-q3d"), 0)
         m.tick(1200)
         const out = m.takeOutput(1e9)
         assert.ok(out.some(c => c.char === LF))
@@ -654,7 +654,7 @@ describe("push meters (mode D)", () => {
     })
 
     test("framed push: STX .. ! CR LF ETX BCC with a correct BCC", () => {
-        const p = profile("ebz-dd3", { frame: "framed" })
+        const p = shippedProfile("ebz-dd3", { frame: "framed" })
         const m = new SimMeter(p, 0)
         m.tick(350)
         const cs = m.takeOutput(1e9).map(c => c.char)
@@ -666,7 +666,7 @@ describe("push meters (mode D)", () => {
     })
 
     test("8N1 push: a 7E1 reader sees parity errors, an 8N1 reader reads it clean", () => {
-        const p = profile("ebz-dd3", { pushFormat: "8N1" })
+        const p = shippedProfile("ebz-dd3", { pushFormat: "8N1" })
         const r7 = session(p, { push: { baud: 9600, format: "7E1" } }).r
         assert.equal(r7.ok, false)
         const r8 = session(p, { push: { baud: 9600, format: "8N1" } }).r
@@ -675,7 +675,7 @@ describe("push meters (mode D)", () => {
     })
 
     test("a push meter left alone for an hour catches up fast and keeps its phase", () => {
-        const p = profile("ebz-dd3")
+        const p = shippedProfile("ebz-dd3")
         const meter = new SimMeter(p, 0)
         const line = new VirtualLine(meter, {})
         const t0 = Date.now()
@@ -689,7 +689,7 @@ describe("push meters (mode D)", () => {
     })
 
     test("a push meter ignores requests", () => {
-        const m = new SimMeter(profile("ebz-dd3", { pushOffsetMs: 100000 }), 0)
+        const m = new SimMeter(shippedProfile("ebz-dd3", { pushOffsetMs: 100000 }), 0)
         feed(m, 0, REQ)
         assert.equal(m.nextOutput(), null)
     })
@@ -697,7 +697,7 @@ describe("push meters (mode D)", () => {
 
 describe("integrity quirks", () => {
     test("the readout's BCC is the XOR after STX through ETX", () => {
-        const { r } = session(profile("iskra-mt372"))
+        const { r } = session(shippedProfile("iskra-mt372"))
         const cs = chars(r.trace, "meter").map(c => c.char)
         const stx = cs.indexOf(STX)
         const etx = cs.lastIndexOf(ETX)
@@ -707,7 +707,7 @@ describe("integrity quirks", () => {
     })
 
     test("corruptBcc sends a wrong BCC; corruptBcc: 1 only the first block", () => {
-        const p = profile("iskra-mt372", { corruptBcc: true })
+        const p = shippedProfile("iskra-mt372", { corruptBcc: true })
         const { r } = session(p)
         const cs = chars(r.trace, "meter").map(c => c.char)
         const stx = cs.indexOf(STX)
@@ -715,14 +715,14 @@ describe("integrity quirks", () => {
         assert.notEqual(cs[etx + 1], bcc(cs, stx + 1, etx + 1))
         assert.equal(readoutOk(r), false)
         assert.deepEqual(received(r), [])
-        const meter = new SimMeter(profile("iskra-mt372", { corruptBcc: 1 }), 0)
+        const meter = new SimMeter(shippedProfile("iskra-mt372", { corruptBcc: 1 }), 0)
         const line = new VirtualLine(meter, {})
         assert.equal(line.run(new ScriptedReader({}), 0).ok, false)
         assert.equal(line.run(new ScriptedReader({}), 30000).ok, true)
     })
 
     test("parityErrorAt flips the parity of exactly that data character", () => {
-        const p = profile("iskra-mt372", { parityErrorAt: 8 })
+        const p = shippedProfile("iskra-mt372", { parityErrorAt: 8 })
         const { r } = session(p)
         const mt = chars(r.trace, "meter")
         const stx = mt.findIndex(c => c.char === STX)
@@ -734,7 +734,7 @@ describe("integrity quirks", () => {
     })
 
     test("garbleAboveBaud: AUX data at 9600 is garbled, at 4800 clean", () => {
-        const p = profile("aux-mode-e")
+        const p = shippedProfile("aux-mode-e")
         const hi = session(p).r
         assert.notEqual(readoutOk(hi), true)
         assert.deepEqual(received(hi), [])
@@ -745,14 +745,14 @@ describe("integrity quirks", () => {
     })
 
     test("ZMD120AP garbles everything above 300; ACK 0 0 0 reads it", () => {
-        const p = profile("lgz-zmd120ap")
+        const p = shippedProfile("lgz-zmd120ap")
         assert.notEqual(readoutOk(session(p).r), true)
         assert.equal(session(p, { maxBaud: 2400 }).r.ok, false)
         assert.equal(session(p, { maxBaud: 300 }).r.ok, true)
     })
 
     test("ACE3000 sends 0x7F garbage before the identification", () => {
-        const { r } = session(profile("itron-ace3000"))
+        const { r } = session(shippedProfile("itron-ace3000"))
         const mt = chars(r.trace, "meter")
         assert.deepEqual(mt.slice(0, 6).map(c => c.char), [0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x2f])
         assert.equal(r.ok, true)
@@ -761,7 +761,7 @@ describe("integrity quirks", () => {
 
 describe("line", () => {
     test("characters at the wrong baud arrive as garbage (reader does not switch in mode B)", () => {
-        const p = profile("lgz-uh50")
+        const p = shippedProfile("lgz-uh50")
         const { r } = session(p, { wakeup: true, noSwitch: true, timeoutMs: 3000 })
         const data = chars(r.trace, "meter").filter(c => c.baud === 2400)
         assert.ok(data.length > 100)
@@ -776,19 +776,19 @@ describe("line", () => {
     })
 
     test("echo: the reader's own characters come back when the profile says so", () => {
-        const p = profile("lgz-zmd120ap")
+        const p = shippedProfile("lgz-zmd120ap")
         const { r } = session(p, { maxBaud: 300 })
         const rd = chars(r.trace, "reader")
         assert.ok(rd.length > 0 && rd.every(c => c.rx === c.char))
-        const noEcho = session(profile("iskra-mt372")).r
+        const noEcho = session(shippedProfile("iskra-mt372")).r
         assert.ok(chars(noEcho.trace, "reader").every(c => c.rx === null))
-        const forced = session(profile("iskra-mt372"), { echo: true }, { echo: true }).r
+        const forced = session(shippedProfile("iskra-mt372"), { echo: true }, { echo: true }).r
         assert.ok(chars(forced.trace, "reader").every(c => c.rx === c.char))
         assert.equal(forced.ok, true)
     })
 
     test("the UART switch applies when the ack's last character has left the line", () => {
-        const { r } = session(profile("iskra-mt372"))
+        const { r } = session(shippedProfile("iskra-mt372"))
         const u = (r.trace.filter(e => e.kind === "uart") as any[]).slice(1)
         assert.deepEqual(r.trace[0], { kind: "uart", at: 0, baud: 300, format: "7E1" }, "the run starts by recording the UART")
         assert.equal(u.length, 1)
@@ -798,7 +798,7 @@ describe("line", () => {
     })
 
     test("same-instant characters are batched; chunkMs coalesces deliveries", () => {
-        const p = profile("iskra-mt372")
+        const p = shippedProfile("iskra-mt372")
         const calls: number[][] = []
         class Spy extends ScriptedReader {
             override receive(now: number, cs: number[]) {
@@ -818,7 +818,7 @@ describe("line", () => {
     })
 
     test("fault: dropped meter character -> the block fails", () => {
-        const p = profile("iskra-mt372")
+        const p = shippedProfile("iskra-mt372")
         const base = session(p).r
         const stxIdx = chars(base.trace, "meter").findIndex(c => c.char === STX)
         const { r } = session(p, {}, { dropMeterChars: [stxIdx + 20] })
@@ -827,14 +827,14 @@ describe("line", () => {
     })
 
     test("fault: duplicated meter character -> the block fails", () => {
-        const p = profile("iskra-mt372")
+        const p = shippedProfile("iskra-mt372")
         const stxIdx = chars(session(p).r.trace, "meter").findIndex(c => c.char === STX)
         const { r } = session(p, {}, { duplicateMeterChars: [stxIdx + 20] })
         assert.equal(readoutOk(r), false)
     })
 
     test("fault: noise burst corrupts what is on the line and adds garbage", () => {
-        const p = profile("iskra-mt372")
+        const p = shippedProfile("iskra-mt372")
         const base = session(p).r
         const stx = chars(base.trace, "meter").find(c => c.char === STX)!
         const { r } = session(p, {}, { noise: [{ at: stx.at + 20, ms: 15 }] })
@@ -846,7 +846,7 @@ describe("line", () => {
     })
 
     test("fault: no reply -> the reader times out", () => {
-        const { r, meter } = session(profile("iskra-mt372"), {}, { noReply: true })
+        const { r, meter } = session(shippedProfile("iskra-mt372"), {}, { noReply: true })
         assert.equal(r.ok, false)
         assert.equal(r.finished, true)
         assert.equal(chars(r.trace, "meter").length, 0)
@@ -859,7 +859,7 @@ describe("line", () => {
             receive(now: number): Output { return { send: [], uart: null, deadline: now - 1, events: [] } }
             tick(now: number): Output { return { send: [], uart: null, deadline: now - 1, events: [] } }
         }
-        const r = new VirtualLine(new SimMeter(profile("iskra-mt372"), 0), {}).run(new Busy(), 0)
+        const r = new VirtualLine(new SimMeter(shippedProfile("iskra-mt372"), 0), {}).run(new Busy(), 0)
         assert.equal(r.stalled, true)
         assert.equal(r.finished, false)
     })
@@ -870,14 +870,14 @@ describe("line", () => {
             receive(): Output { return { send: [], uart: null, deadline: null, events: [] } }
             tick(): Output { return { send: [], uart: null, deadline: null, events: [] } }
         }
-        const r = new VirtualLine(new SimMeter(profile("ebz-dd3"), 0), { timeLimitMs: 5000 }).run(new Mute(), 0)
+        const r = new VirtualLine(new SimMeter(shippedProfile("ebz-dd3"), 0), { timeLimitMs: 5000 }).run(new Mute(), 0)
         assert.equal(r.finished, false)
         assert.ok(r.endMs <= 5000)
     })
 
     test("deterministic: the same inputs give the same trace", () => {
         for (const name of ["iskra-mt174", "lgz-uh50", "ebz-dd3", "energomera-ce301"]) {
-            const p = profile(name)
+            const p = shippedProfile(name)
             const ro: ReaderOpts = p.mode === "D" ? { push: { baud: 9600, format: "7E1" } } : { wakeup: p.quirks.wakeupRequired }
             const lo: LineOptions = { noise: [{ at: 1000, ms: 50 }] }
             const a = session(p, ro, lo).r
@@ -887,7 +887,7 @@ describe("line", () => {
     })
 
     test("fast: 2000 sessions in virtual time", () => {
-        const p = profile("iskra-mt372")
+        const p = shippedProfile("iskra-mt372")
         const t0 = Date.now()
         for (let i = 0; i < 2000; i++) {
             const r = new VirtualLine(new SimMeter(p, 0), { trace: false }).run(new ScriptedReader({}), 0)
@@ -901,7 +901,7 @@ describe("line", () => {
 describe("programming mode", () => {
     const regs = { password: "777777", registers: ["ET0PE", "TIME_"], command: "R1" as const }
     test("P0 operand after ACK 0 Z 1, framed SOH P0 STX (operand) ETX BCC", () => {
-        const { r } = session(profile("energomera-ce301"), { programming: regs })
+        const { r } = session(shippedProfile("energomera-ce301"), { programming: regs })
         const mt = chars(r.trace, "meter")
         const cs = mt.map(c => c.char)
         const soh = cs.indexOf(SOH)
@@ -911,17 +911,17 @@ describe("programming mode", () => {
         assert.equal(mt[soh].baud, 9600)
     })
     test("reader NAK -> the meter repeats the last block", () => {
-        const { r, meter } = session(profile("energomera-ce301"), { programming: { ...regs, nakFirst: true } })
+        const { r, meter } = session(shippedProfile("energomera-ce301"), { programming: { ...regs, nakFirst: true } })
         assert.equal(r.ok, true)
         assert.ok(meter.notes.some(n => n.what.includes("repeating")))
         const got = r.events.filter(e => e.event.type === "register").map(e => (e.event as any).dataSet.values[0].text)
         assert.deepEqual(got, ["0001234.567", "10:15:30"])
     })
     test("wrong password -> NAK (or B0 with wrongPassword break)", () => {
-        const a = session(profile("energomera-ce301"), { programming: { ...regs, password: "000000" } })
+        const a = session(shippedProfile("energomera-ce301"), { programming: { ...regs, password: "000000" } })
         assert.equal(a.r.ok, false)
         assert.ok(a.meter.notes.some(n => n.what === "wrong password: NAK"))
-        const b = session(profile("energomera-ce301", { wrongPassword: "break" }), { programming: { ...regs, password: "000000" } })
+        const b = session(shippedProfile("energomera-ce301", { wrongPassword: "break" }), { programming: { ...regs, password: "000000" } })
         assert.ok(b.meter.notes.some(n => n.what === "wrong password: B0"))
         // the reader gave up at the first character; the rest is still on its way
         const cs = [...chars(b.r.trace, "meter").map(c => c.char), ...b.meter.takeOutput(1e12).map(c => c.char)]
@@ -929,9 +929,9 @@ describe("programming mode", () => {
         assert.equal(cs[cs.length - 1], 0x71, "B0 BCC is 'q'")
     })
     test("R5 reads like R1; a command with a bad BCC gets NAK", () => {
-        const r = session(profile("energomera-ce301"), { programming: { ...regs, command: "R5" } }).r
+        const r = session(shippedProfile("energomera-ce301"), { programming: { ...regs, command: "R5" } }).r
         assert.equal(r.events.filter(e => e.event.type === "register").length, 2)
-        const m = new SimMeter(profile("energomera-ce301"), 0)
+        const m = new SimMeter(shippedProfile("energomera-ce301"), 0)
         feed(m, 0, REQ)
         const id = allOut(m)
         const ackEnd = feed(m, id[id.length - 1].at + 300, [ACK, ...ascii("051\r\n")])
@@ -944,14 +944,14 @@ describe("programming mode", () => {
         assert.ok(ackEnd > 0)
     })
     test("EMH LZQJ: R5 reads without a password (no P1)", () => {
-        const { r } = session(profile("emh-lzqj"), { programming: { password: null, registers: ["F.F", "1.8.0"], command: "R5" } })
+        const { r } = session(shippedProfile("emh-lzqj"), { programming: { password: null, registers: ["F.F", "1.8.0"], command: "R5" } })
         assert.equal(r.ok, true)
         const got = r.events.filter(e => e.event.type === "register").map(e => (e.event as any).dataSet)
         assert.deepEqual(got.map((d: any) => [d.address, d.values[0].text, d.values[0].unit]), [["F.F", "00000000", null], ["1.8.0", "0023581.223", "kWh"]])
         assert.equal(chars(r.trace, "reader").filter(c => c.char === SOH).length, 3, "R5, R5, B0")
     })
     test("programming mode times out after programmingTimeoutMs", () => {
-        const m = new SimMeter(profile("energomera-ce301"), 0)
+        const m = new SimMeter(shippedProfile("energomera-ce301"), 0)
         feed(m, 0, REQ)
         const id = allOut(m)
         feed(m, id[id.length - 1].at + 300, [ACK, ...ascii("051\r\n")])
@@ -989,14 +989,14 @@ describe("profile validation", () => {
         assert.deepEqual(checkProfile({ ...base, identification: "/ABCE12", mode: "B", maxBaud: 9600 }).errors, [])
     })
     test("defaults are filled", () => {
-        const p = loadProfile({ name: "x", identification: "/ABC5X", mode: "C", maxBaud: 9600, dataBlock: "1.8.0(1)\r\n", source: "s" })
+        const p = parseProfile({ name: "x", identification: "/ABC5X", mode: "C", maxBaud: 9600, dataBlock: "1.8.0(1)\r\n", source: "s" })
         assert.equal(p.quirks.reactionMs, 200)
         assert.equal(p.quirks.ackWindowMs, 1500)
         assert.equal(p.quirks.lateAck, "readout300")
         assert.equal(p.quirks.echo, false)
         assert.equal(p.requestChars, "?")
         assert.equal(p.address, null)
-        assert.throws(() => loadProfile({ name: "y" }), /profile y: identification: required/)
+        assert.throws(() => parseProfile({ name: "y" }), /profile y: identification: required/)
     })
     test("expected data: several data sets per line, multiple values, empty values", () => {
         assert.deepEqual(splitLine("6.8(0029.055*MWh)6.26(01589.28*m3)"), [
@@ -1007,7 +1007,7 @@ describe("profile validation", () => {
         assert.equal(splitLine("C.1(12880041.0(22:48 18-11-13)"), null)
     })
     test("diffDataSets compares as sent, treats an empty unit as none, names every difference", () => {
-        const exp = expectedData(profile("itron-ace3000")).dataSets
+        const exp = expectedData(shippedProfile("itron-ace3000")).dataSets
         const got = exp.map(d => ({ address: d.address, values: d.values.map(v => ({ text: v.text, number: null, unit: v.unit === "" ? null : v.unit })) }))
         assert.deepEqual(diffDataSets(exp, got), [])
         const bad = got.slice(0, 3).map(d => ({ ...d }))

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process"
 import { writeFileSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { DEFAULT_METER } from "../tools/sim/profile"
+import { DEFAULT_METER } from "../tools/vm-host/sim-profile"
 
 function simulate(args: string[]) {
     return spawnSync("npx", ["tsx", "tools/simulate.ts", ...args], { encoding: "utf8", timeout: 180000 })

@@ -1,9 +1,9 @@
 // npm run simulate -- [--profile FILE] [--broker URL] [--count N] [--json] [--set KEY=VALUE ...] [--timeout S]
 //
-// Builds the firmware for the simulator (src/main-sim.ts: the real firmware plus
+// Builds the firmware for the simulator (src/sim/head/main.ts: the real firmware plus
 // a simulated optical head with a meter behind it), starts an embedded MQTT
 // broker unless --broker is given, runs the firmware in the DeviceScript VM in
-// this process (tools/sim/devs-host.ts) with the settings from .env.defaults,
+// this process (tools/vm-host/devs-host.ts) with the settings from .env.defaults,
 // .env.local and --set, and shows what the firmware publishes.
 //   default: progress on stderr, each readout as a table on stdout
 //   --json:  exactly one JSON line per MQTT message, {"topic","payload","retain"}, nothing else on stdout
@@ -11,9 +11,9 @@
 // seconds (default 60) it exits 1 and says why.
 import mqtt from "mqtt"
 import { canonicalNumber } from "../src/core/numbers"
-import { readEnvSettings, settingValue, startFirmware } from "./sim/devs-host"
-import { startBroker, EmbeddedBroker } from "./sim/broker"
-import { buildSimFirmware, DEFAULT_PROFILE, loadProfile, ProfileError, profileSettings, SimProfile } from "./sim/profile"
+import { readEnvSettings, settingValue, startFirmware } from "./vm-host/devs-host"
+import { startBroker, EmbeddedBroker } from "./vm-host/broker"
+import { buildSimFirmware, DEFAULT_PROFILE, readSimProfile, ProfileError, profileSettings, SimProfile } from "./vm-host/sim-profile"
 
 interface Args {
     profile: string | null
@@ -72,7 +72,7 @@ async function main() {
     const info = (s: string) => process.stderr.write(s + "\n")
     let profile: SimProfile = DEFAULT_PROFILE
     try {
-        if (args.profile) profile = loadProfile(args.profile)
+        if (args.profile) profile = readSimProfile(args.profile)
     } catch (e) {
         if (!(e instanceof ProfileError)) throw e
         info(`simulate: ${e.message}`)

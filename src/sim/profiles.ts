@@ -386,7 +386,7 @@ export function checkProfile(obj: any): ProfileResult {
 }
 
 /** Validate and fill defaults, or throw an Error listing every problem. */
-export function loadProfile(obj: any): Profile {
+export function parseProfile(obj: any): Profile {
     const r = checkProfile(obj)
     if (r.profile === null) {
         const n = obj && typeof obj === "object" && typeof obj.name === "string" ? obj.name : "?"

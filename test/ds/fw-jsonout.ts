@@ -1,6 +1,6 @@
 // JSON text and topic names built by hand (src/jsonout.ts).
 import { describe, expect, test } from "@devicescript/test"
-import { haId, intText, jsonString, topicSegment, valueJson, valueText } from "../../src/jsonout"
+import { haId, intText, jsonString, topicSegment, valueJson, valueText } from "../../src/firmware/jsonout"
 import { canonicalNumber } from "../../src/core/numbers"
 
 describe("jsonout", () => {

@@ -3,14 +3,14 @@
 // block, and the session loop of src/app.ts.
 import * as ds from "@devicescript/core"
 import { describe, expect, test } from "@devicescript/test"
-import { SerialLink } from "../../src/link"
-import { SimHead, startSimHead, LineMeter, MeterChunk } from "../../src/simhead"
-import { SimMeterLine } from "../../src/sim-meter-line"
+import { SerialLink } from "../../src/firmware/link"
+import { SimHead, startSimHead, LineMeter, MeterChunk } from "../../src/sim/head/server"
+import { SimMeterLine } from "../../src/sim/head/sim-meter"
 import { SimMeter } from "../../src/sim/meter"
-import { loadProfile } from "../../src/sim/profiles"
-import { Publisher } from "../../src/publisher"
-import { parseConfig } from "../../src/settings"
-import { runSession } from "../../src/app"
+import { parseProfile } from "../../src/sim/profiles"
+import { Publisher } from "../../src/firmware/publisher"
+import { parseConfig } from "../../src/firmware/settings"
+import { runSession } from "../../src/firmware/app"
 import { Session } from "../../src/core/session"
 import { newMemory } from "../../src/core/memory"
 import { RX_PARITY_ERROR } from "../../src/core/types"
@@ -24,7 +24,7 @@ class Swap implements LineMeter {
 }
 
 function meter(damage: boolean): LineMeter {
-    const p = loadProfile({
+    const p = parseProfile({
         name: "link", source: "unit test", identification: "/ABC5METER1", mode: "C", maxBaud: 9600,
         dataBlock: "0.0.0(12345678)\r\n1.8.0(00132.149*kWh)\r\nF.F(00000000)", quirks: { reactionMs: 20, corruptBcc: damage },
     })

@@ -1,6 +1,6 @@
 // The outage queue in one preallocated buffer (src/outbox.ts).
 import { describe, expect, test } from "@devicescript/test"
-import { Outbox } from "../../src/outbox"
+import { Outbox } from "../../src/firmware/outbox"
 
 describe("outbox", () => {
     test("keeps order, topic, payload and retain", () => {

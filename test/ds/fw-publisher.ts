@@ -2,10 +2,10 @@
 // nothing from a damaged one, capped values, hand-built state JSON.
 import { sleep } from "@devicescript/core"
 import { describe, expect, test } from "@devicescript/test"
-import { Publisher, stateJson, discoveryFor } from "../../src/publisher"
+import { Publisher, stateJson, discoveryFor } from "../../src/firmware/publisher"
 import { obisInfo } from "../../src/core/obis"
-import { parseConfig } from "../../src/settings"
-import { valueJson } from "../../src/jsonout"
+import { parseConfig } from "../../src/firmware/settings"
+import { valueJson } from "../../src/firmware/jsonout"
 import { SessionEvent } from "../../src/core/session-types"
 
 function pub(values: Record<string, any>) {

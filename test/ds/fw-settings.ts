@@ -1,7 +1,7 @@
 // Settings validation (src/settings.ts): bad values name the key and what is
 // accepted, fall back to the default, and never show a password.
 import { describe, expect, test } from "@devicescript/test"
-import { parseBrokerUrl, parseConfig } from "../../src/settings"
+import { parseBrokerUrl, parseConfig } from "../../src/firmware/settings"
 
 function cfg(values: Record<string, any>) {
     return parseConfig(k => values[k])

@@ -5,7 +5,7 @@
 // which carries the engine and the simulated meter, made the one combined image
 // fail DeviceScript's bytecode verifier (error 1051), so it runs on its own.
 import { spawnSync } from "node:child_process"
-import { withBuildLock } from "../../tools/sim/devs-host"
+import { withBuildLock } from "../../tools/vm-host/devs-host"
 
 let failed = false
 for (const entry of ["test/ds/firmware.ts", "test/ds/fw-link.ts"]) {

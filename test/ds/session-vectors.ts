@@ -4,7 +4,7 @@
 import { defaultSessionConfig, Session } from "../../src/core/session"
 import { newMemory } from "../../src/core/memory"
 import { SessionConfig } from "../../src/core/session-types"
-import { loadProfile, SimMeter, VirtualLine } from "../../src/sim/index"
+import { parseProfile, SimMeter, VirtualLine } from "../../src/sim/index"
 
 export interface SessionVector {
     name: string
@@ -46,7 +46,7 @@ function us(t: number): string {
 
 /** Sets a session vector up on a virtual line; advance it with `line.advance(n)` until true, then `sessionLines`. */
 export function startSessionVector(v: SessionVector): VirtualLine {
-    const p = loadProfile(v.profile)
+    const p = parseProfile(v.profile)
     const cfg: SessionConfig = defaultSessionConfig()
     if (v.push) cfg.push = { uart: null }
     if (v.programming !== null) cfg.programming = { password: p.password, registers: v.programming, command: "R1" }

@@ -5,10 +5,10 @@
 //   npx devs run test/ds/sim-entry.ts --test --test-self-exit
 import { describe, test, expect } from "@devicescript/test"
 import { Engine, Output } from "../../src/core/session-types"
-import { SimMeter, checkProfile, expectedData, loadProfile, VirtualLine } from "../../src/sim/index"
+import { SimMeter, checkProfile, expectedData, parseProfile, VirtualLine } from "../../src/sim/index"
 import { charMs } from "../../src/core/timing"
 
-const p = loadProfile({
+const p = parseProfile({
     name: "ds-smoke",
     identification: "/ISK5MT174-0001",
     mode: "C",

@@ -11,7 +11,7 @@
 //  - devtoolsBus(port): `devs devtools` on this machine (its Jacdac socket, 8082),
 //    with the firmware run by `devs run` (devicescript.md §10);
 //  - frameBus(link): any frame pipe, e.g. the DeviceScript VM run in-process by
-//    tools/sim/devs-host.ts (branch fw): frames from the VM go to link.onFrame's
+//    tools/vm-host/devs-host.ts (branch fw): frames from the VM go to link.onFrame's
 //    callback, frames to the VM through link.send.
 // jacdac-ts's package.json "exports" has no "types" entry, so TypeScript with
 // nodenext resolution cannot find its declarations: take them by path (type-only,

@@ -13,8 +13,8 @@
 // Ctrl-C stops it and prints what went over the line.
 import { readFileSync, existsSync } from "node:fs"
 import { join } from "node:path"
-import { loadProfile } from "../../src/sim/index"
-import { PROFILE_DIR } from "../harness"
+import { parseProfile } from "../../src/sim/index"
+import { PROFILE_DIR } from "../profile-files"
 import { openPort, closePort } from "./engine-port"
 import { PacedMeter } from "./paced-meter"
 import { LineFormat } from "./line-format"
@@ -53,7 +53,7 @@ async function main() {
     }
     if (!profile) usage("--profile is required")
     if (!port && !pty) usage("--port PATH or --pty is required")
-    const p = loadProfile(JSON.parse(readFileSync(profilePath(profile), "utf8")))
+    const p = parseProfile(JSON.parse(readFileSync(profilePath(profile), "utf8")))
     let pair: PtyPair | null = null
     if (pty) {
         pair = await openPtyPair()

@@ -6,11 +6,11 @@
 // firmware's `ds.Serial("meter")` role binds to, and forwards to the device
 // (bridge.ts). Today it joins the bus of `devs devtools` (its Jacdac socket on
 // port 8082), so:
-//     npx devs devtools src/main.ts      # terminal 1: builds and serves the firmware
+//     npx devs devtools src/firmware/main.ts      # terminal 1: builds and serves the firmware
 //     npm run serve -- --port /dev/ttyUSB0   # terminal 2 (before or after the firmware starts)
 // The device errors (missing, busy, unplugged, baud refused) are logged and retried;
 // the firmware only ever sees a silent meter meanwhile. Ctrl-C stops it.
-// (With the in-process firmware runner of tools/sim/devs-host.ts, the same server
+// (With the in-process firmware runner of tools/vm-host/devs-host.ts, the same server
 // attaches through frameBus() in jacdac-serial.ts instead of the socket.)
 import { SerialBridge } from "./bridge"
 import { SerialBridgeServer, devtoolsBus } from "./jacdac-serial"

@@ -1,0 +1,357 @@
+// Splits what a meter sends into messages: identification lines, data blocks
+// (`STX … ! CR LF ETX BCC`, partial blocks ending EOT, bare push frames ending
+// with a "!" line), SOH commands and lone ACK/NAK. Streaming, one character at
+// a time, bounded memory; integrity errors are reported, never thrown.
+import { ACK, CR, EOT, ETX, LF, NAK, SOH, STX } from "./bytes";
+import { DataSetParser } from "./datasets";
+import { isError, isRequestLine, MAX_IDENT_LINE, parseIdentification } from "./identification";
+import { coreError, RX_ERROR_MASK } from "./types";
+var St;
+(function (St) {
+    St[St["Hunt"] = 0] = "Hunt";
+    St[St["Line"] = 1] = "Line";
+    St[St["AckLine"] = 2] = "AckLine";
+    St[St["Block"] = 3] = "Block";
+    St[St["BlockEnd"] = 4] = "BlockEnd";
+    St[St["Bcc"] = 5] = "Bcc";
+    St[St["Bare"] = 6] = "Bare";
+    St[St["Cmd"] = 7] = "Cmd";
+    St[St["CmdBcc"] = 8] = "CmdBcc";
+})(St || (St = {}));
+/** Max characters of a SOH command kept as text (the P0 operand and the like). */
+const MAX_CMD = 140;
+/** Max characters of a block kept as text: one programming-mode answer (address 16 + value 128 + unit 16 + brackets). */
+export const MAX_BLOCK_TEXT = 200;
+export class Framer {
+    sink;
+    st = St.Hunt;
+    line = "";
+    bccAcc = 0;
+    damaged = false;
+    atLineStart = true;
+    blockEndKind = "etx";
+    cmd = "";
+    ackLen = 0;
+    continued = false;
+    badSkipped = 0;
+    huntDamaged = false;
+    /** set by an identification, cleared by a SOH command: a readout block must end with the "!" line */
+    expectEnd = false;
+    sawEnd = false;
+    afterIdent = false;
+    parser;
+    /** characters received that were skipped outside any message */
+    skipped = 0;
+    /** the current/last data block's text (between STX and ETX/EOT), up to MAX_BLOCK_TEXT characters, for programming-mode answers */
+    blockText = "";
+    constructor(sink) {
+        this.sink = sink;
+        this.parser = new DataSetParser(this);
+    }
+    // DataSetSink: the parser's output goes straight to our sink
+    dataSet(d) {
+        this.sink.dataSet(d);
+    }
+    error(e) {
+        this.sink.error(e);
+    }
+    /** Forget any message in progress (new session, baud change). */
+    reset() {
+        this.continued = false;
+        this.badSkipped = 0;
+        this.huntDamaged = false;
+        this.st = St.Hunt;
+        this.line = "";
+        this.afterIdent = false;
+        this.parser.reset();
+    }
+    /** True while inside a message (for inter-character timeouts). */
+    inMessage() {
+        return this.st !== St.Hunt;
+    }
+    /** The input ended (capture over, or the line went silent): report a message left unfinished. */
+    end() {
+        if (this.badSkipped > 0)
+            this.flushBadSkipped();
+        if (this.st === St.Block || this.st === St.BlockEnd || this.st === St.Bcc || this.st === St.Bare) {
+            if (this.damaged)
+                this.sink.error(coreError("parity", "the data block had a character error and ended before its end marker"));
+            else
+                this.sink.error(coreError("timeout", "the data block ended before its end marker"));
+            this.parser.reset();
+            this.sink.blockEnd(this.st === St.Bare ? "bare" : "etx", false);
+        }
+        else if (this.st === St.Line)
+            this.sink.error(coreError("timeout", `identification "${this.line}" ended before CR LF`));
+        else if (this.st === St.Cmd || this.st === St.CmdBcc)
+            this.sink.error(coreError("timeout", "a command ended before its block check character"));
+        else if (this.continued) {
+            this.sink.error(coreError("timeout", "a partial block (EOT) was never followed by the rest"));
+            this.parser.reset();
+        }
+        this.continued = false;
+        this.st = St.Hunt;
+        this.line = "";
+    }
+    pushAll(chars) {
+        for (let i = 0; i < chars.length; i++)
+            this.push(chars[i]);
+    }
+    push(raw) {
+        const bad = (raw & RX_ERROR_MASK) !== 0;
+        const c = raw & 0x7f;
+        switch (this.st) {
+            case St.Hunt:
+                this.hunt(c, bad);
+                break;
+            case St.Line:
+                this.inLine(c, bad);
+                break;
+            case St.AckLine:
+                // An option select is 5 characters and CR LF; anything else means it was a lone ACK.
+                if (c === LF)
+                    this.st = St.Hunt;
+                else if (++this.ackLen > 5 || (c < 0x20 && c !== CR) || c === 0x2f) {
+                    this.st = St.Hunt;
+                    this.hunt(c, bad);
+                }
+                break;
+            case St.Block:
+            case St.BlockEnd:
+                this.inBlock(c, bad);
+                break;
+            case St.Bcc:
+                this.endBlock(c, bad);
+                break;
+            case St.Bare:
+                this.inBare(c, bad);
+                break;
+            case St.Cmd:
+                this.inCmd(c, bad);
+                break;
+            case St.CmdBcc:
+                this.endCmd(c, bad);
+                break;
+        }
+    }
+    hunt(c, bad) {
+        if (bad) {
+            this.skipped++;
+            this.badSkipped++;
+            // it may have been the STX of a block: data that follows cannot be trusted as a bare frame
+            this.huntDamaged = true;
+            return;
+        }
+        if (this.badSkipped > 0 && (c === 0x2f || c === STX || c === SOH))
+            this.flushBadSkipped();
+        if (c === 0x2f) {
+            this.st = St.Line;
+            this.line = "/";
+            this.damaged = false;
+            this.huntDamaged = false;
+        }
+        else if (c === STX) {
+            this.huntDamaged = false;
+            this.startBlock();
+        }
+        else if (c === SOH) {
+            this.st = St.Cmd;
+            this.expectEnd = false;
+            this.cmd = "";
+            this.bccAcc = 0;
+            this.damaged = false;
+        }
+        else if (c === ACK || c === NAK) {
+            // A lone ACK/NAK is a control answer; an ACK followed by V Z Y CR LF is an echoed option select.
+            this.sink.control(c);
+            if (c === ACK) {
+                this.st = St.AckLine;
+                this.ackLen = 0;
+            }
+        }
+        else if (this.afterIdent && c > 0x20 && c < 0x7f) {
+            // Printable data right after an identification: a bare push frame (no STX/ETX/BCC).
+            this.st = St.Bare;
+            this.damaged = this.huntDamaged;
+            this.atLineStart = true;
+            this.parser.reset();
+            this.inBare(c, false);
+        }
+        else if (c !== CR && c !== LF)
+            this.skipped++;
+    }
+    flushBadSkipped() {
+        const n = this.badSkipped;
+        this.badSkipped = 0;
+        this.sink.error(coreError("parity", `${n} character${n === 1 ? "" : "s"} with parity or framing errors between messages skipped`));
+    }
+    inLine(c, bad) {
+        if (bad)
+            this.damaged = true;
+        if (c === LF) {
+            let line = this.line;
+            if (line.charAt(line.length - 1) === "\r")
+                line = line.slice(0, line.length - 1);
+            this.st = St.Hunt;
+            this.line = "";
+            if (this.damaged) {
+                this.sink.error(coreError("parity", `identification "${printable(line)}" arrived with a character error`));
+                return;
+            }
+            if (isRequestLine(line))
+                return; // an echoed request
+            const id = parseIdentification(line);
+            if (isError(id))
+                this.sink.error(id);
+            else {
+                this.afterIdent = true;
+                this.expectEnd = true;
+                this.sink.identification(id);
+            }
+            return;
+        }
+        if (c === STX && !bad) {
+            // An identification cut off by a data block: report and follow the block.
+            if (this.damaged)
+                this.sink.error(coreError("parity", `identification "${printable(this.line)}" arrived with a character error`));
+            else
+                this.sink.error(coreError("syntax", `identification "${printable(this.line)}" ended without CR LF`));
+            this.startBlock();
+            return;
+        }
+        if (this.line.length >= MAX_IDENT_LINE) {
+            this.sink.error(coreError("overlength", `identification line longer than ${MAX_IDENT_LINE} characters`));
+            this.st = St.Hunt;
+            this.line = "";
+            return;
+        }
+        this.line += String.fromCharCode(c);
+    }
+    startBlock() {
+        this.blockText = "";
+        this.sawEnd = false;
+        this.st = St.Block;
+        this.bccAcc = 0;
+        this.damaged = false;
+        this.afterIdent = false;
+        // after an intact partial block (EOT) the next block continues its data
+        if (!this.continued) {
+            this.atLineStart = true;
+            this.parser.reset();
+        }
+        this.continued = false;
+    }
+    inBlock(c, bad) {
+        this.bccAcc ^= c;
+        if (bad)
+            this.damaged = true;
+        if (c === ETX || c === EOT) {
+            this.blockEndKind = c === ETX ? "etx" : "eot";
+            this.st = St.Bcc;
+            return;
+        }
+        if (this.st === St.BlockEnd)
+            return; // after the "!" line only CR LF come before ETX
+        if (c === 0x21 && this.atLineStart) {
+            this.st = St.BlockEnd;
+            this.sawEnd = true;
+            return;
+        }
+        this.atLineStart = c === LF;
+        if (this.blockText.length < MAX_BLOCK_TEXT)
+            this.blockText += String.fromCharCode(c);
+        this.parser.push(c);
+    }
+    endBlock(c, bad) {
+        this.st = St.Hunt;
+        let ok = !this.damaged && !bad;
+        if (this.damaged || bad)
+            this.sink.error(coreError("parity", "a character of the data block arrived with a parity or framing error"));
+        else if ((this.bccAcc & 0x7f) !== c) {
+            ok = false;
+            this.sink.error(coreError("bcc", `block check character is ${hex2(c)}, the block's is ${hex2(this.bccAcc & 0x7f)}`));
+        }
+        else if (this.expectEnd && !this.sawEnd && this.blockEndKind === "etx") {
+            // A readout ends with a "!" line; an ETX before it is a damaged character whose BCC matched by chance.
+            ok = false;
+            this.sink.error(coreError("syntax", "the data block ended (ETX) before its \"!\" end line"));
+        }
+        this.continued = ok && this.blockEndKind === "eot";
+        if (!ok)
+            this.parser.reset();
+        else if (!this.continued)
+            this.parser.end();
+        this.sink.blockEnd(this.blockEndKind, ok);
+    }
+    inBare(c, bad) {
+        if (bad)
+            this.damaged = true;
+        if (this.atLineStart && c === 0x21 && !bad) {
+            // "!" line: the frame is complete (its CR LF are skipped by the hunt)
+            this.st = St.Hunt;
+            this.afterIdent = false;
+            if (this.damaged) {
+                this.sink.error(coreError("parity", "a character of the push frame arrived with a parity or framing error"));
+                this.parser.reset();
+            }
+            else
+                this.parser.end();
+            this.sink.blockEnd("bare", !this.damaged);
+            return;
+        }
+        if (this.atLineStart && c === 0x2f && !bad) {
+            // A new identification before the "!" line: this frame was cut off.
+            this.sink.error(coreError("syntax", "push frame cut off by a new identification"));
+            this.parser.reset();
+            this.sink.blockEnd("bare", false);
+            this.st = St.Line;
+            this.line = "/";
+            this.damaged = false;
+            return;
+        }
+        if (c === STX && this.atLineStart) {
+            // Framed after all (data after an empty line): restart as a block.
+            this.parser.reset();
+            this.startBlock();
+            return;
+        }
+        this.atLineStart = c === LF;
+        this.parser.push(c);
+    }
+    inCmd(c, bad) {
+        this.bccAcc ^= c;
+        if (bad)
+            this.damaged = true;
+        if (c === ETX || c === EOT) {
+            this.st = St.CmdBcc;
+            return;
+        }
+        if (this.cmd.length < MAX_CMD)
+            this.cmd += String.fromCharCode(c);
+    }
+    endCmd(c, bad) {
+        this.st = St.Hunt;
+        const cmd = this.cmd;
+        let ok = !this.damaged && !bad;
+        if (!ok)
+            this.sink.error(coreError("parity", `command "${printable(cmd)}" arrived with a parity or framing error`));
+        else if ((this.bccAcc & 0x7f) !== c) {
+            ok = false;
+            this.sink.error(coreError("bcc", `command "${printable(cmd)}": block check character is ${hex2(c)}, the command's is ${hex2(this.bccAcc & 0x7f)}`));
+        }
+        const stx = cmd.indexOf(String.fromCharCode(STX));
+        this.sink.command(cmd.charAt(0), cmd.charAt(1), stx < 0 ? null : cmd.slice(stx + 1, cmd.length), ok);
+    }
+}
+function printable(s) {
+    let out = "";
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        out += c < 0x20 ? "<" + hex2(c).slice(2, 4) + ">" : s.charAt(i);
+    }
+    return out;
+}
+function hex2(n) {
+    const h = "0123456789ABCDEF";
+    return "0x" + h.charAt((n >> 4) & 15) + h.charAt(n & 15);
+}

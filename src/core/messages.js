@@ -1,0 +1,81 @@
+// Builders for everything the reader sends. All return 7-bit characters; the
+// serial link adds the parity bit (in hardware or in software).
+import { ACK, ascii, bcc, CR, ETX, LF, NAK, SOH, STX } from "./bytes";
+/** Baud per option-select character (modes C and E). */
+export function baudForDigit(z) {
+    const i = "0123456".indexOf(z);
+    return i < 0 || z.length !== 1 ? 0 : 300 * (1 << i);
+}
+/** Baud per mode-B letter. */
+export function baudForLetter(z) {
+    const i = "ABCDEF".indexOf(z);
+    return i < 0 || z.length !== 1 ? 0 : 600 * (1 << i);
+}
+/** The option-select digit for a baud, or "" when the baud has none. */
+export function digitForBaud(baud) {
+    for (let i = 0; i <= 6; i++)
+        if (300 * (1 << i) === baud)
+            return "0123456".charAt(i);
+    return "";
+}
+/** Checks a request's parts; returns null when valid, else what is wrong. */
+export function requestProblem(requestChar, address) {
+    if (requestChar.length !== 1 || requestChar === "!" || requestChar === "/")
+        return `request character must be one character other than "/" and "!", got "${requestChar}"`;
+    if (address.length > 32)
+        return `address is ${address.length} characters, at most 32 are allowed`;
+    for (let i = 0; i < address.length; i++) {
+        const c = address.charCodeAt(i);
+        if (c < 0x20 || c > 0x7e || c === 0x21 || c === 0x2f)
+            return `address character ${i + 1} (code ${c}) is not a printable character other than "/" and "!"`;
+    }
+    return null;
+}
+/** `/ ? [address] ! CR LF` (the request char is "?" for a standard sign-on). */
+export function request(requestChar, address) {
+    const out = ascii("/" + requestChar + address + "!");
+    out.push(CR, LF);
+    return out;
+}
+/** `ACK V Z Y CR LF`: V protocol control ("0" normal), Z baud char, Y "0" readout / "1" programming. */
+export function optionSelect(v, z, y) {
+    const out = [ACK];
+    const rest = ascii(v + z + y);
+    for (let i = 0; i < rest.length; i++)
+        out.push(rest[i]);
+    out.push(CR, LF);
+    return out;
+}
+/** `SOH C D STX data ETX BCC`, or `SOH C D ETX BCC` when data is null (break). */
+export function command(c, d, data) {
+    const out = [SOH];
+    const cd = ascii(c + d);
+    out.push(cd[0], cd[1]);
+    if (data !== null) {
+        out.push(STX);
+        const body = ascii(data);
+        for (let i = 0; i < body.length; i++)
+            out.push(body[i]);
+    }
+    out.push(ETX);
+    out.push(bcc(out, 1, out.length));
+    return out;
+}
+/** `SOH B0 ETX BCC`: end of session. */
+export function breakMessage() {
+    return command("B", "0", null);
+}
+/** `SOH P1 STX (password) ETX BCC` */
+export function password(pw) {
+    return command("P", "1", "(" + pw + ")");
+}
+/** `SOH R1 STX address() ETX BCC` (or R5, the VDEW/DIN OBIS read). */
+export function readRegister(cmd, address) {
+    return command("R", cmd.charAt(1), address + "()");
+}
+export function ack() {
+    return [ACK];
+}
+export function nak() {
+    return [NAK];
+}

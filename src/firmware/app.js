@@ -1,0 +1,88 @@
+// The firmware: settings -> serial link -> session engine (poll loop) -> publisher.
+// Protocol logic stays in the core; this file only moves bytes, time and events.
+import * as ds from "@devicescript/core";
+import { Session } from "../core/session";
+import { newMemory } from "../core/memory";
+import { SerialLink } from "./link";
+import { MqttConnection } from "./mqtt";
+import { Publisher } from "./publisher";
+import { loadConfig, parseBrokerUrl } from "./settings";
+/** characters handed to the engine per call (keeps each call far below the VM's step budget, and the array small) */
+const CHUNK = 64;
+/** One session: start, feed characters and deadlines until the engine says finished. */
+export async function runSession(engine, link, pub) {
+    // every session signs on at 300 baud 7E1, whatever the last one ended with
+    await link.apply({ baud: 300, format: "7E1" });
+    link.clear(); // stale characters from before the session
+    let out = engine.start(ds.millis());
+    while (true) {
+        if (out.send.length)
+            await link.send(out.send);
+        if (out.uart)
+            await link.apply(out.uart);
+        let done = false;
+        let ok = false;
+        for (let i = 0; i < out.events.length; i++) {
+            const ev = out.events[i];
+            await pub.onEvent(ev);
+            if (ev.type === "finished") {
+                done = true;
+                ok = ev.ok;
+            }
+            else if (ev.type === "readout")
+                console.log(`session: readout ${ev.ok ? "ok" : "damaged"}`);
+            else if (ev.type === "error")
+                console.log(`session: ${ev.error.kind}: ${ev.error.message}`);
+        }
+        if (done)
+            return ok;
+        while (!link.available()) {
+            const now = ds.millis();
+            if (out.deadline !== null && now >= out.deadline)
+                break;
+            await ds.wait(link.rx, out.deadline === null ? 1000 : out.deadline - now);
+        }
+        await ds.sleep(0); // a long readout must not run the fiber past the VM's step budget
+        if (link.available())
+            out = engine.receive(ds.millis(), link.take(CHUNK));
+        else
+            out = engine.tick(ds.millis());
+    }
+}
+export function deviceNameOf(cfg) {
+    if (cfg.deviceName.length)
+        return cfg.deviceName;
+    const id = ds.deviceIdentifier("self");
+    return "opto62056-" + id.slice(id.length - 8, id.length);
+}
+export async function runFirmware() {
+    const { config, errors } = await loadConfig();
+    for (let i = 0; i < errors.length; i++)
+        console.log(`settings: ${errors[i].message}`);
+    const device = deviceNameOf(config);
+    const pub = new Publisher(config, device);
+    pub.configErrors = errors;
+    pub.diagnostics(null);
+    const url = parseBrokerUrl(config.mqttUrl);
+    const conn = new MqttConnection({
+        host: url.host, port: url.port, tls: url.tls, clientId: device,
+        username: config.mqttUser, password: config.mqttPass, keepAliveSec: 30,
+        willTopic: pub.topics.base + "/" + device + "/availability", willPayload: "offline", willRetain: true,
+    });
+    console.log(`mqtt: ${url.tls ? "mqtts" : "mqtt"}://${url.host}:${url.port} as ${device}`);
+    pub.run.start(conn);
+    const link = new SerialLink(new ds.Serial("meter"), config.framing);
+    console.log("link: waiting for the serial service (role 'meter')");
+    await link.init();
+    let backoff = config.backoffMs;
+    const memory = newMemory(); // what the engine learns about the meter, kept across sessions
+    while (true) {
+        const t0 = ds.millis();
+        const ok = await runSession(new Session(config.session, memory), link, pub);
+        // a push meter (mode D) sends on its own: listen again at once
+        const wait = config.session.push !== null && ok ? 0 : ok ? config.pollMs - (ds.millis() - t0) : backoff;
+        backoff = ok ? config.backoffMs : Math.min(backoff * 2, config.backoffMaxMs);
+        console.log(`session: ${ok ? "ok" : "failed"}; next in ${Math.max(wait, 10)} ms`);
+        await ds.sleep(Math.max(wait, 10));
+    }
+}

@@ -1,0 +1,160 @@
+// The outage queue: MQTT messages waiting for the broker, oldest first, in one
+// buffer allocated at boot (so a long outage cannot fragment or exhaust the
+// heap). Each record is [u16 topic length][u16 payload length][u8 flags]
+// [topic][payload], written around the ring. When a new message does not fit,
+// the oldest are dropped and counted.
+const HDR = 5;
+const RETAIN = 1;
+export class Outbox {
+    capacity;
+    buf;
+    head = 0; // offset of the oldest record
+    used = 0; // bytes in use
+    n = 0;
+    /** messages dropped because the queue was full (or a message was larger than the queue) */
+    dropped = 0;
+    constructor(capacity) {
+        this.capacity = capacity;
+        this.buf = Buffer.alloc(capacity);
+    }
+    count() {
+        return this.n;
+    }
+    bytesUsed() {
+        return this.used;
+    }
+    put(off, v) {
+        this.buf[(this.head + off) % this.capacity] = v;
+    }
+    get(off) {
+        return this.buf[(this.head + off) % this.capacity];
+    }
+    recordSize(at) {
+        const tl = this.get(at) | (this.get(at + 1) << 8);
+        const pl = this.get(at + 2) | (this.get(at + 3) << 8);
+        return HDR + tl + pl;
+    }
+    /** Appends a message; drops the oldest ones while it does not fit. Returns false when the message itself is too large. */
+    push(topic, payload, retain) {
+        const t = Buffer.from(topic);
+        const size = HDR + t.length + payload.length;
+        if (size > this.capacity || t.length > 0xffff || payload.length > 0xffff) {
+            this.dropped++;
+            return false;
+        }
+        while (this.capacity - this.used < size)
+            this.dropOldest();
+        let off = this.used;
+        const hdr = [t.length & 0xff, t.length >> 8, payload.length & 0xff, payload.length >> 8, retain ? RETAIN : 0];
+        for (let i = 0; i < HDR; i++)
+            this.put(off++, hdr[i]);
+        off = this.copyIn(off, t);
+        this.copyIn(off, payload);
+        this.used += size;
+        this.n++;
+        return true;
+    }
+    // a record being written piece by piece (begin/append/end): absolute ring positions
+    recStart = -1;
+    pend = 0;
+    recFailed = false;
+    /** Starts a message whose payload is appended in pieces, so no large payload string is ever needed. */
+    begin(topic, retain) {
+        const t = Buffer.from(topic);
+        this.recStart = (this.head + this.used) % this.capacity;
+        this.pend = 0;
+        this.recFailed = false;
+        this.raw(Buffer.from([t.length & 0xff, t.length >> 8, 0, 0, retain ? RETAIN : 0]));
+        this.raw(t);
+    }
+    /** Appends payload text to the message begun last. */
+    append(s) {
+        this.raw(Buffer.from(s));
+    }
+    /** Finishes the message begun last; false when it did not fit (it is dropped and counted). */
+    end() {
+        const ok = !this.recFailed && this.pend - HDR >= 0;
+        if (ok) {
+            const tl = this.buf[this.recStart] | (this.buf[(this.recStart + 1) % this.capacity] << 8);
+            const pl = this.pend - HDR - tl;
+            if (pl > 0xffff)
+                this.recFailed = true;
+            else {
+                this.buf[(this.recStart + 2) % this.capacity] = pl & 0xff;
+                this.buf[(this.recStart + 3) % this.capacity] = pl >> 8;
+                this.used += this.pend;
+                this.n++;
+            }
+        }
+        if (this.recFailed)
+            this.dropped++;
+        this.recStart = -1;
+        this.pend = 0;
+        return !this.recFailed;
+    }
+    raw(b) {
+        if (this.recFailed)
+            return;
+        while (this.capacity - this.used - this.pend < b.length) {
+            if (!this.n) {
+                this.recFailed = true; // larger than the whole queue
+                return;
+            }
+            this.dropOldest();
+        }
+        const at = (this.recStart + this.pend) % this.capacity;
+        const first = Math.min(b.length, this.capacity - at);
+        this.buf.blitAt(at, b, 0, first);
+        if (first < b.length)
+            this.buf.blitAt(0, b, first, b.length - first);
+        this.pend += b.length;
+    }
+    copyIn(off, src) {
+        let start = (this.head + off) % this.capacity;
+        let first = Math.min(src.length, this.capacity - start);
+        this.buf.blitAt(start, src, 0, first);
+        if (first < src.length)
+            this.buf.blitAt(0, src, first, src.length - first);
+        return off + src.length;
+    }
+    copyOut(off, len) {
+        const out = Buffer.alloc(len);
+        const start = (this.head + off) % this.capacity;
+        const first = Math.min(len, this.capacity - start);
+        out.blitAt(0, this.buf, start, first);
+        if (first < len)
+            out.blitAt(first, this.buf, 0, len - first);
+        return out;
+    }
+    dropOldest() {
+        if (!this.n)
+            return;
+        const size = this.recordSize(0);
+        this.head = (this.head + size) % this.capacity;
+        this.used -= size;
+        this.n--;
+        this.dropped++;
+    }
+    /** The oldest message (not removed), or null. */
+    peek() {
+        if (!this.n)
+            return null;
+        const tl = this.get(0) | (this.get(1) << 8);
+        const pl = this.get(2) | (this.get(3) << 8);
+        const flags = this.get(4);
+        return {
+            topic: this.copyOut(HDR, tl).toString(),
+            payload: this.copyOut(HDR + tl, pl),
+            retain: (flags & RETAIN) !== 0,
+        };
+    }
+    /** Removes the oldest message (after it was delivered). */
+    shift() {
+        if (!this.n)
+            return;
+        const size = this.recordSize(0);
+        this.head = (this.head + size) % this.capacity;
+        this.used -= size;
+        this.n--;
+    }
+}

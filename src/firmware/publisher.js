@@ -1,0 +1,302 @@
+// Session events in, MQTT messages out. Values arrive provisionally (dataSet)
+// and are held, up to a cap, until the block's readout event: ok commits them
+// (per-value topics, the state JSON, Home Assistant discovery for addresses not
+// announced yet), anything else throws them away, so a damaged readout never
+// publishes a value. Messages go through the Outbox and are sent in order by
+// `run`, which reconnects with backoff and removes a message only after the
+// broker acknowledged it.
+import * as ds from "@devicescript/core";
+import { normaliseUnit, obisInfo } from "../core/obis";
+import { haId, intText, jsonString, topicSegment, valueJson, valueText } from "./jsonout";
+import { Outbox } from "./outbox";
+export function availabilityTopic(t) {
+    return t.base + "/" + t.device + "/availability";
+}
+export function diagnosticsTopic(t) {
+    return t.base + "/" + t.device + "/diagnostics";
+}
+/**
+ * `{"meter":..,"time":..,"values":{address:{value,text,unit}}}` built by hand and handed out in
+ * pieces (so the whole payload never has to exist as one string); yields every few values (VM
+ * step budget).
+ */
+export async function writeStateJson(emit, meter, time, values) {
+    emit("{\"meter\":" + jsonString(meter) + ",\"time\":" + intText(time) + ",\"values\":{");
+    for (let i = 0; i < values.length; i++) {
+        if ((i & 7) === 7)
+            await ds.sleep(0);
+        const v = values[i];
+        emit((i ? "," : "") + jsonString(v.address) + ":{\"value\":" + valueJson(v.text) + ",\"text\":" + jsonString(v.text) +
+            ",\"unit\":" + (v.unit === null ? "null" : jsonString(v.unit)) + "}");
+    }
+    emit("}}");
+}
+/** The state JSON as one string (tests, small readouts). */
+export async function stateJson(meter, time, values) {
+    const parts = [];
+    await writeStateJson(p => parts.push(p), meter, time, values);
+    return parts.join("");
+}
+/** Home Assistant discovery config for one value; null when the address has no known quantity. */
+export function discoveryFor(t, m, v) {
+    const info = obisInfo(v.address, v.unit);
+    if (!info)
+        return null;
+    if (v.address.indexOf("'") >= 0 || v.address.indexOf("\\") >= 0)
+        return null; // not expressible in a template
+    const uid = "opto62056_" + haId(m.key) + "_" + haId(v.address);
+    const unit = normaliseUnit(v.unit);
+    const p = [
+        "{\"name\":", jsonString(info.name + " (" + v.address + ")"),
+        ",\"unique_id\":", jsonString(uid),
+        ",\"object_id\":", jsonString(uid),
+        ",\"state_topic\":", jsonString(t.base + "/" + m.key + "/state"),
+        ",\"value_template\":", jsonString("{{ value_json['values']['" + v.address + "'].value }}"),
+        ",\"availability_topic\":", jsonString(availabilityTopic(t)),
+    ];
+    if (unit !== null)
+        p.push(",\"unit_of_measurement\":", jsonString(unit));
+    if (info.deviceClass !== null)
+        p.push(",\"device_class\":", jsonString(info.deviceClass));
+    if (info.stateClass !== null)
+        p.push(",\"state_class\":", jsonString(info.stateClass));
+    p.push(",\"device\":", deviceBlock(m), "}");
+    return { topic: t.haPrefix + "/sensor/" + uid + "/config", payload: p.join("") };
+}
+function deviceBlock(m) {
+    const p = [
+        "{\"identifiers\":[", jsonString("opto62056_" + haId(m.key)), "]",
+        ",\"name\":", jsonString("Meter " + m.ident),
+        ",\"manufacturer\":", jsonString(m.manufacturer),
+        ",\"model\":", jsonString(m.ident),
+    ];
+    if (m.serial !== null)
+        p.push(",\"serial_number\":", jsonString(m.serial));
+    p.push("}");
+    return p.join("");
+}
+const DIAG_FIELDS = [
+    ["duration", "Session duration", "ms"],
+    ["baud", "Baud", ""],
+    ["retries", "Retries", ""],
+    ["lastError", "Last error", ""],
+    ["dropped", "Dropped messages", ""],
+    ["readouts", "Good readouts", ""],
+    ["failed", "Failed sessions", ""],
+];
+/** Discovery for the reader's own diagnostic entity number i (0..DIAG_COUNT-1; one device per reader). */
+export function diagnosticDiscovery(t, i) {
+    const f = DIAG_FIELDS[i];
+    const dev = "{\"identifiers\":[" + jsonString("opto62056_" + haId(t.device)) + "],\"name\":" + jsonString(t.device) + ",\"manufacturer\":\"opto62056\",\"model\":\"ESP32 optical head\"}";
+    const uid = "opto62056_" + haId(t.device) + "_" + f[0];
+    let p = "{\"name\":" + jsonString(f[1]) + ",\"unique_id\":" + jsonString(uid) + ",\"object_id\":" + jsonString(uid);
+    p += ",\"entity_category\":\"diagnostic\",\"state_topic\":" + jsonString(diagnosticsTopic(t));
+    p += ",\"value_template\":" + jsonString("{{ value_json." + f[0] + " }}");
+    p += ",\"availability_topic\":" + jsonString(availabilityTopic(t));
+    if (f[2].length)
+        p += ",\"unit_of_measurement\":" + jsonString(f[2]);
+    p += ",\"device\":" + dev + "}";
+    return { topic: t.haPrefix + "/sensor/" + uid + "/config", payload: p };
+}
+const DIAG_COUNT = 7;
+export class Publisher {
+    cfg;
+    held = [];
+    /** values beyond MAX_VALUES in the last readout */
+    valuesDropped = 0;
+    blockDropped = 0;
+    readouts = 0;
+    failed = 0;
+    lastError = "";
+    sessionError = "";
+    configErrors = [];
+    ident = null;
+    announced = [];
+    toAnnounce = [];
+    diagIndex = 0;
+    wake = ds.emitter();
+    mqttError = "";
+    outbox;
+    conn = null;
+    topics;
+    constructor(cfg, deviceName) {
+        this.cfg = cfg;
+        this.outbox = new Outbox(cfg.queueBytes);
+        this.topics = { base: cfg.baseTopic, device: deviceName, haPrefix: cfg.haPrefix };
+    }
+    enqueue(topic, payload, retain) {
+        this.outbox.push(topic, Buffer.from(payload), retain);
+        this.wake.emit(1);
+    }
+    meterInfo() {
+        const ident = this.ident ? this.ident.ident : "unknown";
+        let serial = null;
+        for (let i = 0; i < this.held.length; i++) {
+            const a = this.held[i].address;
+            if (serial === null && (a === "0.0.0" || a === "C.1.0" || a === "0-0:0.0.0*255" || a === "0-0:C.1.0*255"))
+                serial = this.held[i].text;
+        }
+        return {
+            key: this.cfg.meterId.length ? this.cfg.meterId : topicSegment(ident),
+            ident: ident,
+            manufacturer: this.ident ? this.ident.manufacturer : "unknown",
+            serial: serial,
+        };
+    }
+    /** Feed every event of a session, in order. */
+    async onEvent(ev) {
+        if (ev.type === "identification") {
+            this.ident = ev.identification;
+            this.sessionError = "";
+        }
+        else if (ev.type === "dataSet")
+            this.hold(ev.dataSet);
+        else if (ev.type === "register")
+            this.hold(ev.dataSet);
+        else if (ev.type === "readout") {
+            this.valuesDropped = this.blockDropped;
+            this.blockDropped = 0;
+            if (ev.ok)
+                await this.commit();
+            else {
+                this.held = [];
+                this.lastError = this.sessionError.length ? this.sessionError + " (readout discarded)" : "damaged readout discarded";
+            }
+        }
+        else if (ev.type === "error") {
+            this.sessionError = ev.error.kind + ": " + ev.error.message;
+            this.lastError = this.sessionError;
+        }
+        else if (ev.type === "finished") {
+            if (this.held.length && ev.ok)
+                await this.commit(); // programming-mode registers
+            this.held = [];
+            this.sessionError = "";
+            if (!ev.ok)
+                this.failed++;
+            this.diagnostics(ev.stats);
+        }
+    }
+    hold(d) {
+        if (this.held.length >= this.cfg.maxValues) {
+            this.blockDropped++;
+            return;
+        }
+        for (let i = 0; i < this.held.length; i++)
+            if (this.held[i].address === d.address)
+                return;
+        const v = d.values.length ? d.values[0] : null;
+        this.held.push({ address: d.address, text: v ? v.text : "", unit: v ? v.unit : null });
+    }
+    async commit() {
+        const m = this.meterInfo();
+        const t = this.topics;
+        this.readouts++;
+        if (t.haPrefix.length) {
+            // discovery is built when it is sent (see nextDiscovery), so a first readout with
+            // many values does not fill the outage queue with configs
+            for (let i = 0; i < this.held.length; i++) {
+                if ((i & 7) === 7)
+                    await ds.sleep(0);
+                const h = this.held[i];
+                const key = m.key + "/" + h.address;
+                if (this.announced.indexOf(key) >= 0 || !obisInfo(h.address, h.unit))
+                    continue;
+                if (this.announced.length >= this.cfg.maxValues * 2)
+                    break;
+                this.announced.push(key);
+                this.toAnnounce.push({ meter: m, value: h });
+            }
+        }
+        for (let i = 0; i < this.held.length; i++) {
+            if ((i & 7) === 7)
+                await ds.sleep(0);
+            this.enqueue(t.base + "/" + m.key + "/" + topicSegment(this.held[i].address), valueText(this.held[i].text), true);
+        }
+        const held = this.held;
+        this.held = [];
+        const q = this.outbox;
+        q.begin(t.base + "/" + m.key + "/state", true);
+        await writeStateJson(p => q.append(p), m.ident, ds.millis(), held);
+        q.end();
+        this.wake.emit(1);
+    }
+    /** The next Home Assistant config to send (diagnostic entities first, then values), or null. */
+    nextDiscovery() {
+        if (!this.topics.haPrefix.length)
+            return null;
+        if (this.diagIndex < DIAG_COUNT)
+            return diagnosticDiscovery(this.topics, this.diagIndex);
+        if (this.toAnnounce.length)
+            return discoveryFor(this.topics, this.toAnnounce[0].meter, this.toAnnounce[0].value);
+        return null;
+    }
+    discoverySent() {
+        if (this.diagIndex < DIAG_COUNT)
+            this.diagIndex++;
+        else
+            this.toAnnounce.shift();
+    }
+    /** The diagnostics message (also published at boot with the configuration errors). */
+    diagnostics(stats) {
+        const p = ["{"];
+        if (stats) {
+            p.push("\"duration\":", intText(stats.durationMs), ",\"baud\":", intText(stats.baud));
+            p.push(",\"mode\":", stats.mode === null ? "null" : jsonString(stats.mode));
+            p.push(",\"retries\":", intText(stats.retries), ",\"errors\":", intText(stats.errors));
+            p.push(",\"dataSets\":", intText(stats.dataSets), ",");
+        }
+        p.push("\"lastError\":", jsonString(this.lastError));
+        p.push(",\"readouts\":", intText(this.readouts), ",\"failed\":", intText(this.failed));
+        p.push(",\"valuesDropped\":", intText(this.valuesDropped));
+        p.push(",\"dropped\":", intText(this.outbox.dropped), ",\"queued\":", intText(this.outbox.count()));
+        p.push(",\"mqttError\":", jsonString(this.mqttError), ",\"configErrors\":[");
+        for (let i = 0; i < this.configErrors.length; i++) {
+            if (i)
+                p.push(",");
+            p.push(jsonString(this.configErrors[i].message));
+        }
+        p.push("]}");
+        this.enqueue(diagnosticsTopic(this.topics), p.join(""), true);
+    }
+    /** Sends the outbox forever: connect (with backoff), "online", then messages in order. */
+    async run(conn) {
+        this.conn = conn;
+        let backoff = 500;
+        while (true) {
+            if (!conn.isConnected()) {
+                if (!(await conn.connect(10000))) {
+                    this.mqttError = conn.lastError;
+                    console.log(`mqtt: ${conn.lastError}; retry in ${backoff} ms`);
+                    await ds.sleep(backoff);
+                    backoff = Math.min(backoff * 2, 30000);
+                    continue;
+                }
+                console.log("mqtt: connected");
+                if (!(await conn.publish(availabilityTopic(this.topics), Buffer.from("online"), true, 5000)))
+                    continue;
+                backoff = 500;
+            }
+            const d = this.nextDiscovery();
+            if (d) {
+                if (await conn.publish(d.topic, Buffer.from(d.payload), true, 5000))
+                    this.discoverySent();
+                else
+                    this.mqttError = conn.lastError;
+                continue;
+            }
+            const m = this.outbox.peek();
+            if (!m) {
+                await conn.keepAlive();
+                await ds.wait(this.wake, 1000);
+                continue;
+            }
+            if (await conn.publish(m.topic, m.payload, m.retain, 5000))
+                this.outbox.shift();
+            else {
+                this.mqttError = conn.lastError;
+                console.log(`mqtt: ${conn.lastError}`);
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+export class SimMeterLine {
+    m;
+    pending = [];
+    constructor(m) {
+        this.m = m;
+    }
+    receiveWire(now, wire, baud) {
+        this.m.receiveWire(now, wire, baud, false);
+    }
+    tick(now) {
+        const d = this.m.nextDeadline();
+        if (d !== null && d <= now)
+            this.m.tick(now);
+    }
+    transmit(now) {
+        const ws = this.m.takeOutput(now);
+        for (let i = 0; i < ws.length; i++)
+            this.pending.push(ws[i]);
+        if (!this.pending.length)
+            return null;
+        const baud = this.pending[0].baud;
+        let n = 0;
+        while (n < this.pending.length && n < 64 && this.pending[n].baud === baud)
+            n++;
+        const b = Buffer.alloc(n);
+        for (let i = 0; i < n; i++)
+            b[i] = this.pending[i].wire;
+        this.pending = this.pending.slice(n, this.pending.length);
+        return { wire: b, baud: baud, at: 0 };
+    }
+}

@@ -1,0 +1,328 @@
+// `npm run bench [-- --json] [--profile NAME] [--e2e fast|all|none] [--node-engine] [--plot DIR] [--no-footprint]`
+//
+// Reads every shipped meter profile in virtual time and reports, per profile, the
+// session time, the line minimum (wire time + the meter's reaction times + the
+// reader's minimum reaction times) and their ratio. The steady-state session is
+// measured: the reader has met the meter once (a battery meter's wake-up, a push
+// meter's settings are known by then), as on every poll after the first.
+//
+// Over a real tty (a socat pty pair with the paced meter server, tools/serial),
+// per profile and in wall-clock time:
+//   e2eSessionMs / e2eRatio  our reader's session / the line minimum above.
+//                            e2eDriver says who read: "firmware" = the compiled
+//                            firmware (src/firmware/main.ts) in the DeviceScript VM in this
+//                            process, through the bridge (tools/serial/firmware-e2e.ts),
+//                            its first session, timed on the meter's side, ratio
+//                            against the first session's line minimum, values not
+//                            checked (e2eCorrect null); used when the firmware runner
+//                            tools/vm-host/devs-host.ts (branch fw, with its frame hook)
+//                            is here. "node-engine" = src/core's Session driven over
+//                            serialport by tools/serial/engine-port.ts from the
+//                            steady-state memory (values checked); the fallback, or
+//                            always with --node-engine.
+//   peerSessionMs / peerCorrect / vsPeer  smartmeter-obis (npm) on the same meter:
+//                            its session, whether it delivered exactly the
+//                            profile's values, and ours / theirs.
+// Real-time runs cost their wall time (a 300 Bd profile takes 30 s and more), so by
+// default (--e2e fast) only profiles whose virtual session is <= 3 s run over the
+// pty; --e2e all runs every profile, --e2e none none. Skipped columns are null.
+// Then one line {"footprint": {"bytecodeBytes", "maxReadoutBytes"}}: the compiled
+// firmware (src/firmware/main.ts) size from `devs build`, null while there is no firmware
+// entry; maxReadoutBytes: the largest generated readout (up to a cap) the firmware in the simulator reads without running out of VM heap;
+// the "note" key says where the growth stopped.
+// --plot DIR writes one SVG timeline per profile of the virtual steady session.
+// This is a benchmark, not a test.
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { spawnSync } from "node:child_process"
+import { join } from "node:path"
+import { newMemory, ReaderMemory } from "../../src/core/memory"
+import { configFor, runSession, Run } from "../../src/sim/run"
+import { profileFiles, readProfile } from "../profile-files"
+import { parseProfile, Profile, SimMeter } from "../../src/sim/index"
+import { timelineSvg } from "./plot"
+import { openPtyPair, socatMissing } from "../serial/pty"
+import { openPort, closePort, runEngineOnPort } from "../serial/engine-port"
+import { PacedMeter } from "../serial/paced-meter"
+import { runPeer } from "./peer"
+import { FirmwareHost, firmwareHost, runFirmwareE2e } from "./firmware-e2e"
+import { withBuildLock } from "../vm-host/devs-host"
+import { maxReadoutBytes } from "./max-readout"
+
+export interface BenchRow {
+    profile: string
+    ok: boolean
+    sessionMs: number
+    lineMinimumMs: number
+    ratio: number
+    firstSessionMs: number
+    baud: number
+    dataSets: number
+    /** wall-clock session over the pty, or null when not run */
+    e2eSessionMs: number | null
+    e2eRatio: number | null
+    /** the e2e session delivered the same data sets as the virtual one */
+    e2eCorrect: boolean | null
+    /** who read in the e2e run ("node-engine"), or null */
+    e2eDriver: string | null
+    peerSessionMs: number | null
+    peerCorrect: boolean | null
+    /** e2eSessionMs / peerSessionMs (lower is better for us), or null */
+    vsPeer: number | null
+}
+
+interface Virtual {
+    row: BenchRow
+    profile: Profile
+    /** the reader's memory after its first session (what a steady-state poll starts from) */
+    memory: ReaderMemory
+    /** line minimum of the first session (the firmware e2e run starts with an empty memory) */
+    firstLineMinimumMs: number
+    again: Run
+}
+
+function virtual(file: string, dir?: string): Virtual {
+    const p = readProfile(file, dir)
+    const memory = newMemory()
+    const meter = new SimMeter(p, 0)
+    const first = runSession(p, configFor(p), {}, memory, meter, 0)
+    const afterFirst: ReaderMemory = JSON.parse(JSON.stringify(memory))
+    // the next poll, two minutes later: some meters stay silent for a minute after a readout
+    const again = runSession(p, configFor(p), {}, memory, meter, first.endMs + 120000)
+    if (again.stats === null) throw new Error(`${file}: the session did not finish within the time limit`)
+    const s = again.stats
+    return {
+        profile: p,
+        memory: afterFirst,
+        firstLineMinimumMs: first.stats!.lineMinimumMs,
+        again,
+        row: {
+            profile: p.name,
+            ok: again.ok,
+            sessionMs: round(s.durationMs),
+            lineMinimumMs: round(s.lineMinimumMs),
+            ratio: Math.round((s.durationMs / s.lineMinimumMs) * 10000) / 10000,
+            firstSessionMs: round(first.stats!.durationMs),
+            baud: s.baud,
+            dataSets: s.dataSets,
+            e2eSessionMs: null,
+            e2eRatio: null,
+            e2eCorrect: null,
+            e2eDriver: null,
+            peerSessionMs: null,
+            peerCorrect: null,
+            vsPeer: null,
+        },
+    }
+}
+
+/** The virtual-time figures of one profile (the e2e and peer columns null). */
+export function benchProfile(file: string): BenchRow {
+    return virtual(file).row
+}
+
+/** The firmware through the bridge (firmware-e2e.ts): its first session, so its ratio is against the first session's line minimum. */
+async function e2eFirmware(v: Virtual, host: FirmwareHost, binary: Buffer): Promise<void> {
+    const r = await runFirmwareE2e(host, binary, v.profile, configFor(v.profile), Math.max(20000, 3 * v.row.firstSessionMs + 10000))
+    v.row.e2eDriver = "firmware"
+    v.row.e2eCorrect = null // no broker in the run: values not checked
+    if (r.sessionMs !== null) {
+        v.row.e2eSessionMs = r.sessionMs
+        v.row.e2eRatio = Math.round((r.sessionMs / v.firstLineMinimumMs) * 10000) / 10000
+    }
+}
+
+/** Our reader over a pty pair against the paced meter, from the steady-state memory. */
+async function e2e(v: Virtual): Promise<void> {
+    const p = v.profile
+    const pair = await openPtyPair()
+    try {
+        const mp = await openPort(pair.meterPath)
+        const rp = await openPort(pair.readerPath)
+        const m = new PacedMeter(p, mp, { peerPath: pair.readerPath })
+        m.start()
+        const r = await runEngineOnPort(rp, configFor(p), JSON.parse(JSON.stringify(v.memory)), Math.max(20000, 3 * v.row.sessionMs + 5000))
+        m.stop()
+        await closePort(rp)
+        await closePort(mp)
+        v.row.e2eDriver = "node-engine"
+        if (r.stats !== null) {
+            v.row.e2eSessionMs = round(r.stats.durationMs)
+            v.row.e2eRatio = Math.round((r.stats.durationMs / v.row.lineMinimumMs) * 10000) / 10000
+        }
+        v.row.e2eCorrect = r.ok && JSON.stringify(r.accepted) === JSON.stringify(v.again.accepted)
+    } finally {
+        await pair.close()
+    }
+}
+
+async function peer(v: Virtual): Promise<void> {
+    const r = await runPeer(v.profile, Math.max(10000, 3 * v.row.lineMinimumMs + 3000))
+    v.row.peerSessionMs = r.sessionMs
+    v.row.peerCorrect = r.ok && r.correct
+    if (v.row.e2eSessionMs !== null && r.sessionMs !== null && r.ok)
+        v.row.vsPeer = Math.round((v.row.e2eSessionMs / r.sessionMs) * 10000) / 10000
+}
+
+export interface Footprint {
+    bytecodeBytes: number | null
+    maxReadoutBytes: number | null
+    note: string
+}
+
+/** Compiled size of the firmware (src/firmware/main.ts, from `devs build`) and the largest readout it reads without running out of VM heap. */
+export async function footprint(root = join(__dirname, "..", ".."), capBytes = 300 * 1024): Promise<Footprint> {
+    if (!existsSync(join(root, "src", "firmware", "main.ts"))) return { bytecodeBytes: null, maxReadoutBytes: null, note: `no firmware entry src/firmware/main.ts in ${root}` }
+    const bin = join(root, ".devicescript", "bin", "bytecode.devs")
+    const build = (): number | null => {
+        const r = spawnSync("npx", ["devs", "build", "src/firmware/main.ts"], { cwd: root, encoding: "utf8" })
+        return r.status === 0 && existsSync(bin) ? statSync(bin).size : null
+    }
+    // every devs build writes .devicescript/bin: build and measure under the firmware runner's build lock
+    const size = withBuildLock(build)
+    const max = await maxReadoutBytes(capBytes)
+    return { bytecodeBytes: size, maxReadoutBytes: max.bytes, note: `maxReadoutBytes: ${max.note}` + (size === null ? "; devs build src/firmware/main.ts failed" : "") }
+}
+
+function round(x: number): number {
+    return Math.round(x * 10) / 10
+}
+
+function fmt(x: number | null, d: number): string {
+    return x === null ? "-" : x.toFixed(d)
+}
+
+function yn(x: boolean | null): string {
+    return x === null ? "-" : x ? "yes" : "NO"
+}
+
+function table(rows: BenchRow[]): string {
+    const head = ["profile", "ok", "baud", "sets", "session ms", "line min ms", "ratio", "first ms", "e2e ms", "e2e ratio", "e2e ok", "peer ms", "peer ok", "vs peer"]
+    const body = rows.map(r => [
+        r.profile.length > 48 ? r.profile.slice(0, 47) + "…" : r.profile,
+        r.ok ? "yes" : "NO", "" + r.baud, "" + r.dataSets, r.sessionMs.toFixed(1), r.lineMinimumMs.toFixed(1), r.ratio.toFixed(4), r.firstSessionMs.toFixed(1),
+        fmt(r.e2eSessionMs, 1), fmt(r.e2eRatio, 4), yn(r.e2eCorrect), fmt(r.peerSessionMs, 1), yn(r.peerCorrect), fmt(r.vsPeer, 3),
+    ])
+    const w = head.map((h, i) => Math.max(h.length, ...body.map(b => b[i].length)))
+    const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join("  ")
+    return [line(head), line(w.map(n => "-".repeat(n))), ...body.map(line)].join("\n")
+}
+
+export interface BenchOptions {
+    /** who reads in the e2e columns: the firmware when its runner is here (default), or always the Node engine */
+    driver?: "auto" | "node-engine"
+    /** where the profiles are (default: the harness's PROFILE_DIR) */
+    profileDir?: string
+    profile?: string
+    e2e?: "fast" | "all" | "none"
+    plotDir?: string
+    footprint?: boolean
+}
+
+export interface BenchResult {
+    rows: BenchRow[]
+    footprint: Footprint | null
+    e2eSkippedWhy: string | null
+}
+
+export async function bench(o: BenchOptions = {}): Promise<BenchResult> {
+    const all = o.profileDir === undefined ? profileFiles() : readdirSync(o.profileDir).filter(f => f.endsWith(".json")).sort()
+    const files = all.filter(f => o.profile === undefined || f.replace(/\.json$/, "") === o.profile || f === o.profile)
+    if (files.length === 0) throw new Error(`no profile matches ${o.profile}`)
+    const vs = files.map(f => virtual(f, o.profileDir))
+    const mode = o.e2e ?? "fast"
+    let why: string | null = null
+    if (mode !== "none") {
+        why = socatMissing()
+        if (!why) {
+            // the firmware through the bridge when its runner is here (and not told otherwise), else the Node engine
+            let host = o.driver === "node-engine" ? "the Node engine was asked for" : firmwareHost()
+            let binary: Buffer | null = null
+            if (typeof host !== "string") {
+                try {
+                    binary = host.buildFirmware("src/firmware/main.ts")
+                } catch (e) {
+                    process.stderr.write(`bench: building the firmware failed, e2e uses the Node engine: ${(e as Error).message.slice(0, 300)}\n`)
+                }
+            }
+            for (const v of vs) {
+                if (mode === "fast" && v.row.sessionMs > 3000) continue
+                let done = false
+                if (typeof host !== "string" && binary !== null) {
+                    try {
+                        await e2eFirmware(v, host, binary)
+                        done = true
+                    } catch (e) {
+                        process.stderr.write(`bench: e2e through the firmware is not possible, the Node engine reads instead: ${(e as Error).message}\n`)
+                        host = (e as Error).message
+                    }
+                }
+                if (!done) await e2e(v)
+                await peer(v)
+            }
+        }
+    }
+    if (o.plotDir) {
+        mkdirSync(o.plotDir, { recursive: true })
+        for (let i = 0; i < vs.length; i++) {
+            const v = vs[i]
+            const svg = timelineSvg(v.row.profile, v.again.trace, v.again.startMs, v.again.endMs, v.row.lineMinimumMs)
+            writeFileSync(join(o.plotDir, files[i].replace(/\.json$/, ".svg")), svg)
+        }
+    }
+    return { rows: vs.map(v => v.row), footprint: o.footprint === false ? null : await footprint(), e2eSkippedWhy: why }
+}
+
+async function main(argv: string[]): Promise<number> {
+    // jacdac-ts reports its transports' life on console.debug, which is stdout in Node: keep stdout for the figures
+    console.debug = () => {}
+    const json = argv.includes("--json")
+    const arg = (k: string) => {
+        const i = argv.indexOf(k)
+        return i >= 0 ? argv[i + 1] : undefined
+    }
+    const e2eArg = arg("--e2e") ?? (argv.includes("--all") ? "all" : "fast")
+    if (e2eArg !== "fast" && e2eArg !== "all" && e2eArg !== "none") {
+        process.stderr.write(`bench: --e2e is fast, all or none\n`)
+        return 2
+    }
+    let res: BenchResult
+    try {
+        res = await bench({ driver: argv.includes("--node-engine") ? "node-engine" : "auto", profile: arg("--profile"), e2e: e2eArg, plotDir: arg("--plot"), footprint: !argv.includes("--no-footprint") })
+    } catch (e) {
+        process.stderr.write(`bench: ${(e as Error).message}\n`)
+        return 2
+    }
+    const rows = res.rows
+    if (res.e2eSkippedWhy) process.stderr.write(`bench: e2e and peer columns skipped: ${res.e2eSkippedWhy}\n`)
+    if (json) {
+        for (const r of rows) process.stdout.write(JSON.stringify(r) + "\n")
+        if (res.footprint) process.stdout.write(JSON.stringify({ footprint: res.footprint }) + "\n")
+    } else {
+        process.stdout.write(table(rows) + "\n")
+        const worst = rows.filter(r => r.ok).reduce((a, b) => (b.ratio > a.ratio ? b : a), rows[0])
+        process.stdout.write(`\nworst ratio ${worst.ratio.toFixed(4)} (${worst.profile}); goal <= 1.03\n`)
+        const e = rows.filter(r => r.e2eRatio !== null)
+        if (e.length) {
+            const we = e.reduce((a, b) => ((b.e2eRatio as number) > (a.e2eRatio as number) ? b : a))
+            const who = e[0].e2eDriver === "firmware" ? "firmware in the DeviceScript VM through the bridge and a pty; first session" : "src/core engine over a pty, wall clock; NOT the firmware: see above why"
+            process.stdout.write(`e2e (${who}): worst ratio ${fmt(we.e2eRatio, 4)} (${we.profile}); goal <= 1.10\n`)
+        }
+        if (e.some(r => (r.e2eRatio as number) < 1))
+            process.stdout.write(`  (an e2e ratio below 1 is a push meter: over the pty the session starts with the meter, so it waits less for a telegram than the steady-state line minimum assumes)\n`)
+        const pv = rows.filter(r => r.vsPeer !== null)
+        if (pv.length) {
+            const wins = pv.filter(r => (r.vsPeer as number) <= 0.85).length
+            process.stdout.write(`vs smartmeter-obis: ${wins} of ${pv.length} profiles at <= 0.85 (goal); peer read correctly on ${rows.filter(r => r.peerCorrect).length} of ${rows.filter(r => r.peerCorrect !== null).length}\n`)
+        }
+        if (res.footprint) process.stdout.write(`footprint: bytecode ${res.footprint.bytecodeBytes ?? "null"} B, max readout ${res.footprint.maxReadoutBytes ?? "null"} B (${res.footprint.note})\n`)
+        if (o_plot(argv)) process.stdout.write(`timelines written to ${o_plot(argv)}\n`)
+    }
+    return 0
+}
+
+function o_plot(argv: string[]): string | undefined {
+    const i = argv.indexOf("--plot")
+    return i >= 0 ? argv[i + 1] : undefined
+}
+
+if (require.main === module) void main(process.argv.slice(2)).then(code => process.exit(code))
