@@ -15,7 +15,7 @@
 //                            its first session, timed on the meter's side, ratio
 //                            against the first session's line minimum, values not
 //                            checked (e2eCorrect null); used when the firmware runner
-//                            tools/vm-host/devs-host.ts (branch fw, with its frame hook)
+//                            tools/vm-host/devs-host.ts
 //                            is here. "node-engine" = src/core's Session driven over
 //                            serialport by tools/serial/engine-port.ts from the
 //                            steady-state memory (values checked); the fallback, or
@@ -44,8 +44,8 @@ import { openPtyPair, socatMissing } from "../serial/pty"
 import { openPort, closePort, runEngineOnPort } from "../serial/engine-port"
 import { PacedMeter } from "../serial/paced-meter"
 import { runPeer } from "./peer"
-import { FirmwareHost, firmwareHost, runFirmwareE2e } from "./firmware-e2e"
-import { withBuildLock } from "../vm-host/devs-host"
+import { runFirmwareE2e } from "./firmware-e2e"
+import { buildFirmware, withBuildLock } from "../vm-host/devs-host"
 import { maxReadoutBytes } from "./max-readout"
 
 export interface BenchRow {
@@ -121,8 +121,8 @@ export function benchProfile(file: string): BenchRow {
 }
 
 /** The firmware through the bridge (firmware-e2e.ts): its first session, so its ratio is against the first session's line minimum. */
-async function e2eFirmware(v: Virtual, host: FirmwareHost, binary: Buffer): Promise<void> {
-    const r = await runFirmwareE2e(host, binary, v.profile, configFor(v.profile), Math.max(20000, 3 * v.row.firstSessionMs + 10000))
+async function e2eFirmware(v: Virtual, binary: Buffer): Promise<void> {
+    const r = await runFirmwareE2e(binary, v.profile, configFor(v.profile), Math.max(20000, 3 * v.row.firstSessionMs + 10000))
     v.row.e2eDriver = "firmware"
     v.row.e2eCorrect = null // no broker in the run: values not checked
     if (r.sessionMs !== null) {
@@ -235,11 +235,10 @@ export async function bench(o: BenchOptions = {}): Promise<BenchResult> {
         why = socatMissing()
         if (!why) {
             // the firmware through the bridge when its runner is here (and not told otherwise), else the Node engine
-            let host = o.driver === "node-engine" ? "the Node engine was asked for" : firmwareHost()
             let binary: Buffer | null = null
-            if (typeof host !== "string") {
+            if (o.driver !== "node-engine") {
                 try {
-                    binary = host.buildFirmware("src/firmware/main.ts")
+                    binary = buildFirmware("src/firmware/main.ts")
                 } catch (e) {
                     process.stderr.write(`bench: building the firmware failed, e2e uses the Node engine: ${(e as Error).message.slice(0, 300)}\n`)
                 }
@@ -247,13 +246,13 @@ export async function bench(o: BenchOptions = {}): Promise<BenchResult> {
             for (const v of vs) {
                 if (mode === "fast" && v.row.sessionMs > 3000) continue
                 let done = false
-                if (typeof host !== "string" && binary !== null) {
+                if (binary !== null) {
                     try {
-                        await e2eFirmware(v, host, binary)
+                        await e2eFirmware(v, binary)
                         done = true
                     } catch (e) {
                         process.stderr.write(`bench: e2e through the firmware is not possible, the Node engine reads instead: ${(e as Error).message}\n`)
-                        host = (e as Error).message
+                        binary = null
                     }
                 }
                 if (!done) await e2e(v)
