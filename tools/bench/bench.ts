@@ -47,6 +47,7 @@ import { runPeer } from "./peer"
 import { runFirmwareE2e } from "./firmware-e2e"
 import { buildFirmware, withBuildLock } from "../vm-host/devs-host"
 import { maxReadoutBytes } from "./max-readout"
+import { oneOf, parseCommand } from "../cli"
 
 export interface BenchRow {
     profile: string
@@ -271,22 +272,37 @@ export async function bench(o: BenchOptions = {}): Promise<BenchResult> {
     return { rows: vs.map(v => v.row), footprint: o.footprint === false ? null : await footprint(), e2eSkippedWhy: why }
 }
 
+const COMMAND = {
+    name: "bench",
+    usage: `usage: npm run bench -- [options]
+Reads every shipped meter profile and reports session time against the line minimum, end to end
+over a pty, against smartmeter-obis, and the firmware's footprint. A benchmark, not a test.
+  --json            one JSON object per profile, then {"footprint"}
+  --profile NAME    only this profile (file name with or without .json)
+  --e2e MODE        fast (profiles whose session is <= 3 s, the default), all or none
+  --node-engine     e2e through src/core's engine over serialport instead of the firmware in the VM
+  --plot DIR        one SVG timeline per profile into DIR
+  --no-footprint    skip the bytecode size and largest-readout measurement
+  -h, --help        this text`,
+    options: {
+        json: { type: "boolean" },
+        profile: { type: "string" },
+        e2e: { type: "string" },
+        "node-engine": { type: "boolean" },
+        plot: { type: "string" },
+        "no-footprint": { type: "boolean" },
+    },
+} as const
+
 async function main(argv: string[]): Promise<number> {
     // jacdac-ts reports its transports' life on console.debug, which is stdout in Node: keep stdout for the figures
     console.debug = () => {}
-    const json = argv.includes("--json")
-    const arg = (k: string) => {
-        const i = argv.indexOf(k)
-        return i >= 0 ? argv[i + 1] : undefined
-    }
-    const e2eArg = arg("--e2e") ?? (argv.includes("--all") ? "all" : "fast")
-    if (e2eArg !== "fast" && e2eArg !== "all" && e2eArg !== "none") {
-        process.stderr.write(`bench: --e2e is fast, all or none\n`)
-        return 2
-    }
+    const { values: v } = parseCommand(COMMAND, argv)
+    const json = v.json ?? false
+    const e2eArg = oneOf(COMMAND, "--e2e", v.e2e, ["fast", "all", "none"] as const, "fast")
     let res: BenchResult
     try {
-        res = await bench({ driver: argv.includes("--node-engine") ? "node-engine" : "auto", profile: arg("--profile"), e2e: e2eArg, plotDir: arg("--plot"), footprint: !argv.includes("--no-footprint") })
+        res = await bench({ driver: v["node-engine"] ? "node-engine" : "auto", profile: v.profile, e2e: e2eArg, plotDir: v.plot, footprint: !v["no-footprint"] })
     } catch (e) {
         process.stderr.write(`bench: ${(e as Error).message}\n`)
         return 2
@@ -314,14 +330,9 @@ async function main(argv: string[]): Promise<number> {
             process.stdout.write(`vs smartmeter-obis: ${wins} of ${pv.length} profiles at <= 0.85 (goal); peer read correctly on ${rows.filter(r => r.peerCorrect).length} of ${rows.filter(r => r.peerCorrect !== null).length}\n`)
         }
         if (res.footprint) process.stdout.write(`footprint: bytecode ${res.footprint.bytecodeBytes ?? "null"} B, max readout ${res.footprint.maxReadoutBytes ?? "null"} B (${res.footprint.note})\n`)
-        if (o_plot(argv)) process.stdout.write(`timelines written to ${o_plot(argv)}\n`)
+        if (v.plot) process.stdout.write(`timelines written to ${v.plot}\n`)
     }
     return 0
-}
-
-function o_plot(argv: string[]): string | undefined {
-    const i = argv.indexOf("--plot")
-    return i >= 0 ? argv[i + 1] : undefined
 }
 
 if (require.main === module) void main(process.argv.slice(2)).then(code => process.exit(code))
