@@ -16,5 +16,8 @@ srv_t *jd_allocate_service(const srv_vt_t *vt);
 int jd_send(unsigned, unsigned, const void *, unsigned);
 int jd_send_not_implemented(jd_packet_t *);
 uint8_t dcfg_get_pin(const char *key);
+int32_t dcfg_get_i32(const char *key, int32_t defl);
+bool jd_rx_has_frame(void);
+extern uint32_t now;
 void jd_dmesg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define DMESG jd_dmesg
