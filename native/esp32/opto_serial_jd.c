@@ -15,9 +15,23 @@
 #include "opto_rt.h"
 #include "opto_serial.h"
 
-#if JD_SERVICE_CLASS_SERIAL != OPTO_SERIAL_CLASS
-#error "Serial service class mismatch"
-#endif
+// The portable core carries its own copies of the spec's codes; these fail the build if the
+// pinned jacdac spec (jacdac/dist/c/serial.h) says otherwise.
+_Static_assert(JD_SERVICE_CLASS_SERIAL == OPTO_SERIAL_CLASS, "service class");
+_Static_assert(JD_SERIAL_REG_CONNECTED == OPTO_REG_ENABLED, "connected/enabled");
+_Static_assert(JD_SERIAL_REG_CONNECTION_NAME == OPTO_REG_CONNECTION_NAME, "connectionName");
+_Static_assert(JD_SERIAL_REG_BAUD_RATE == OPTO_REG_BAUD_RATE, "baudRate");
+_Static_assert(JD_SERIAL_REG_DATA_BITS == OPTO_REG_DATA_BITS, "dataBits");
+_Static_assert(JD_SERIAL_REG_STOP_BITS == OPTO_REG_STOP_BITS, "stopBits");
+_Static_assert(JD_SERIAL_REG_PARITY_MODE == OPTO_REG_PARITY_MODE, "parityMode");
+_Static_assert(JD_SERIAL_REG_BUFFER_SIZE == OPTO_REG_BUFFER_SIZE, "bufferSize");
+_Static_assert(JD_SERIAL_CMD_SEND == OPTO_CMD_SEND, "send");
+_Static_assert(JD_SERIAL_CMD_RECEIVED == OPTO_CMD_RECEIVED, "received");
+_Static_assert(JD_SERIAL_PARITY_TYPE_EVEN == OPTO_PARITY_EVEN, "parity even");
+_Static_assert(JD_SERIAL_PARITY_TYPE_ODD == OPTO_PARITY_ODD, "parity odd");
+_Static_assert(JD_SERIAL_PAYLOAD_SIZE == OPTO_CHUNK_MAX, "largest report payload");
+_Static_assert(JD_CMD_GET_REGISTER == OPTO_CMD_GET_REG, "register get");
+_Static_assert(JD_CMD_SET_REGISTER == OPTO_CMD_SET_REG, "register set");
 
 #if defined(CONFIG_IDF_TARGET_ESP32)
 #define OPTO_CHIP OPTO_CHIP_ESP32

@@ -4,6 +4,9 @@
 #include <stdint.h>
 #include <stdbool.h>
 #define DCFG_KEYSIZE 15
+#define JD_SERIAL_PAYLOAD_SIZE 236
+#define JD_CMD_GET_REGISTER 0x1000
+#define JD_CMD_SET_REGISTER 0x2000
 typedef struct { uint16_t crc; uint8_t _size; uint8_t flags; uint64_t device_identifier; uint8_t service_size; uint8_t service_index; uint16_t service_command; uint8_t data[0]; } __attribute__((__packed__, aligned(4))) jd_packet_t;
 typedef struct srv_state srv_t;
 typedef void (*srv_pkt_cb_t)(srv_t *state, jd_packet_t *pkt);
