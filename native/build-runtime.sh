@@ -70,6 +70,6 @@ for chip in $chips; do
         img=$(ls "$work/dist/devicescript-$chip-$id"-0x*.bin 2>/dev/null | head -1)
         [ -n "$img" ] || die "no image for $id in $work/dist"
         cp "$img" "$out/"
-        echo "flash: npx devs flash $chip --board $id --file $(basename "$img")   (from the repository root, image in $out)"
+        echo "flash: npx devs flash esp32 --board $id --file $out/$(basename "$img")   (from the repository root)"
     done
 done
