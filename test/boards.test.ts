@@ -1,6 +1,7 @@
 // Board files (boards/*.board.json) against the DeviceScript compiler and the pin rules of README
-// "Board files": every board must build the firmware entry with IR_RX/IR_TX named, and a board with
-// a pin the ESP32 arch rejects must fail the build, so a bad pin fails CI, not a user's flash.
+// "Board files": every board must build the firmware entry with its head pins in the irHead section
+// (read by native/esp32/opto_board.c), and a board with a pin the ESP32 arch rejects must fail the
+// build, so a bad pin fails CI, not a user's flash.
 import { test } from "node:test"
 import assert from "node:assert/strict"
 import { spawnSync } from "node:child_process"
@@ -22,7 +23,9 @@ interface BoardJson {
     productId: string
     led?: { pin?: number | string }
     log?: { pinTX?: number | string }
-    pins: Record<string, number>
+    pins?: Record<string, number>
+    irHead: { pinRX?: number; pinTX?: number; invertRX?: boolean; invertTX?: boolean }
+    jacdac?: { pin?: number }
     [k: string]: unknown
 }
 
@@ -55,8 +58,8 @@ function pinProblems(b: BoardJson): string[] {
     const reserved = RESERVED[b.archId]
     if (!reserved) return [`unknown archId ${b.archId}`]
     const used: Record<string, number | string | undefined> = {
-        IR_RX: b.pins?.IR_RX,
-        IR_TX: b.pins?.IR_TX,
+        "irHead.pinRX": b.irHead?.pinRX,
+        "irHead.pinTX": b.irHead?.pinTX,
         "led.pin": b.led?.pin,
     }
     for (const [name, gpio] of Object.entries(used)) {
@@ -68,7 +71,7 @@ function pinProblems(b: BoardJson): string[] {
             if (list.includes(gpio)) out.push(`${name}=GPIO${gpio} is a ${why} pin`)
     }
     const nums = Object.values(used).filter(v => typeof v === "number")
-    if (new Set(nums).size !== nums.length) out.push("IR_RX, IR_TX and the LED must be three different pins")
+    if (new Set(nums).size !== nums.length) out.push("irHead.pinRX, irHead.pinTX and the LED must be three different pins")
     return out
 }
 
@@ -92,10 +95,31 @@ test("head and LED pins avoid strapping, log UART, flash, PSRAM and USB pins", (
 
 test("the pin rule check catches a strapping pin and a shared pin", () => {
     const good = boards.find(b => b.json.archId === "esp32")!.json
-    assert.deepEqual(pinProblems({ ...good, pins: { IR_RX: 5, IR_TX: 27 } }), ["IR_RX=GPIO5 is a strapping pin"])
-    assert.deepEqual(pinProblems({ ...good, pins: { IR_RX: 25, IR_TX: 27 } }), [
-        "IR_RX, IR_TX and the LED must be three different pins",
+    assert.deepEqual(pinProblems({ ...good, irHead: { pinRX: 5, pinTX: 27 } }), [
+        "irHead.pinRX=GPIO5 is a strapping pin",
     ])
+    assert.deepEqual(pinProblems({ ...good, irHead: { pinRX: 25, pinTX: 27 } }), [
+        "irHead.pinRX, irHead.pinTX and the LED must be three different pins",
+    ])
+})
+
+// What native/esp32/opto_board.c reads, and what the runtime does with the rest of the file.
+test("the head's section is what the native service reads, and the runtime leaves its pins alone", () => {
+    for (const b of boards) {
+        const keys = Object.keys(b.json.irHead).map(k => `irHead.${k}`)
+        assert.deepEqual(keys, ["irHead.pinRX", "irHead.pinTX", "irHead.invertRX", "irHead.invertTX"], b.id)
+        // dcfg keys hold at most 15 characters (jacdac-c DCFG_KEYSIZE)
+        for (const k of keys) assert.ok(k.length <= 15, `${b.id}: ${k} is longer than 15`)
+        assert.equal(typeof b.json.irHead.invertRX, "boolean", b.id)
+        assert.equal(typeof b.json.irHead.invertTX, "boolean", b.id)
+        // a plain pins.* label for the head would be switched off at each program start
+        const head = [b.json.irHead.pinRX, b.json.irHead.pinTX]
+        for (const [label, gpio] of Object.entries(b.json.pins ?? {}))
+            assert.ok(!head.includes(gpio), `${b.id}: pins.${label} names a head pin`)
+        // the classic ESP32 and the C3 have no UART left for the head when Jacdac takes one
+        if (b.json.archId !== "esp32s3") assert.equal(b.json.jacdac, undefined, `${b.id}: no jacdac.pin`)
+        assert.match(String(b.json.$description), /irHead\.invertRX\/invertTX/, `${b.id}: describe the inversion option`)
+    }
 })
 
 for (const b of boards) {
@@ -105,8 +129,7 @@ for (const b of boards) {
         const firmware = relative(CHECK_DIR, join(ROOT, FIRMWARE_ENTRY)).replace(/\.ts$/, "")
         writeFileSync(
             entry,
-            `import { pins } from "@dsboard/${b.id}"\nimport "${firmware}"\n` +
-                `const rx = pins.IR_RX\nconst tx = pins.IR_TX\nconsole.log(\`head on \${rx} \${tx}\`)\n`,
+            `import { pins } from "@dsboard/${b.id}"\nimport "${firmware}"\nconsole.log(pins)\n`,
         )
         // every devs build in the project writes .devicescript/bin: share the lock the firmware builds take
         const r = withBuildLock(() => devsBuild(ROOT, relative(ROOT, entry)))
@@ -117,18 +140,18 @@ for (const b of boards) {
 
 // A copy of a board with one pin changed, built in a scratch project so the repo's boards/ stays
 // untouched; the CLI lays out its own packages there.
-function buildWithPin(base: string, label: string, gpio: number) {
+function buildWithPin(base: string, key: "pinRX" | "pinTX", gpio: number) {
     const dir = mkdtempSync(join(tmpdir(), "opto-board-"))
     try {
         const json = { ...boards.find(b => b.id === base)!.json }
-        json.pins = { ...json.pins, [label]: gpio }
+        json.irHead = { ...json.irHead, [key]: gpio }
         mkdirSync(join(dir, "boards"))
         writeFileSync(join(dir, "boards", `${base}.board.json`), JSON.stringify(json, null, 4))
         writeFileSync(join(dir, "devsconfig.json"), "{}")
         writeFileSync(join(dir, "package.json"), '{"name":"board-check","private":true}')
         writeFileSync(
             join(dir, "main.ts"),
-            `import { pins } from "@dsboard/${base}"\nconsole.log(\`\${pins.IR_RX} \${pins.IR_TX}\`)\n`,
+            `import { pins } from "@dsboard/${base}"\nconsole.log(pins)\n`,
         )
         return devsBuild(dir, "main.ts")
     } finally {
@@ -136,14 +159,14 @@ function buildWithPin(base: string, label: string, gpio: number) {
     }
 }
 
-test("a classic ESP32 board with IR_RX on GPIO16 (PSRAM) fails to build", () => {
-    const r = buildWithPin("opto_esp32_devkitc", "IR_RX", 16)
+test("a classic ESP32 board with irHead.pinRX on GPIO16 (PSRAM) fails to build", () => {
+    const r = buildWithPin("opto_esp32_devkitc", "pinRX", 16)
     assert.equal(r.ok, false, r.out)
-    assert.match(r.out, /IR_RX=16 has 'psram' function/)
+    assert.match(r.out, /irHead\.pinRX=16 has 'psram' function/)
 })
 
-test("an ESP32-C3 board with IR_TX on GPIO18 (USB) fails to build", () => {
-    const r = buildWithPin("opto_esp32c3_supermini", "IR_TX", 18)
+test("an ESP32-C3 board with irHead.pinTX on GPIO18 (USB) fails to build", () => {
+    const r = buildWithPin("opto_esp32c3_supermini", "pinTX", 18)
     assert.equal(r.ok, false, r.out)
-    assert.match(r.out, /IR_TX=18 has 'usb' function/)
+    assert.match(r.out, /irHead\.pinTX=18 has 'usb' function/)
 })

@@ -27,6 +27,19 @@ typedef struct {
 #define OPTO_RXF_PARITY 0x01
 #define OPTO_RXF_FRAMING 0x02
 #define OPTO_RXF_LOST 0x04 // placeholder character standing where the UART lost data (overrun)
+// Read without a UART event of its own (the event queue overflowed during a stall), so an error
+// the UART reported for it may have been lost: it cannot be delivered as clean.
+#define OPTO_RXF_UNCHECKED 0x08
+
+// Which lines the UART inverts in hardware, for heads that drive the LED high or put an odd
+// number of inverters in the receive path (IEC 62056-21: light on = start bit = 0).
+#define OPTO_INVERT_RX 0x01
+#define OPTO_INVERT_TX 0x02
+
+typedef struct {
+    uint8_t rx, tx; // GPIO numbers
+    uint8_t invert; // OPTO_INVERT_*
+} opto_pins_t;
 
 typedef struct {
     uint32_t parity;      // characters with a parity error
@@ -35,7 +48,10 @@ typedef struct {
 } opto_port_errors_t;
 
 // Claims the UART on the given GPIOs with the given line settings. 0 on success.
-int opto_port_open(uint8_t pin_rx, uint8_t pin_tx, const opto_line_t *line);
+int opto_port_open(const opto_pins_t *pins, const opto_line_t *line);
+// Routes the open UART to its pins again (signal matrix, inversion, RX pull-up) without touching
+// the driver or its buffers. Something else in the runtime may have reset the pins. 0 on success.
+int opto_port_route(void);
 // Releases the UART; pending TX and RX are discarded.
 void opto_port_close(void);
 // Applies new line settings at once. The service only calls this when opto_port_tx_drained().

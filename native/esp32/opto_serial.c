@@ -6,18 +6,17 @@
 
 static const opto_line_t default_line = {115200, 8, OPTO_PARITY_NONE, 1};
 
-void opto_serial_init(opto_serial_t *s, uint8_t service_index, uint8_t pin_rx, uint8_t pin_tx,
+void opto_serial_init(opto_serial_t *s, uint8_t service_index, const opto_pins_t *pins,
                       const char *connection_name) {
     memset(s, 0, sizeof(*s));
     s->service_index = service_index;
-    s->pin_rx = pin_rx;
-    s->pin_tx = pin_tx;
+    s->pins = *pins;
     s->connection_name = connection_name ? connection_name : "";
     s->buffer_size = OPTO_CHUNK_MAX;
     s->line = s->active = default_line;
     s->last_rx_us = opto_rt_now_us();
     s->enabled = 1;
-    s->port_open = opto_port_open(pin_rx, pin_tx, &s->active) == 0;
+    s->port_open = opto_port_open(&s->pins, &s->active) == 0;
     if (!s->port_open)
         s->enabled = 0;
 }
@@ -80,8 +79,12 @@ static void rx_poll(opto_serial_t *s) {
     }
 }
 
-// Sends the oldest n bytes as one `received` report. Returns 0 if the runtime refused it.
+// Sends the oldest n bytes as one `received` report. Returns 0 if there is no room for it now.
+// The room check comes first because the runtime's send does not fail when its queue is full:
+// it drops the frame and logs (opto_rt.h), so the bytes must stay here until it can take them.
 static int rx_emit(opto_serial_t *s, unsigned n) {
+    if (!opto_rt_report_fits(n))
+        return 0;
     uint8_t buf[OPTO_CHUNK_MAX];
     for (unsigned i = 0; i < n; ++i)
         buf[i] = s->rx[(s->rx_head + i) % OPTO_RX_RING];
@@ -179,6 +182,13 @@ static void do_send(opto_serial_t *s, const uint8_t *data, unsigned size) {
 
 static void set_enabled(opto_serial_t *s, uint8_t on) {
     on = on ? 1 : 0;
+    if (on && s->enabled && s->port_open) {
+        // Already running, but the runtime may have reset the pins since (DeviceScript turns
+        // unclaimed pins into disabled analog inputs at each program start): route them again.
+        // Buffers and pending line changes are kept, so a script can write enabled=1 any time.
+        opto_port_route();
+        return;
+    }
     if (on == s->enabled)
         return;
     if (s->port_open) {
@@ -191,7 +201,7 @@ static void set_enabled(opto_serial_t *s, uint8_t on) {
     s->total_staged = s->total_pushed = 0;
     s->active = s->line;
     if (on)
-        s->port_open = opto_port_open(s->pin_rx, s->pin_tx, &s->active) == 0;
+        s->port_open = opto_port_open(&s->pins, &s->active) == 0;
     s->enabled = s->port_open;
     s->last_rx_us = opto_rt_now_us();
 }

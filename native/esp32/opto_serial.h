@@ -52,7 +52,7 @@ typedef struct {
 
 typedef struct {
     uint8_t service_index;
-    uint8_t pin_rx, pin_tx;
+    opto_pins_t pins;
     uint8_t enabled;
     uint8_t port_open;
     uint8_t buffer_size;
@@ -77,7 +77,7 @@ typedef struct {
 } opto_serial_t;
 
 // Default line: the spec's 115200 8N1, enabled, reports of up to 236 bytes.
-void opto_serial_init(opto_serial_t *s, uint8_t service_index, uint8_t pin_rx, uint8_t pin_tx,
+void opto_serial_init(opto_serial_t *s, uint8_t service_index, const opto_pins_t *pins,
                       const char *connection_name);
 // Poll: read the UART, push staged TX, apply due line changes, flush reports. Call every loop.
 void opto_serial_process(opto_serial_t *s);
@@ -85,8 +85,8 @@ void opto_serial_process(opto_serial_t *s);
 // then answers "not implemented"). Never sends anything for OPTO_CMD_SEND.
 int opto_serial_handle(opto_serial_t *s, uint16_t cmd, const uint8_t *data, unsigned size);
 
-// Device only (opto_serial_jd.c): reads IR_RX/IR_TX from the board config, picks a free UART and
-// registers the service with jacdac-c. Call once from app_init_services().
+// Device only (opto_serial_jd.c): reads the board's irHead section (opto_board.h), picks a free
+// UART and registers the service with jacdac-c. Call once from app_init_services().
 void opto_serial_service_init(void);
 
 // Exposed for tests and the host CLI.

@@ -2,22 +2,47 @@
 // and implements opto_rt.h there. Call opto_serial_service_init() from app_init_services()
 // in devicescript-esp32's main/main.c.
 //
-// NOT COMPILED IN THIS PROJECT'S CI (no ESP-IDF / jacdac-c build here). Written against
-// jacdac-c @a1bcc47 (SRV_COMMON, SRV_DEF, SRV_ALLOC, jd_send, jd_send_not_implemented,
-// dcfg_get_pin, dcfg_get_string) and devicescript-esp32 @f6aec45.
+// Checked against devicescript-esp32 f6aec45 / devicescript c4e2186 / jacdac-c 4999428 by
+// `make -C native target-check` (compiles, not run on a chip).
 #ifdef ESP_PLATFORM
 
 #include <stdio.h>
 #include "jd_protocol.h"
 #include "jacdac/dist/c/serial.h"
-#include "services/interfaces/jd_pins.h" // NO_PIN
-#include "driver/uart.h"
+#include "sdkconfig.h"
+#include "opto_board.h"
 #include "opto_port_esp32.h"
 #include "opto_rt.h"
 #include "opto_serial.h"
 
-#if JD_SERVICE_CLASS_SERIAL != OPTO_SERIAL_CLASS
-#error "Serial service class mismatch"
+// The portable core carries its own copies of the spec's codes; these fail the build if the
+// pinned jacdac spec (jacdac/dist/c/serial.h) says otherwise.
+_Static_assert(JD_SERVICE_CLASS_SERIAL == OPTO_SERIAL_CLASS, "service class");
+_Static_assert(JD_SERIAL_REG_CONNECTED == OPTO_REG_ENABLED, "connected/enabled");
+_Static_assert(JD_SERIAL_REG_CONNECTION_NAME == OPTO_REG_CONNECTION_NAME, "connectionName");
+_Static_assert(JD_SERIAL_REG_BAUD_RATE == OPTO_REG_BAUD_RATE, "baudRate");
+_Static_assert(JD_SERIAL_REG_DATA_BITS == OPTO_REG_DATA_BITS, "dataBits");
+_Static_assert(JD_SERIAL_REG_STOP_BITS == OPTO_REG_STOP_BITS, "stopBits");
+_Static_assert(JD_SERIAL_REG_PARITY_MODE == OPTO_REG_PARITY_MODE, "parityMode");
+_Static_assert(JD_SERIAL_REG_BUFFER_SIZE == OPTO_REG_BUFFER_SIZE, "bufferSize");
+_Static_assert(JD_SERIAL_CMD_SEND == OPTO_CMD_SEND, "send");
+_Static_assert(JD_SERIAL_CMD_RECEIVED == OPTO_CMD_RECEIVED, "received");
+_Static_assert(JD_SERIAL_PARITY_TYPE_EVEN == OPTO_PARITY_EVEN, "parity even");
+_Static_assert(JD_SERIAL_PARITY_TYPE_ODD == OPTO_PARITY_ODD, "parity odd");
+_Static_assert(JD_SERIAL_PAYLOAD_SIZE == OPTO_CHUNK_MAX, "largest report payload");
+_Static_assert(JD_CMD_GET_REGISTER == OPTO_CMD_GET_REG, "register get");
+_Static_assert(JD_CMD_SET_REGISTER == OPTO_CMD_SET_REG, "register set");
+
+#if defined(CONFIG_IDF_TARGET_ESP32)
+#define OPTO_CHIP OPTO_CHIP_ESP32
+#elif defined(CONFIG_IDF_TARGET_ESP32S3)
+#define OPTO_CHIP OPTO_CHIP_ESP32S3
+#elif defined(CONFIG_IDF_TARGET_ESP32C3)
+#define OPTO_CHIP OPTO_CHIP_ESP32C3
+#elif defined(CONFIG_IDF_TARGET_ESP32S2)
+#define OPTO_CHIP OPTO_CHIP_ESP32S2
+#else
+#error "chip not covered by opto_board.h"
 #endif
 
 struct srv_state {
@@ -39,52 +64,44 @@ SRV_DEF(optoserial, JD_SERVICE_CLASS_SERIAL);
 // ---- opto_rt.h on jacdac-c ----
 
 uint32_t opto_rt_now_us(void) {
-    extern uint32_t now; // jacdac-c: microseconds, refreshed by jd_refresh_now() each loop
-    return now;
+    return now; // jacdac-c: microseconds, refreshed by jd_refresh_now() each loop turn
 }
 
 int opto_rt_send(uint8_t service_index, uint16_t cmd, const void *data, unsigned size) {
     return jd_send(service_index, cmd, data, size);
 }
 
-uint8_t opto_rt_board_pin(const char *label) {
-    char key[DCFG_KEYSIZE + 1];
-    int n = snprintf(key, sizeof(key), "pins.%s", label);
-    if (n < 0 || n >= (int)sizeof(key))
-        return NO_PIN;
-    return dcfg_get_pin(key); // board JSON "pins": {"IR_RX": 16} -> dcfg "pins.IR_RX" = 16
+// Where a report goes on this runtime: jd_send adds it to the frame being assembled, and that
+// frame is pushed to the USB/network bridge and looped back into the receive queue, from which
+// the DeviceScript VM reads it. It never enters the wire send queue (devicescript's
+// jd_need_to_send() filters frames from this device), so jd_tx_will_fit() would check the wrong
+// queue. The loopback queue has no "will fit" call; the main loop empties it on every turn
+// (jd_process_everything_core runs until jd_rx_get_frame() is NULL), and an empty queue holds
+// JD_RX_QUEUE_SIZE (2048) bytes, several full frames. So: send only when it is empty, which every
+// loop turn reaches, and otherwise keep the bytes for the next poll.
+bool opto_rt_report_fits(unsigned size) {
+    (void)size; // every report fits into an empty queue
+    return !jd_rx_has_frame();
 }
 
-// ---- UART choice ----
-// UART0 carries the log/console (devicescript-esp32 main/dmesg.c). When the board sets
-// jacdac.pin, the Jacdac single-wire bus takes UART_NUM_MAX-1 (main/hw-esp32.c). UART1 is
-// therefore free on ESP32 and ESP32-S3 (3 UARTs) always, and on ESP32-S2/C3 (2 UARTs) only
-// without jacdac.pin.
-static int pick_uart(void) {
-    bool jacdac_bus = dcfg_get_pin("jacdac.pin") != NO_PIN;
-    if (jacdac_bus && UART_NUM_MAX - 1 == UART_NUM_1)
-        return -1;
-    return UART_NUM_1;
+uint8_t opto_rt_config_pin(const char *key) {
+    return dcfg_get_pin(key);
+}
+
+int32_t opto_rt_config_i32(const char *key, int32_t dflt) {
+    return dcfg_get_i32(key, dflt);
 }
 
 void opto_serial_service_init(void) { // declared in opto_serial.h
-    uint8_t rx = opto_rt_board_pin("IR_RX");
-    uint8_t tx = opto_rt_board_pin("IR_TX");
-    if (rx == NO_PIN || tx == NO_PIN) {
-        DMESG("! optoserial: board has no IR_RX/IR_TX pins; Serial service not started");
+    static opto_board_t board;
+    if (opto_board_read(OPTO_CHIP, &board) != 0) {
+        DMESG("! optoserial: %s", board.why);
         return;
     }
-    int uart = pick_uart();
-    if (uart < 0) {
-        DMESG("! optoserial: no free UART (jacdac.pin uses UART%d)", UART_NUM_MAX - 1);
-        return;
-    }
-    opto_port_esp32_use_uart(uart);
-    static char name[40];
-    snprintf(name, sizeof(name), "UART%d RX=GPIO%d TX=GPIO%d", uart, rx, tx);
+    opto_port_esp32_use_uart(board.uart);
     SRV_ALLOC(optoserial);
-    opto_serial_init(&state->core, state->service_index, rx, tx, name);
-    DMESG("optoserial: %s, %s", name, state->core.port_open ? "open" : "FAILED to open");
+    opto_serial_init(&state->core, state->service_index, &board.pins, board.name);
+    DMESG("optoserial: %s, %s", board.name, state->core.port_open ? "open" : "FAILED to open");
 }
 
 #endif // ESP_PLATFORM

@@ -20,11 +20,16 @@ typedef struct {
 extern uint32_t host_now_us;
 extern host_packet_t host_packets[HOST_MAX_PACKETS];
 extern unsigned host_n_packets;
-extern bool host_sink_busy; // when true opto_rt_send() fails, as jd_send() does on a full queue
+// When true the runtime's queue is full: opto_rt_report_fits() says no, and opto_rt_send() still
+// returns 0 but drops the packet (counted in host_sink_lost), as jd_send() does on the device.
+extern bool host_sink_busy;
+extern unsigned host_sink_lost;
 
 void host_rt_reset(void);
-// Board pins the fake config knows ("IR_RX" -> 16, "IR_TX" -> 17 unless changed).
-extern uint8_t host_pin_ir_rx, host_pin_ir_tx;
+
+// Fake board config (dcfg keys). host_rt_reset() leaves irHead.pinRX=16, irHead.pinTX=17.
+void host_config_set(const char *key, int32_t value);
+void host_config_unset(const char *key);
 
 // ---- fake UART (port_host.c) ----
 #define HOST_MAX_BYTES 8192
@@ -36,7 +41,9 @@ typedef struct {
 
 typedef struct {
     bool open;
-    uint8_t pin_rx, pin_tx;
+    uint8_t pin_rx, pin_tx, invert;
+    bool routed;     // the UART's signals reach the pins (false after host_uart_pins_reset)
+    unsigned routes; // opto_port_route() calls
     opto_line_t line;
     unsigned opens, closes, configures;
     unsigned configures_while_busy; // line changed while a TX byte was still on the wire: a bug
@@ -60,6 +67,8 @@ uint32_t host_char_us(const opto_line_t *l);
 // The meter sends n characters back to back, starting now (or after the previous ones);
 // flags may be NULL. Ignored while the port is closed.
 void host_uart_rx(const uint8_t *data, const uint8_t *flags, unsigned n);
+// Something else resets the pins, as DeviceScript's devs_gpio_init_dcfg does at program start.
+void host_uart_pins_reset(void);
 // Counts as pending: scheduled but not yet read by the service.
 unsigned host_uart_rx_pending(void);
 

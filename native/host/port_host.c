@@ -21,13 +21,15 @@ static bool after(uint32_t a, uint32_t b) { // a > b, wrap-safe
     return (int32_t)(a - b) > 0;
 }
 
-int opto_port_open(uint8_t pin_rx, uint8_t pin_tx, const opto_line_t *line) {
-    if (pin_rx == 0xff || pin_tx == 0xff)
+int opto_port_open(const opto_pins_t *pins, const opto_line_t *line) {
+    if (pins->rx == 0xff || pins->tx == 0xff)
         return -1;
     host_uart.open = true;
     host_uart.opens++;
-    host_uart.pin_rx = pin_rx;
-    host_uart.pin_tx = pin_tx;
+    host_uart.pin_rx = pins->rx;
+    host_uart.pin_tx = pins->tx;
+    host_uart.invert = pins->invert;
+    host_uart.routed = true;
     host_uart.line = *line;
     host_uart.tx_busy_until = host_uart.rx_busy_until = host_now_us;
     host_uart.rx_read = host_uart.rx_n; // nothing from before
@@ -35,8 +37,21 @@ int opto_port_open(uint8_t pin_rx, uint8_t pin_tx, const opto_line_t *line) {
     return 0;
 }
 
+int opto_port_route(void) {
+    if (!host_uart.open)
+        return -1;
+    host_uart.routed = true;
+    host_uart.routes++;
+    return 0;
+}
+
+void host_uart_pins_reset(void) {
+    host_uart.routed = false;
+}
+
 void opto_port_close(void) {
     host_uart.open = false;
+    host_uart.routed = false;
     host_uart.closes++;
     host_uart.rx_read = host_uart.rx_n;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "host.h"
+#include "opto_board.h"
 #include "opto_rt.h"
 #include "opto_serial.h"
 #include "stream.h"
@@ -170,7 +171,9 @@ int opto_stream_run(FILE *in, FILE *out, FILE *err, unsigned options) {
 
     host_rt_reset();
     host_uart_reset();
-    opto_serial_init(&S, 1, opto_rt_board_pin("IR_RX"), opto_rt_board_pin("IR_TX"), "host");
+    opto_board_t board;
+    opto_board_read(OPTO_CHIP_ESP32S3, &board);
+    opto_serial_init(&S, 1, &board.pins, "host");
     poll_us = 1000;
     reported = 0;
 

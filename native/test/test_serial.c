@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "host.h"
+#include "opto_board.h"
 #include "opto_line_esp.h"
 #include "opto_rt.h"
 #include "opto_serial.h"
@@ -14,11 +15,18 @@ static opto_serial_t S;
 
 // ---- helpers ----
 
+// Starts the service the way opto_serial_service_init() does on an ESP32-S3.
+static void init_from_board(void) {
+    opto_board_t b;
+    opto_board_read(OPTO_CHIP_ESP32S3, &b);
+    opto_serial_init(&S, 3, &b.pins, "IR head");
+}
+
 static void setup_at(uint32_t t) {
     host_rt_reset();
     host_uart_reset();
     host_now_us = t;
-    opto_serial_init(&S, 3, opto_rt_board_pin("IR_RX"), opto_rt_board_pin("IR_TX"), "IR head");
+    init_from_board();
 }
 
 static void setup(void) {
@@ -337,18 +345,22 @@ static void test_overflow_drops_oldest(void) {
     static uint8_t d[1500];
     for (unsigned i = 0; i < sizeof(d); ++i)
         d[i] = (uint8_t)(i * 7);
-    host_sink_busy = true; // the runtime's send queue is full: nothing can be reported
+    // The runtime's queue is full. Its jd_send() would still return 0 and drop the frame, so
+    // the service must ask first, keep the bytes, and count only what its own buffer drops.
+    host_sink_busy = true;
     host_uart_rx(d, NULL, sizeof(d));
     run_us(200000, 1000);
     CHECK_EQ(host_n_packets, 0);
-    CHECK_EQ(S.rx_count, OPTO_RX_RING);
-    CHECK_EQ(S.rx_dropped, 1500 - OPTO_RX_RING);
+    CHECK_EQ(host_sink_lost, 0); // nothing handed to a full queue
+    CHECK_EQ(S.rx_count, 1024);
+    CHECK_EQ(S.rx_dropped, 476); // 1500 received - 1024 kept
     host_sink_busy = false;
-    CHECK_EQ(get_reg(OPTO_REG_RX_DROPPED, NULL), 1500 - OPTO_RX_RING);
+    CHECK_EQ(get_reg(OPTO_REG_RX_DROPPED, NULL), 476);
     run_us(10000, 1000);
     static uint8_t got[2000];
-    CHECK_EQ(received_bytes(got, sizeof(got)), OPTO_RX_RING);
-    CHECK(memcmp(got, d + 1500 - OPTO_RX_RING, OPTO_RX_RING) == 0); // the newest survive, in order
+    CHECK_EQ(received_bytes(got, sizeof(got)), 1024);
+    CHECK(memcmp(got, d + 476, 1024) == 0); // the newest survive, in order
+    CHECK_EQ(host_sink_lost, 0);
 }
 
 static void test_busy_sink_loses_nothing_below_capacity(void) {
@@ -359,6 +371,7 @@ static void test_busy_sink_loses_nothing_below_capacity(void) {
     host_uart_rx(d, NULL, sizeof(d));
     host_sink_busy = true;
     run_us(50000, 1000);
+    CHECK_EQ(host_sink_lost, 0);
     host_sink_busy = false;
     run_us(10000, 1000);
     uint8_t got[200];
@@ -495,10 +508,83 @@ static void test_pins_from_board_config(void) {
     CHECK_EQ(host_uart.pin_tx, 17);
     host_rt_reset();
     host_uart_reset();
-    host_pin_ir_rx = 0xff; // board without IR_RX
-    opto_serial_init(&S, 3, opto_rt_board_pin("IR_RX"), opto_rt_board_pin("IR_TX"), "IR head");
+    host_config_unset("irHead.pinRX"); // board without the head's RX pin
+    init_from_board();
     CHECK(!host_uart.open);
     CHECK_EQ(get_reg(OPTO_REG_ENABLED, NULL), 0);
+}
+
+// Defect 1 of issue 11: DeviceScript resets pins at each program start, after the service has
+// routed the UART. Writing enabled=1 must route them again even though it is already 1.
+static void test_enable_routes_pins_again(void) {
+    setup();
+    CHECK(host_uart.routed);
+    host_uart_pins_reset(); // devs_gpio_init_dcfg behind the service's back
+    CHECK(!host_uart.routed);
+    uint8_t pending[3] = {'a', 'b', 'c'};
+    host_uart_rx(pending, NULL, 3);
+    run_us(1000, 1000); // 'a' read, 'b' 'c' still arriving at 115200
+    set_u32(OPTO_REG_ENABLED, 1, 1);
+    CHECK(host_uart.routed);
+    CHECK_EQ(host_uart.routes, 1);
+    CHECK_EQ(host_uart.opens, 1); // the driver stays; nothing received is thrown away
+    CHECK_EQ(host_uart.closes, 0);
+    run_us(10000, 1000);
+    uint8_t got[8];
+    CHECK_EQ(received_bytes(got, sizeof(got)), 3);
+    CHECK(memcmp(got, "abc", 3) == 0);
+}
+
+// Defect 2 of issue 11 and the board section: which UART, and the refusals with their reasons.
+static void test_board_uart_per_chip(void) {
+    opto_board_t b;
+    host_rt_reset();
+    CHECK_EQ(opto_board_read(OPTO_CHIP_ESP32, &b), 0);
+    CHECK_EQ(b.uart, 2); // UART1 is the devtools link on the classic ESP32
+    CHECK_STR(b.name, "UART2 RX=GPIO16 TX=GPIO17");
+    CHECK_EQ(opto_board_read(OPTO_CHIP_ESP32S3, &b), 0);
+    CHECK_EQ(b.uart, 1);
+    CHECK_STR(b.name, "UART1 RX=GPIO16 TX=GPIO17");
+    CHECK_EQ(opto_board_read(OPTO_CHIP_ESP32C3, &b), 0);
+    CHECK_EQ(b.uart, 1);
+
+    host_config_set("jacdac.pin", 9);
+    CHECK_EQ(opto_board_read(OPTO_CHIP_ESP32, &b), -1);
+    CHECK_EQ(b.uart, -1);
+    CHECK_STR(b.why, "jacdac.pin takes UART2 and UART1 is the devtools link: no UART left for "
+                     "the head; remove jacdac.pin from the board");
+    CHECK_EQ(opto_board_read(OPTO_CHIP_ESP32C3, &b), -1);
+    CHECK_STR(b.why, "jacdac.pin takes UART1, the only UART besides the log: no UART left for "
+                     "the head; remove jacdac.pin from the board");
+    CHECK_EQ(opto_board_read(OPTO_CHIP_ESP32S3, &b), 0); // Jacdac gets UART2, the head UART1
+    CHECK_EQ(b.uart, 1);
+
+    host_rt_reset();
+    host_config_unset("irHead.pinTX");
+    CHECK_EQ(opto_board_read(OPTO_CHIP_ESP32S3, &b), -1);
+    CHECK_STR(b.why, "board has no irHead.pinRX/irHead.pinTX; Serial service not started");
+}
+
+static void test_board_inversion_reaches_the_port(void) {
+    opto_board_t b;
+    host_rt_reset();
+    CHECK_EQ(opto_board_read(OPTO_CHIP_ESP32S3, &b), 0);
+    CHECK_EQ(b.pins.invert, 0);
+    host_config_set("irHead.invertRX", 1);
+    CHECK_EQ(opto_board_read(OPTO_CHIP_ESP32S3, &b), 0);
+    CHECK_EQ(b.pins.invert, OPTO_INVERT_RX);
+    CHECK_STR(b.name, "UART1 RX=GPIO16 inv TX=GPIO17");
+    host_config_set("irHead.invertTX", 1);
+    CHECK_EQ(opto_board_read(OPTO_CHIP_ESP32S3, &b), 0);
+    CHECK_EQ(b.pins.invert, OPTO_INVERT_RX | OPTO_INVERT_TX);
+    CHECK_STR(b.name, "UART1 RX=GPIO16 inv TX=GPIO17 inv");
+    host_uart_reset();
+    opto_serial_init(&S, 3, &b.pins, b.name);
+    CHECK(host_uart.open);
+    CHECK_EQ(host_uart.invert, OPTO_INVERT_RX | OPTO_INVERT_TX);
+    set_u32(OPTO_REG_ENABLED, 0, 1);
+    set_u32(OPTO_REG_ENABLED, 1, 1); // reopened with the same inversion
+    CHECK_EQ(host_uart.invert, OPTO_INVERT_RX | OPTO_INVERT_TX);
 }
 
 // ---- stream fixtures ----
@@ -570,6 +656,9 @@ static const tt_test_t tests[] = {
     T(test_send_larger_than_fifo),
     T(test_disable_and_reenable),
     T(test_pins_from_board_config),
+    T(test_enable_routes_pins_again),
+    T(test_board_uart_per_chip),
+    T(test_board_inversion_reaches_the_port),
 };
 
 int main(int argc, char **argv) {

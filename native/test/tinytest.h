@@ -4,6 +4,7 @@
 #define TINYTEST_H
 
 #include <stdio.h>
+#include <string.h>
 
 extern int tt_failures; // failed CHECKs in the current test
 
@@ -20,6 +21,15 @@ extern int tt_failures; // failed CHECKs in the current test
         long long _a = (long long)(a), _b = (long long)(b);                                        \
         if (_a != _b) {                                                                            \
             printf("  FAIL %s:%d: %s == %s (%lld != %lld)\n", __FILE__, __LINE__, #a, #b, _a, _b); \
+            tt_failures++;                                                                         \
+        }                                                                                          \
+    } while (0)
+
+#define CHECK_STR(a, b)                                                                            \
+    do {                                                                                           \
+        const char *_a = (a), *_b = (b);                                                           \
+        if (strcmp(_a, _b) != 0) {                                                                 \
+            printf("  FAIL %s:%d: %s == \"%s\" (got \"%s\")\n", __FILE__, __LINE__, #a, _b, _a); \
             tt_failures++;                                                                         \
         }                                                                                          \
     } while (0)

@@ -4,6 +4,9 @@
 #include <stdint.h>
 #include <stdbool.h>
 #define DCFG_KEYSIZE 15
+#define JD_SERIAL_PAYLOAD_SIZE 236
+#define JD_CMD_GET_REGISTER 0x1000
+#define JD_CMD_SET_REGISTER 0x2000
 typedef struct { uint16_t crc; uint8_t _size; uint8_t flags; uint64_t device_identifier; uint8_t service_size; uint8_t service_index; uint16_t service_command; uint8_t data[0]; } __attribute__((__packed__, aligned(4))) jd_packet_t;
 typedef struct srv_state srv_t;
 typedef void (*srv_pkt_cb_t)(srv_t *state, jd_packet_t *pkt);
@@ -16,5 +19,8 @@ srv_t *jd_allocate_service(const srv_vt_t *vt);
 int jd_send(unsigned, unsigned, const void *, unsigned);
 int jd_send_not_implemented(jd_packet_t *);
 uint8_t dcfg_get_pin(const char *key);
+int32_t dcfg_get_i32(const char *key, int32_t defl);
+bool jd_rx_has_frame(void);
+extern uint32_t now;
 void jd_dmesg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define DMESG jd_dmesg

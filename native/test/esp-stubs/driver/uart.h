@@ -25,6 +25,8 @@ esp_err_t uart_driver_install(uart_port_t, int, int, int, QueueHandle_t *, int);
 esp_err_t uart_driver_delete(uart_port_t);
 esp_err_t uart_param_config(uart_port_t, const uart_config_t *);
 esp_err_t uart_set_pin(uart_port_t, int, int, int, int);
+typedef enum { UART_SIGNAL_INV_DISABLE = 0, UART_SIGNAL_RXD_INV = (1 << 2), UART_SIGNAL_TXD_INV = (1 << 5) } uart_signal_inv_t;
+esp_err_t uart_set_line_inverse(uart_port_t, uint32_t);
 esp_err_t uart_set_rx_full_threshold(uart_port_t, int);
 esp_err_t uart_set_rx_timeout(uart_port_t, const uint8_t);
 esp_err_t uart_enable_intr_mask(uart_port_t, uint32_t);
