@@ -25,7 +25,7 @@ export function Head({ holder = DEFAULT_HOLDER }: { holder?: HolderParams }) {
     // pcbX/pcbY/pcbRotation of a part, from layout.ts (the optics from the holder's bores)
     const at = (ref: string) => ({ pcbX: place[ref].x, pcbY: place[ref].y, pcbRotation: place[ref].rotation })
     return (
-        <board outline={boardOutline(holder)} layers={1}>
+        <board outline={boardOutline(holder)} layers={1} thickness={holder.boardThickness}>
             {/* J1: the cable to the ESP32 board */}
             <pinheader
                 name="J1"
