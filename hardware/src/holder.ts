@@ -24,8 +24,13 @@ export interface HolderParams {
     magnetHeight: number
     /** play around the magnet so it presses in (glue it) */
     magnetClearance: number
-    /** centre distance of LED and sensor = the meter's two optical windows */
+    /** centre distance of LED and sensor = the meter's two optical windows (see the README's
+     *  "Optical port geometry" for the sources and why 6.75 mm) */
     opticalSpacing: number
+    /** midpoint of LED and sensor relative to the magnet's centre (the meter's port is centred
+     *  in its steel ring, so 0/0 unless a meter says otherwise) */
+    opticalCentreX: number
+    opticalCentreY: number
     /** bore for the 3 mm LED and phototransistor */
     boreDiameter: number
     /** outer skirt around the magnet, flush with the face: the ambient-light shield */
@@ -38,6 +43,14 @@ export interface HolderParams {
     cableDiameter: number
     /** facets per full circle (a multiple of 4 keeps the outline's extremes exact) */
     segments: number
+    /** the head board: radial play between its edge and the back cavity's wall */
+    boardClearance: number
+    /** the board edge is cut flat this far in on the cable side (-y) to leave the cable room */
+    boardFlat: number
+    /** PCB thickness; the board rests on the LED's and sensor's collars on the cavity floor */
+    boardThickness: number
+    /** height of a 3 mm LED's collar: the board's bottom is this far above the cavity floor */
+    collarHeight: number
 }
 
 export const DEFAULT_HOLDER: HolderParams = {
@@ -45,13 +58,19 @@ export const DEFAULT_HOLDER: HolderParams = {
     magnetInner: 21,
     magnetHeight: 3,
     magnetClearance: 0.15,
-    opticalSpacing: 7,
+    opticalSpacing: 6.75,
+    opticalCentreX: 0,
+    opticalCentreY: 0,
     boreDiameter: 3.1,
     wall: 2,
     floor: 2,
     height: 14,
     cableDiameter: 4.5,
     segments: 64,
+    boardClearance: 0.35,
+    boardFlat: 2.5,
+    boardThickness: 1.6,
+    collarHeight: 1,
 }
 
 /** Derived sizes, also used by the test to check the mesh against the parameters. */
@@ -63,7 +82,10 @@ export function holderGeometry(p: HolderParams) {
     const cavityRadius = outerRadius - p.wall
     const cableZ = (faceThickness + p.height) / 2
     const septum = p.opticalSpacing - p.boreDiameter
-    return { outerRadius, pocketOuter, pocketInner, faceThickness, cavityRadius, cableZ, septum }
+    // LED (transmitter) at -x, phototransistor (receiver) at +x, seen from the back (+z)
+    const led = { x: p.opticalCentreX - p.opticalSpacing / 2, y: p.opticalCentreY }
+    const sensor = { x: p.opticalCentreX + p.opticalSpacing / 2, y: p.opticalCentreY }
+    return { outerRadius, pocketOuter, pocketInner, faceThickness, cavityRadius, cableZ, septum, led, sensor }
 }
 
 export function validateHolder(p: HolderParams): string[] {
@@ -71,7 +93,7 @@ export function validateHolder(p: HolderParams): string[] {
     const errors: string[] = []
     if (p.magnetInner >= p.magnetOuter) errors.push("magnet inner diameter must be below the outer one")
     if (g.septum < 1) errors.push(`LED and sensor bores leave only ${g.septum.toFixed(2)} mm between them (need >= 1 mm)`)
-    if (p.opticalSpacing / 2 + p.boreDiameter / 2 > g.pocketInner - 0.8)
+    if (Math.max(Math.hypot(g.led.x, g.led.y), Math.hypot(g.sensor.x, g.sensor.y)) + p.boreDiameter / 2 > g.pocketInner - 0.8)
         errors.push("bores do not fit inside the magnet's inner ring")
     if (p.cableDiameter / 2 + 1 > (p.height - g.faceThickness) / 2) errors.push("cable exit does not fit in the back cavity")
     if (p.segments % 4 !== 0) errors.push("segments must be a multiple of 4")
@@ -91,8 +113,8 @@ export function makeHolder(p: HolderParams = DEFAULT_HOLDER): Mesh {
     const pocket = subtract(cyl(g.pocketOuter, -1, p.magnetHeight), cyl(g.pocketInner, -2, p.magnetHeight + 1))
     const cavity = cyl(g.cavityRadius, g.faceThickness, p.height + 1)
     const bores = union(
-        cyl(p.boreDiameter / 2, -1, g.faceThickness + 1, -p.opticalSpacing / 2, 0),
-        cyl(p.boreDiameter / 2, -1, g.faceThickness + 1, p.opticalSpacing / 2, 0),
+        cyl(p.boreDiameter / 2, -1, g.faceThickness + 1, g.led.x, g.led.y),
+        cyl(p.boreDiameter / 2, -1, g.faceThickness + 1, g.sensor.x, g.sensor.y),
     )
     // radial hole through the wall towards -y, in the middle of the back cavity
     const cable = translate(

@@ -11,6 +11,9 @@ export interface Part {
     footprint: string
     /** a second source or the variant for red-light meters */
     alternative?: string
+    /** LCSC number for JLCPCB assembly (SMD parts only; the optics and the cable pads are
+     *  soldered by hand). Each was seen next to this MPN in public JLCPCB BOMs; see the README. */
+    lcsc?: string
 }
 
 /** Resistor values in ohms, the ones the SPICE check simulates. */
@@ -40,12 +43,12 @@ export const PARTS: Part[] = [
         footprint: "LED_THT:LED_D3.0mm",
         alternative: "red-light (650 nm) meters: SFH 309-4 (no filter) or Vishay BPW96C",
     },
-    { ref: "R1", description: "emitter resistor (sensitivity/speed)", value: "5.6k", manufacturer: "Yageo", mpn: "RC0805FR-075K6L", footprint: "Resistor_SMD:R_0805_2012Metric" },
-    { ref: "Q2", description: "NPN gain stage", value: "BC817-40", manufacturer: "Nexperia", mpn: "BC817-40,215", footprint: "Package_TO_SOT_SMD:SOT-23" },
-    { ref: "R2", description: "collector pull-up", value: "10k", manufacturer: "Yageo", mpn: "RC0805FR-0710KL", footprint: "Resistor_SMD:R_0805_2012Metric" },
-    { ref: "U1", description: "Schmitt-trigger buffer, receive", value: "74LVC1G17", manufacturer: "Nexperia", mpn: "74LVC1G17GV,125", footprint: "Package_TO_SOT_SMD:SOT-23-5", alternative: "TI SN74LVC1G17DBVR" },
-    { ref: "U2", description: "Schmitt-trigger buffer, transmit (keeps the ESP32 pin unloaded)", value: "74LVC1G17", manufacturer: "Nexperia", mpn: "74LVC1G17GV,125", footprint: "Package_TO_SOT_SMD:SOT-23-5" },
-    { ref: "R3", description: "PNP base resistor", value: "10k", manufacturer: "Yageo", mpn: "RC0805FR-0710KL", footprint: "Resistor_SMD:R_0805_2012Metric" },
+    { ref: "R1", description: "emitter resistor (sensitivity/speed)", value: "5.6k", manufacturer: "Yageo", mpn: "RC0805FR-075K6L", lcsc: "C4382", footprint: "Resistor_SMD:R_0805_2012Metric" },
+    { ref: "Q2", description: "NPN gain stage", value: "BC817-40", manufacturer: "Nexperia", mpn: "BC817-40,215", lcsc: "C52801", footprint: "Package_TO_SOT_SMD:SOT-23" },
+    { ref: "R2", description: "collector pull-up", value: "10k", manufacturer: "Yageo", mpn: "RC0805FR-0710KL", lcsc: "C17414", footprint: "Resistor_SMD:R_0805_2012Metric" },
+    { ref: "U1", description: "Schmitt-trigger buffer, receive", value: "74LVC1G17", manufacturer: "Nexperia", mpn: "74LVC1G17GV,125", lcsc: "C6076", footprint: "Package_TO_SOT_SMD:SOT-23-5", alternative: "TI SN74LVC1G17DBVR" },
+    { ref: "U2", description: "Schmitt-trigger buffer, transmit (keeps the ESP32 pin unloaded)", value: "74LVC1G17", manufacturer: "Nexperia", mpn: "74LVC1G17GV,125", lcsc: "C6076", footprint: "Package_TO_SOT_SMD:SOT-23-5" },
+    { ref: "R3", description: "PNP base resistor", value: "10k", manufacturer: "Yageo", mpn: "RC0805FR-0710KL", lcsc: "C17414", footprint: "Resistor_SMD:R_0805_2012Metric" },
     { ref: "Q3", description: "PNP high-side LED driver", value: "BC807-40", manufacturer: "Nexperia", mpn: "BC807-40,215", footprint: "Package_TO_SOT_SMD:SOT-23" },
     {
         ref: "D1",
@@ -56,9 +59,9 @@ export const PARTS: Part[] = [
         footprint: "LED_THT:LED_D3.0mm",
         alternative: "any 850-940 nm 3 mm IR LED rated >= 50 mA, e.g. Vishay TSAL4400",
     },
-    { ref: "R4", description: "LED series resistor", value: "100", manufacturer: "Yageo", mpn: "RC0805FR-07100RL", footprint: "Resistor_SMD:R_0805_2012Metric" },
-    { ref: "C1", description: "bulk decoupling", value: "1uF", manufacturer: "Samsung", mpn: "CL21B105KBFNNNE", footprint: "Capacitor_SMD:C_0805_2012Metric" },
-    { ref: "C2", description: "decoupling", value: "100nF", manufacturer: "Samsung", mpn: "CL21B104KBCNNNC", footprint: "Capacitor_SMD:C_0805_2012Metric" },
+    { ref: "R4", description: "LED series resistor", value: "100", manufacturer: "Yageo", mpn: "RC0805FR-07100RL", lcsc: "C17408", footprint: "Resistor_SMD:R_0805_2012Metric" },
+    { ref: "C1", description: "bulk decoupling", value: "1uF", manufacturer: "Samsung", mpn: "CL21B105KBFNNNE", lcsc: "C28323", footprint: "Capacitor_SMD:C_0805_2012Metric" },
+    { ref: "C2", description: "decoupling", value: "100nF", manufacturer: "Yageo", mpn: "CC0805KRX7R9BB104", lcsc: "C49678", footprint: "Capacitor_SMD:C_0805_2012Metric" },
     { ref: "J1", description: "4-pin connector 3V3/GND/TXD/RXD", value: "1x4 2.54mm", manufacturer: "Wurth Elektronik", mpn: "61300411121", footprint: "Connector_PinHeader_2.54mm:PinHeader_1x04_P2.54mm_Vertical" },
 ]
 
