@@ -1,8 +1,11 @@
-// The one test command (`npm test`): runs every suite of the project in turn,
-// keeps going after a failure so one run shows everything that is broken, and
-// ends with one summary line of all the counts. Exit status 1 if any step failed.
-import { spawnSync } from "node:child_process"
-import { existsSync, readdirSync, statSync } from "node:fs"
+// The one test command (`npm test`): every suite of the project. Independent
+// steps run side by side (most of their time is simulated line time, not CPU),
+// every line of output appears as it comes with its step's name in front, and
+// the run ends with one summary line of the tests each runner counted itself.
+// Exit status 1 if any step failed, or ran no test although it should have.
+// `node tools/test.mjs WORD...` runs only the steps whose name contains a WORD.
+import { spawn, spawnSync } from "node:child_process"
+import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from "node:fs"
 import { join } from "node:path"
 
 function findTests(dir, out = []) {
@@ -14,46 +17,133 @@ function findTests(dir, out = []) {
     return out
 }
 
+const mosquitto = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].some(p => spawnSync(p, ["-h"]).status !== null)
+const node = process.execPath
+const nodeTest = ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=4"]
+
+/**
+ * name; cmd + args (+ cwd); `devs`: runs DeviceScript's compiler or VM, which all write
+ * .devicescript/bin, so it holds the build lock the tests' own builds use (tools/vm-host/devs-host.ts);
+ * `tests`: the step must count at least one test (false: a check without a test count).
+ */
+// longest first, so that the lanes end together
 const steps = [
-    { name: "typecheck (tsc)", cmd: "npx", args: ["tsc", "-p", "tsconfig.json"] },
-    {
-        name: "node tests",
-        cmd: "node",
-        args: ["--import", "tsx", "--test", "--test-reporter=spec", ...findTests("test").sort()],
-    },
-    { name: "DeviceScript compile of core", cmd: "npx", args: ["devs", "build", "test/ds/core-entry.ts"] },
-    { name: "DeviceScript conformance", cmd: "npx", args: ["tsx", "test/ds/run-conformance.ts"] },
-    { name: "DeviceScript simulated meter", cmd: "npx", args: ["devs", "run", "test/ds/sim-entry.ts", "--test", "-k", "-T", "60000"] },
+    { name: "node tests", cmd: node, args: [...nodeTest, ...findTests("test").sort()], tests: true },
+    // the firmware's end-to-end suite once more, against Mosquitto (it must run when Mosquitto is here)
+    { name: "end to end against Mosquitto", cmd: node, args: ["tools/mosquitto.mjs", node, ...nodeTest, "test/e2e.test.ts"], tests: mosquitto },
+    { name: "DeviceScript firmware tests", cmd: "npx", args: ["tsx", "test/ds/run-firmware.ts"], tests: true },
+    { name: "typecheck", cmd: "npx", args: ["tsc", "-p", "tsconfig.json"], tests: false },
+    // DeviceScript's compiler is the type check of what runs on the device (src/tsconfig.json is its view)
+    { name: "firmware compiles", cmd: "sh", args: ["-c", "npx devs build src/firmware/main.ts && npx devs build src/sim/head/main.ts && npx devs build test/ds/core-entry.ts"], devs: true, tests: false },
+    // these take the build lock for their compile only (runDevsTest)
+    { name: "DeviceScript conformance", cmd: "npx", args: ["tsx", "test/ds/run-conformance.ts"], tests: true },
+    { name: "DeviceScript simulated meter", cmd: "npx", args: ["tsx", "test/ds/run-sim-meter.ts"], tests: true },
 ]
-// the firmware's end-to-end suite once more, against Mosquitto (when installed)
-steps.push({ name: "end to end against Mosquitto", cmd: "node", args: ["tools/mosquitto.mjs", "node", "--import", "tsx", "--test", "--test-reporter=spec", "test/e2e.test.ts"] })
-if (existsSync("test/ds/firmware.ts"))
-    steps.push({ name: "DeviceScript firmware tests", cmd: "npx", args: ["tsx", "test/ds/run-firmware.ts"] })
-if (existsSync("native/Makefile"))
-    steps.push({ name: "native C service", cmd: "make", args: ["-s", "-C", "native", "test"] })
-if (existsSync("hardware/package.json"))
-    steps.push({ name: "hardware", cmd: "npm", args: ["test", "--silent"], cwd: "hardware" })
+if (existsSync("native/Makefile")) steps.push({ name: "native C service", cmd: "make", args: ["-s", "-C", "native", "test"], tests: true })
+if (existsSync("hardware/package.json")) steps.push({ name: "hardware", cmd: "npm", args: ["test", "--silent"], cwd: "hardware", tests: true })
+
+const LOCK = join(".devicescript", "build.lock")
+async function withLock(fn) {
+    mkdirSync(".devicescript", { recursive: true })
+    for (;;) {
+        try {
+            mkdirSync(LOCK)
+            break
+        } catch {
+            // a lock left by a killed run: builds and test runs take a minute at most
+            if (existsSync(LOCK) && Date.now() - statSync(LOCK).mtimeMs > 300000) rmdirSync(LOCK)
+            await new Promise(r => setTimeout(r, 200))
+        }
+    }
+    try {
+        return await fn()
+    } finally {
+        rmdirSync(LOCK)
+    }
+}
+
+/** The counts a runner printed: node's test runner (spec and TAP), DeviceScript's, and "N passed, N failed". */
+function counts(out) {
+    const c = { passed: 0, failed: 0, skipped: 0 }
+    let m
+    for (m of out.matchAll(/^(?:ℹ|#) pass (\d+)$/gm)) c.passed += +m[1]
+    for (m of out.matchAll(/^(?:ℹ|#) fail (\d+)$/gm)) c.failed += +m[1]
+    for (m of out.matchAll(/^(?:ℹ|#) skipped (\d+)$/gm)) c.skipped += +m[1]
+    for (m of out.matchAll(/^tests: (\d+), pass: (\d+), error: (\d+)/gm)) {
+        c.passed += +m[2]
+        c.failed += +m[3]
+        c.skipped += +m[1] - +m[2] - +m[3]
+    }
+    for (m of out.matchAll(/^(?:[\w ]+: )?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/gm)) {
+        c.passed += +m[1]
+        c.failed += +m[2]
+        c.skipped += +(m[3] ?? 0)
+    }
+    return c
+}
+
+function runStep(s) {
+    return new Promise(resolve => {
+        const t0 = Date.now()
+        const child = spawn(s.cmd, s.args, { cwd: s.cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } })
+        let all = ""
+        let partial = { stdout: "", stderr: "" }
+        const emit = (stream, chunk) => {
+            const text = partial[stream] + chunk
+            const lines = text.split("\n")
+            partial[stream] = lines.pop()
+            for (const l of lines) {
+                // DeviceScript prints through "WASM> " with colours: strip both before reading counts
+                const plain = l.replace(/\x1b\[[0-9;]*m/g, "").replace(/^WASM> /, "")
+                all += plain + "\n"
+                ;(stream === "stdout" ? process.stdout : process.stderr).write(`[${s.name}] ${plain}\n`)
+            }
+        }
+        child.stdout.on("data", d => emit("stdout", d.toString()))
+        child.stderr.on("data", d => emit("stderr", d.toString()))
+        child.on("close", code => {
+            for (const stream of ["stdout", "stderr"]) if (partial[stream]) emit(stream, "\n")
+            const c = counts(all)
+            let problem = null
+            if (code !== 0) problem = `exit status ${code}`
+            else if (c.failed > 0) problem = `${c.failed} failed`
+            else if (s.tests && c.passed === 0) problem = "ran no test"
+            resolve({ ...c, problem, seconds: (Date.now() - t0) / 1000 })
+        })
+    })
+}
 
 const only = process.argv.slice(2)
-let passed = 0, failed = 0
+const chosen = steps.filter(s => !only.length || only.some(o => s.name.toLowerCase().includes(o.toLowerCase())))
+const results = new Map()
+// three lanes on two cores: much of each step is waiting on simulated line time
+const LANES = 3
+let next = 0
+const t0 = Date.now()
+await Promise.all(
+    Array.from({ length: LANES }, async () => {
+        while (next < chosen.length) {
+            const s = chosen[next++]
+            process.stdout.write(`=== ${s.name}: started\n`)
+            const r = await (s.devs ? withLock(() => runStep(s)) : runStep(s))
+            results.set(s.name, r)
+            process.stdout.write(`=== ${s.name}: ${r.problem ? `FAILED (${r.problem})` : "ok"} in ${r.seconds.toFixed(0)} s: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped\n`)
+        }
+    }),
+)
+let passed = 0, failed = 0, skipped = 0
 const failedSteps = []
-for (const s of steps) {
-    if (only.length && !only.some(o => s.name.toLowerCase().includes(o.toLowerCase()))) continue
-    console.log(`\n=== ${s.name} ===`)
-    const r = spawnSync(s.cmd, s.args, { cwd: s.cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
-    process.stdout.write(r.stdout ?? "")
-    process.stderr.write(r.stderr ?? "")
-    // DeviceScript prints through "WASM> " with colours: strip both before reading counts
-    const out = ((r.stdout ?? "") + (r.stderr ?? "")).replace(/\x1b\[[0-9;]*m/g, "").replace(/^WASM> /gm, "")
-    // Each runner states its own counts; collect them for the summary line.
-    let p = 0, f = 0, m
-    for (m of out.matchAll(/^(?:ℹ|#) pass (\d+)$/gm)) p += +m[1]
-    for (m of out.matchAll(/^(?:ℹ|#) fail (\d+)$/gm)) f += +m[1]
-    for (m of out.matchAll(/^tests: (\d+), pass: (\d+), error: (\d+)/gm)) { p += +m[2]; f += +m[3] }
-    for (m of out.matchAll(/^(?:\w+: )?(\d+) passed, (\d+) failed/gm)) { p += +m[1]; f += +m[2] }
-    if (r.status !== 0) { failedSteps.push(s.name); if (f === 0) f = 1 }
-    passed += p; failed += f
+for (const s of chosen) {
+    const r = results.get(s.name)
+    passed += r.passed
+    skipped += r.skipped
+    failed += r.failed
+    if (r.problem) {
+        failedSteps.push(`${s.name} (${r.problem})`)
+        if (r.failed === 0) failed++
+    }
 }
-if (failedSteps.length) console.log(`\nfailed steps: ${failedSteps.join(", ")}`)
-console.log(`\ntotal: ${passed} passed, ${failed} failed`)
+console.log(`\nsteps: ${chosen.map(s => `${s.name} ${results.get(s.name).seconds.toFixed(0)} s`).join(", ")}; wall ${((Date.now() - t0) / 1000).toFixed(0)} s`)
+if (failedSteps.length) console.log(`failed steps: ${failedSteps.join(", ")}`)
+console.log(`\ntotal: ${passed} passed, ${failed} failed, ${skipped} skipped`)
 process.exit(failedSteps.length ? 1 : 0)

@@ -10,7 +10,8 @@
 // Settings service before the program is deployed, so `readSetting` in the
 // firmware takes its ordinary path.
 import { spawnSync } from "node:child_process"
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync, statSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync, statSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { createRequire } from "node:module"
 import { dirname, join, resolve } from "node:path"
 
@@ -102,6 +103,24 @@ export function buildFirmwareLocked(entry: string): Buffer {
 /** Compiles a firmware entry with `devs build`; returns the bytecode. */
 export function buildFirmware(entry: string): Buffer {
     return withBuildLock(() => buildFirmwareLocked(entry))
+}
+
+/**
+ * Runs a DeviceScript test entry in the VM's test mode (`devs run --test -k`: a real exit code).
+ * Only the compile holds the build lock: the run starts from a private copy of the bytecode, so
+ * a long test run does not keep other builds waiting.
+ */
+export function runDevsTest(entry: string, timeoutMs: number): { status: number | null; output: string } {
+    const bin = buildFirmware(entry)
+    const dir = mkdtempSync(join(tmpdir(), "opto-devs-"))
+    const file = join(dir, "test.devs")
+    writeFileSync(file, bin)
+    try {
+        const r = spawnSync("npx", ["devs", "run", file, "--test", "-k", "-T", String(timeoutMs)], { cwd: ROOT, encoding: "utf8" })
+        return { status: r.status, output: (r.stdout ?? "") + (r.stderr ?? "") }
+    } finally {
+        rmSync(dir, { recursive: true, force: true })
+    }
 }
 
 function crc16(buf: Uint8Array, start: number, end: number): number {
