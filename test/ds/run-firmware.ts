@@ -1,6 +1,6 @@
 // Runs the DeviceScript-side firmware tests in the VM's test mode (--test -k: real
 // exit code; GC stress on, hence the long timeout), prints each run's output (its
-// "tests: N, pass: N, error: N" line is what tools/test.mjs counts) and exits
+// "tests: N, pass: N, error: N" line is what tools/test.ts counts) and exits
 // non-zero when a run failed or printed no count. Two entries: the link suite,
 // which carries the engine and the simulated meter, made the one combined image
 // fail DeviceScript's bytecode verifier (error 1051), so it runs on its own.

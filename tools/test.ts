@@ -3,12 +3,13 @@
 // every line of output appears as it comes with its step's name in front, and
 // the run ends with one summary line of the tests each runner counted itself.
 // Exit status 1 if any step failed, or ran no test although it should have.
-// `node tools/test.mjs WORD...` runs only the steps whose name contains a WORD.
+// `npx tsx tools/test.ts WORD...` runs only the steps whose name contains a WORD.
 import { spawn, spawnSync } from "node:child_process"
-import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from "node:fs"
+import { existsSync, readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
+import { withBuildLockAsync } from "./vm-host/devs-host"
 
-function findTests(dir, out = []) {
+function findTests(dir: string, out: string[] = []): string[] {
     for (const name of readdirSync(dir)) {
         const p = join(dir, name)
         if (statSync(p).isDirectory()) findTests(p, out)
@@ -21,13 +22,30 @@ const mosquitto = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].some(p => spawnS
 const node = process.execPath
 const nodeTest = ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=4"]
 
+interface Step {
+    name: string
+    cmd: string
+    args: string[]
+    cwd?: string
+    devs?: boolean
+    tests: boolean
+}
+
+interface Result {
+    passed: number
+    failed: number
+    skipped: number
+    problem: string | null
+    seconds: number
+}
+
 /**
  * name; cmd + args (+ cwd); `devs`: runs DeviceScript's compiler or VM, which all write
  * .devicescript/bin, so it holds the build lock the tests' own builds use (tools/vm-host/devs-host.ts);
  * `tests`: the step must count at least one test (false: a check without a test count).
  */
 // longest first, so that the lanes end together
-const steps = [
+const steps: Step[] = [
     { name: "node tests", cmd: node, args: [...nodeTest, ...findTests("test").sort()], tests: true },
     // the firmware's end-to-end suite once more, against Mosquitto (it must run when Mosquitto is here)
     { name: "end to end against Mosquitto", cmd: node, args: ["tools/mosquitto.mjs", node, ...nodeTest, "test/e2e.test.ts"], tests: mosquitto },
@@ -42,28 +60,8 @@ const steps = [
 if (existsSync("native/Makefile")) steps.push({ name: "native C service", cmd: "make", args: ["-s", "-C", "native", "test"], tests: true })
 if (existsSync("hardware/package.json")) steps.push({ name: "hardware", cmd: "npm", args: ["test", "--silent"], cwd: "hardware", tests: true })
 
-const LOCK = join(".devicescript", "build.lock")
-async function withLock(fn) {
-    mkdirSync(".devicescript", { recursive: true })
-    for (;;) {
-        try {
-            mkdirSync(LOCK)
-            break
-        } catch {
-            // a lock left by a killed run: builds and test runs take a minute at most
-            if (existsSync(LOCK) && Date.now() - statSync(LOCK).mtimeMs > 300000) rmdirSync(LOCK)
-            await new Promise(r => setTimeout(r, 200))
-        }
-    }
-    try {
-        return await fn()
-    } finally {
-        rmdirSync(LOCK)
-    }
-}
-
 /** The counts a runner printed: node's test runner (spec and TAP), DeviceScript's, and "N passed, N failed". */
-function counts(out) {
+function counts(out: string) {
     const c = { passed: 0, failed: 0, skipped: 0 }
     let m
     for (m of out.matchAll(/^(?:ℹ|#) pass (\d+)$/gm)) c.passed += +m[1]
@@ -82,16 +80,16 @@ function counts(out) {
     return c
 }
 
-function runStep(s) {
+function runStep(s: Step): Promise<Result> {
     return new Promise(resolve => {
         const t0 = Date.now()
         const child = spawn(s.cmd, s.args, { cwd: s.cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } })
         let all = ""
-        let partial = { stdout: "", stderr: "" }
-        const emit = (stream, chunk) => {
+        const partial: Record<"stdout" | "stderr", string> = { stdout: "", stderr: "" }
+        const emit = (stream: "stdout" | "stderr", chunk: string) => {
             const text = partial[stream] + chunk
             const lines = text.split("\n")
-            partial[stream] = lines.pop()
+            partial[stream] = lines.pop() ?? ""
             for (const l of lines) {
                 // DeviceScript prints through "WASM> " with colours: strip both before reading counts
                 const plain = l.replace(/\x1b\[[0-9;]*m/g, "").replace(/^WASM> /, "")
@@ -102,7 +100,7 @@ function runStep(s) {
         child.stdout.on("data", d => emit("stdout", d.toString()))
         child.stderr.on("data", d => emit("stderr", d.toString()))
         child.on("close", code => {
-            for (const stream of ["stdout", "stderr"]) if (partial[stream]) emit(stream, "\n")
+            for (const stream of ["stdout", "stderr"] as const) if (partial[stream]) emit(stream, "\n")
             const c = counts(all)
             let problem = null
             if (code !== 0) problem = `exit status ${code}`
@@ -115,35 +113,39 @@ function runStep(s) {
 
 const only = process.argv.slice(2)
 const chosen = steps.filter(s => !only.length || only.some(o => s.name.toLowerCase().includes(o.toLowerCase())))
-const results = new Map()
+const results = new Map<string, Result>()
 // three lanes on two cores: much of each step is waiting on simulated line time
 const LANES = 3
 let next = 0
-const t0 = Date.now()
-await Promise.all(
-    Array.from({ length: LANES }, async () => {
-        while (next < chosen.length) {
-            const s = chosen[next++]
-            process.stdout.write(`=== ${s.name}: started\n`)
-            const r = await (s.devs ? withLock(() => runStep(s)) : runStep(s))
-            results.set(s.name, r)
-            process.stdout.write(`=== ${s.name}: ${r.problem ? `FAILED (${r.problem})` : "ok"} in ${r.seconds.toFixed(0)} s: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped\n`)
+async function main() {
+    const t0 = Date.now()
+    await Promise.all(
+        Array.from({ length: LANES }, async () => {
+            while (next < chosen.length) {
+                const s = chosen[next++]
+                process.stdout.write(`=== ${s.name}: started\n`)
+                const r = await (s.devs ? withBuildLockAsync(() => runStep(s)) : runStep(s))
+                results.set(s.name, r)
+                process.stdout.write(`=== ${s.name}: ${r.problem ? `FAILED (${r.problem})` : "ok"} in ${r.seconds.toFixed(0)} s: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped\n`)
+            }
+        }),
+    )
+    let passed = 0, failed = 0, skipped = 0
+    const failedSteps: string[] = []
+    for (const s of chosen) {
+        const r = results.get(s.name)!
+        passed += r.passed
+        skipped += r.skipped
+        failed += r.failed
+        if (r.problem) {
+            failedSteps.push(`${s.name} (${r.problem})`)
+            if (r.failed === 0) failed++
         }
-    }),
-)
-let passed = 0, failed = 0, skipped = 0
-const failedSteps = []
-for (const s of chosen) {
-    const r = results.get(s.name)
-    passed += r.passed
-    skipped += r.skipped
-    failed += r.failed
-    if (r.problem) {
-        failedSteps.push(`${s.name} (${r.problem})`)
-        if (r.failed === 0) failed++
     }
+    console.log(`\nsteps: ${chosen.map(s => `${s.name} ${results.get(s.name)!.seconds.toFixed(0)} s`).join(", ")}; wall ${((Date.now() - t0) / 1000).toFixed(0)} s`)
+    if (failedSteps.length) console.log(`failed steps: ${failedSteps.join(", ")}`)
+    console.log(`\ntotal: ${passed} passed, ${failed} failed, ${skipped} skipped`)
+    process.exit(failedSteps.length ? 1 : 0)
 }
-console.log(`\nsteps: ${chosen.map(s => `${s.name} ${results.get(s.name).seconds.toFixed(0)} s`).join(", ")}; wall ${((Date.now() - t0) / 1000).toFixed(0)} s`)
-if (failedSteps.length) console.log(`failed steps: ${failedSteps.join(", ")}`)
-console.log(`\ntotal: ${passed} passed, ${failed} failed, ${skipped} skipped`)
-process.exit(failedSteps.length ? 1 : 0)
+
+void main()
