@@ -2,11 +2,14 @@
 // the outputs line by line. Prints "conformance: N passed, N failed" (per line).
 import { spawnSync } from "node:child_process"
 import { runScalars, runVector, VECTORS } from "./vectors"
+import { runSmlVector, SML_VECTOR_COUNT, smlVector, smlWriterLines } from "./sml-vectors"
 import { runSessionVector, SESSION_VECTORS } from "./session-vectors"
 
 const expected: string[] = [...runScalars()]
 for (const v of VECTORS) expected.push(...runVector(v))
 for (const v of SESSION_VECTORS) expected.push(...runSessionVector(v))
+expected.push(...smlWriterLines())
+for (let i = 0; i < SML_VECTOR_COUNT; i++) expected.push(...runSmlVector(smlVector(i)))
 expected.push("end")
 
 const r = spawnSync("npx", ["devs", "run", "test/ds/conformance.ts", "--test", "-k", "-T", "60000"], { encoding: "utf8" })

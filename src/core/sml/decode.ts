@@ -1,7 +1,7 @@
 // A whole SML capture through the reader: what the decode tool and the
 // conformance vectors report, shaped like the D0 `Decoded` result.
 import { CoreError, DataSet } from "../types"
-import { SmlOptions, SmlReader, SmlReading } from "./reader"
+import { SmlOptions, SmlReader, SmlReading, SmlSink } from "./reader"
 
 export interface SmlDecoded {
     /** the meter as the first intact telegram names it */
@@ -17,10 +17,12 @@ export interface SmlDecoded {
     dropped: number
 }
 
-export function decodeSml(bytes: Buffer | number[], options: Partial<SmlOptions> = {}): SmlDecoded {
+/** A result to fill and the sink that fills it, for callers that feed a reader themselves. */
+export function smlCollector(): { out: SmlDecoded; sink: SmlSink } {
     const out: SmlDecoded = { meter: null, dataSets: [], readings: [], errors: [], diagnosis: null, telegrams: 0, dropped: 0 }
-    const r = new SmlReader(
-        {
+    return {
+        out: out,
+        sink: {
             reading: (t: SmlReading) => {
                 if (out.meter === null) out.meter = { serverId: t.serverId, manufacturer: t.manufacturer }
                 out.dataSets = t.dataSets
@@ -31,14 +33,23 @@ export function decodeSml(bytes: Buffer | number[], options: Partial<SmlOptions>
                 out.errors.push(e)
             },
         },
-        options
-    )
-    r.pushAll(bytes)
-    r.end()
+    }
+}
+
+/** Copies the reader's telegram counts into the result once the input is over. */
+export function finishDecoded(out: SmlDecoded, r: SmlReader): void {
     const c = r.counts()
     out.telegrams = c.good
     out.dropped = c.bad
-    return out
+}
+
+export function decodeSml(bytes: Buffer | number[], options: Partial<SmlOptions> = {}): SmlDecoded {
+    const c = smlCollector()
+    const r = new SmlReader(c.sink, options)
+    r.pushAll(bytes)
+    r.end()
+    finishDecoded(c.out, r)
+    return c.out
 }
 
 /** True when the bytes hold an SML start sequence (1b1b1b1b 01010101) anywhere. */
