@@ -4,6 +4,8 @@
 import { readFileSync } from "node:fs"
 import { decodeChars } from "../src/core/decode"
 import { CaptureError, readCapture } from "./capture"
+import { decodeSmlCapture } from "./decode-sml"
+import { readSmlCapture } from "./sml-capture"
 
 function main(argv: string[]): number {
     const file = argv[0]
@@ -18,6 +20,8 @@ function main(argv: string[]): number {
         process.stderr.write(`decode: cannot read ${file}: ${(e as Error).message}\n`)
         return 2
     }
+    const sml = readSmlCapture(bytes)
+    if (sml !== null) return decodeSmlCapture(file, sml)
     let chars: number[]
     try {
         chars = readCapture(bytes).chars

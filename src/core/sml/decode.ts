@@ -6,7 +6,7 @@ import { SmlOptions, SmlReader, SmlReading, SmlSink } from "./reader"
 export interface SmlDecoded {
     /** the meter as the first intact telegram names it */
     meter: { serverId: string | null; manufacturer: string | null } | null
-    /** the data sets of the last intact telegram (a capture repeats the same registers) */
+    /** the data sets of the first intact telegram (a capture repeats the same registers) */
     dataSets: DataSet[]
     /** every intact telegram's readings, oldest first */
     readings: SmlReading[]
@@ -24,9 +24,11 @@ export function smlCollector(): { out: SmlDecoded; sink: SmlSink } {
         out: out,
         sink: {
             reading: (t: SmlReading) => {
-                if (out.meter === null) out.meter = { serverId: t.serverId, manufacturer: t.manufacturer }
-                out.dataSets = t.dataSets
-                out.diagnosis = t.diagnosis
+                if (out.meter === null) {
+                    out.meter = { serverId: t.serverId, manufacturer: t.manufacturer }
+                    out.dataSets = t.dataSets
+                    out.diagnosis = t.diagnosis
+                }
                 out.readings.push(t)
             },
             error: (e: CoreError) => {
