@@ -8,9 +8,9 @@ import { simProfile, retained, Scenario, waitFor, Msg } from "./helpers/e2e-harn
 import { readSimProfile } from "../tools/vm-host/sim-profile"
 import { expectedData } from "../src/sim/expected"
 import { parseProfile } from "../src/sim/profiles"
-import { canonicalNumber } from "../src/core/numbers"
-import { obisInfo, normaliseUnit } from "../src/core/obis"
-
+// The default simulator meter's data block, and what must come out of it: address, meter text,
+// unit, the number as published (JSON and per-value topic), the topic segment, and the Home
+// Assistant device and state class (null: no discovery for it).
 const LINES: [string, string, string | null][] = [
     ["0.0.0", "12345678", null],
     ["1.8.0", "00132.149", "kWh"],
@@ -19,17 +19,21 @@ const LINES: [string, string, string | null][] = [
     ["1-0:16.7.0*255", "0001.250", "kW"],
     ["F.F", "00000000", null],
 ]
+const PUBLISHED: Record<string, string> = {
+    "0.0.0": "12345678", "1.8.0": "132.149", "1.8.1": "100.001", "2.8.0": "0.000", "1-0:16.7.0*255": "1.250", "F.F": "0",
+}
 const TOPIC_OF: Record<string, string> = {
     "0.0.0": "0.0.0", "1.8.0": "1.8.0", "1.8.1": "1.8.1", "2.8.0": "2.8.0", "1-0:16.7.0*255": "1-0_3A16.7.0_2A255", "F.F": "F.F",
 }
-
-/** the JSON value of a meter text: the canonical number (src/core/numbers) or the text as a string */
-function jv(text: string) {
-    return canonicalNumber(text) ?? JSON.stringify(text)
+const DISCOVERED: Record<string, { device_class: string; state_class: string; unit: string }> = {
+    "1.8.0": { device_class: "energy", state_class: "total_increasing", unit: "kWh" },
+    "1.8.1": { device_class: "energy", state_class: "total_increasing", unit: "kWh" },
+    "2.8.0": { device_class: "energy", state_class: "total_increasing", unit: "kWh" },
+    "1-0:16.7.0*255": { device_class: "power", state_class: "measurement", unit: "kW" },
 }
 
 function expectedState(lines = LINES) {
-    const vals = lines.map(([a, t, u]) => `${JSON.stringify(a)}:{"value":${jv(t)},"text":${JSON.stringify(t)},"unit":${u === null ? "null" : JSON.stringify(u)}}`)
+    const vals = lines.map(([a, t, u]) => `${JSON.stringify(a)}:{"value":${PUBLISHED[a]},"text":${JSON.stringify(t)},"unit":${u === null ? "null" : JSON.stringify(u)}}`)
     return `{"meter":"METER1","time":T,"values":{${vals.join(",")}}}`
 }
 
@@ -62,18 +66,16 @@ describe("firmware end to end", { concurrency: false }, () => {
         const perValue = m.filter(x => x.topic.startsWith("opto62056/METER1/") && !x.topic.endsWith("/state"))
         assert.deepEqual(
             perValue,
-            LINES.map(([a, t]) => ({ topic: `opto62056/METER1/${TOPIC_OF[a]}`, payload: canonicalNumber(t) ?? t, retain: true })),
+            LINES.map(([a]) => ({ topic: `opto62056/METER1/${TOPIC_OF[a]}`, payload: PUBLISHED[a], retain: true })),
         )
         // the state: one retained JSON, exact apart from the time
         const st = s.states()[0]
         assert.equal(st.retain, true)
         assert.equal(st.payload.replace(/"time":\d+/, '"time":T'), expectedState())
         assert.deepEqual(Object.keys(JSON.parse(st.payload).values), LINES.map(l => l[0]))
-        if (canonicalNumber("00132.149") !== null) {
-            // with the real number helper: the meter's digits, leading zeros dropped, decimals kept
-            assert.ok(st.payload.includes('"1.8.0":{"value":132.149,"text":"00132.149","unit":"kWh"}'), st.payload)
-            assert.ok(st.payload.includes('"2.8.0":{"value":0.000,'), st.payload)
-        }
+        // the meter's digits, leading zeros dropped, decimals kept
+        assert.ok(st.payload.includes('"1.8.0":{"value":132.149,"text":"00132.149","unit":"kWh"}'), st.payload)
+        assert.ok(st.payload.includes('"2.8.0":{"value":0.000,'), st.payload)
         // state after the per-value messages
         assert.ok(m.indexOf(st) > m.indexOf(perValue[perValue.length - 1]))
         // Home Assistant: one config per value with a known quantity, plus 7 diagnostic entities
@@ -89,18 +91,16 @@ describe("firmware end to end", { concurrency: false }, () => {
         assert.equal(d0.state_topic, `opto62056/${dev}/diagnostics`)
         assert.equal(d0.availability_topic, `opto62056/${dev}/availability`)
         assert.equal(d0.unit_of_measurement, "ms")
-        const known = LINES.filter(([a, , u]) => obisInfo(a, u) !== null)
         const valueConfigs = configs.filter(c => JSON.parse(c.payload).entity_category === undefined)
-        assert.equal(valueConfigs.length, known.length)
-        for (const [a, , u] of known) {
-            const info = obisInfo(a, u)!
+        assert.equal(valueConfigs.length, Object.keys(DISCOVERED).length)
+        for (const [a, want] of Object.entries(DISCOVERED)) {
             const c = valueConfigs.find(x => JSON.parse(x.payload).value_template === `{{ value_json['values']['${a}'].value }}`)
             assert.ok(c, `discovery for ${a}`)
             const j = JSON.parse(c.payload)
             assert.equal(j.state_topic, "opto62056/METER1/state")
-            assert.equal(j.device_class ?? null, info.deviceClass)
-            assert.equal(j.state_class ?? null, info.stateClass)
-            assert.equal(j.unit_of_measurement ?? null, normaliseUnit(u))
+            assert.equal(j.device_class, want.device_class)
+            assert.equal(j.state_class, want.state_class)
+            assert.equal(j.unit_of_measurement, want.unit)
             assert.deepEqual(j.device, {
                 identifiers: ["opto62056_METER1"], name: "Meter METER1", manufacturer: "ABC", model: "METER1", serial_number: "12345678",
             })

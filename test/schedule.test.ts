@@ -2,7 +2,7 @@
 import { test } from "node:test"
 import assert from "node:assert/strict"
 import fc from "fast-check"
-import { PollSchedule } from "../src/core/schedule"
+import { PollSchedule, SessionKind } from "../src/core/schedule"
 
 test("after success: start to start is the interval, never in the past", () => {
     const s = new PollSchedule({ intervalMs: 60000, backoffMs: 15000, maxBackoffMs: 600000 })
@@ -31,4 +31,14 @@ test("backoff is bounded and never sooner than the interval", () => {
             }
         }),
     )
+})
+
+test("push meters: listen again at once after a readout, back off after silence", () => {
+    const s = new PollSchedule({ intervalMs: 60000, backoffMs: 5000, maxBackoffMs: 12000 })
+    assert.equal(s.next(0, 1800, true, SessionKind.Push), 1800)
+    assert.equal(s.next(1800, 4000, false, SessionKind.Push), 9000)
+    assert.equal(s.next(9000, 10000, false, SessionKind.Push), 20000)
+    assert.equal(s.next(20000, 21000, false, SessionKind.Push), 33000, "capped at maxBackoffMs")
+    assert.equal(s.next(33000, 34000, true, SessionKind.Push), 34000)
+    assert.equal(s.failures, 0)
 })

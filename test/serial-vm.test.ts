@@ -1,27 +1,20 @@
 // The bridge's Serial server bound to a real DeviceScript VM in this process:
 // a ds.Serial client program (test/ds/serial-probe.ts) reads the paced meter on a
 // pty through jacdac-ts, the bridge and serialport, with a switch to 9600. Needs
-// the in-process VM runner tools/vm-host/devs-host.ts (branch fw) and socat; skips and
-// says why when either is missing (a missing socat fails in CI).
+// socat; skips and says why when it is missing (a missing socat fails in CI).
 import { test } from "node:test"
 import assert from "node:assert/strict"
-import { existsSync } from "node:fs"
-import { join } from "node:path"
 import { testProfile } from "./helpers/harness"
 import { openPtyPair, socatMissing } from "../tools/serial/pty"
 import { openPort, closePort } from "../tools/serial/engine-port"
 import { PacedMeter } from "../tools/serial/paced-meter"
 import { SerialBridge } from "../tools/serial/bridge"
 import { SerialBridgeServer, frameBus } from "../tools/serial/jacdac-serial"
+import { buildFirmware, loadVmFactory } from "../tools/vm-host/devs-host"
 
-const HOST = join(__dirname, "..", "tools", "sim", "devs-host.ts")
 const missing = socatMissing()
 if (missing && process.env.CI) throw new Error(`serial VM test: ${missing}; .ci/run should have installed it`)
-const skip = missing
-    ? `SKIPPED: ${missing}`
-    : !existsSync(HOST)
-      ? "SKIPPED: the in-process DeviceScript runner tools/vm-host/devs-host.ts (branch fw) is not on this branch yet"
-      : false
+const skip = missing ? `SKIPPED: ${missing}` : false
 
 interface Vm {
     dmesg: (s: string) => void
@@ -38,16 +31,14 @@ interface Vm {
 }
 
 test("a ds.Serial client in the DeviceScript VM reads the pty meter through the bridge, 300 then 9600 baud", { skip, timeout: 60000 }, async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const host = require(HOST) as { loadVmFactory(): () => Promise<Vm>; buildFirmware(entry: string): Buffer }
-    const binary = host.buildFirmware("test/ds/serial-probe.ts")
+    const binary = buildFirmware("test/ds/serial-probe.ts")
     const pair = await openPtyPair()
     const mp = await openPort(pair.meterPath)
     const p = testProfile({ identification: "/ABc5PROBE", mode: "C", maxBaud: 9600, dataBlock: "1.8.0(0001234.5*kWh)\r\n", quirks: { reactionMs: 20 } })
     const meter = new PacedMeter(p, mp, { peerPath: pair.readerPath })
     const bridge = new SerialBridge({ path: pair.readerPath, log: () => {} })
     bridge.start()
-    const vm = await host.loadVmFactory()()
+    const vm: Vm = await loadVmFactory()()
     const lines: string[] = []
     let toBus: (f: Uint8Array) => void = () => {}
     vm.dmesg = s => lines.push(s)

@@ -678,9 +678,7 @@ describe("push meters (mode D)", () => {
         const p = shippedProfile("ebz-dd3")
         const meter = new SimMeter(p, 0)
         const line = new VirtualLine(meter, {})
-        const t0 = Date.now()
         const r = line.run(new ScriptedReader({ push: { baud: 9600, format: "7E1" } }), 3600000 + 500)
-        assert.ok(Date.now() - t0 < 1000)
         assert.equal(r.ok, true)
         assert.deepEqual(received(r), flat(p))
         const first = chars(r.trace, "meter").find(c => c.char === 0x2f)!
@@ -884,17 +882,6 @@ describe("line", () => {
             const b = session(p, ro, lo).r
             assert.equal(JSON.stringify(a), JSON.stringify(b))
         }
-    })
-
-    test("fast: 2000 sessions in virtual time", () => {
-        const p = shippedProfile("iskra-mt372")
-        const t0 = Date.now()
-        for (let i = 0; i < 2000; i++) {
-            const r = new VirtualLine(new SimMeter(p, 0), { trace: false }).run(new ScriptedReader({}), 0)
-            assert.equal(r.ok, true)
-        }
-        const ms = Date.now() - t0
-        assert.ok(ms < 20000, `${ms} ms`)
     })
 })
 

@@ -1,4 +1,4 @@
-// `npm run decode -- FILE`: decodes a capture of a meter's optical port and prints
+// `npm run decode -- FILE` (or `-` for standard input): decodes a capture of a meter's optical port and prints
 // one JSON object: the identification, the data sets of every intact block, and
 // the errors. Exit 0 = intact, 1 = integrity error (BCC, parity), 2 = unreadable.
 import { readFileSync } from "node:fs"
@@ -6,16 +6,27 @@ import { decodeChars } from "../src/core/decode"
 import { CaptureError, readCapture } from "./capture"
 import { decodeSmlCapture } from "./decode-sml"
 import { readSmlCapture } from "./sml-capture"
+import { parseCommand } from "./cli"
+
+const COMMAND = {
+    name: "decode",
+    usage: `usage: npm run decode -- FILE
+Decodes a capture of a meter's optical port (raw bytes, 7-bit or 8N1 with the parity bit, or a hex
+dump like "2F 3F 21 0D 0A" or text with <STX>/<0D> escapes; an SML capture, binary or hex; FILE - reads
+standard input) and prints one JSON object: identification, dataSets, errors (SML adds protocol, meter,
+telegrams, diagnosis).
+Exit status: 0 intact, 1 integrity error (BCC or parity), 2 unreadable or a usage error.
+  -h, --help   this text`,
+    options: {},
+    positionals: { min: 1, max: 1 },
+} as const
 
 function main(argv: string[]): number {
-    const file = argv[0]
-    if (!file || argv.length > 1) {
-        process.stderr.write("usage: npm run decode -- FILE   (raw bytes, 7-bit or 8N1 with parity, or a hex dump)\n")
-        return 2
-    }
+    const file = parseCommand(COMMAND, argv).positionals[0]
     let bytes: Buffer
     try {
-        bytes = readFileSync(file)
+        // fd 0: standard input, read to its end
+        bytes = readFileSync(file === "-" ? 0 : file)
     } catch (e) {
         process.stderr.write(`decode: cannot read ${file}: ${(e as Error).message}\n`)
         return 2

@@ -1,4 +1,4 @@
-// npm run simulate -- [--profile FILE] [--broker URL] [--count N] [--json] [--set KEY=VALUE ...] [--timeout S]
+// npm run simulate -- [--profile FILE] [--broker URL] [--count N] [--json] [--set KEY=VALUE ...] [--timeout S] (--help)
 //
 // Builds the firmware for the simulator (src/sim/head/main.ts: the real firmware plus
 // a simulated optical head with a meter behind it), starts an embedded MQTT
@@ -10,6 +10,7 @@
 // --count N stops after N readouts (exit 0); without a readout within --timeout
 // seconds (default 60) it exits 1 and says why.
 import mqtt from "mqtt"
+import { parseCommand, usageError, wholeNumber } from "./cli"
 import { canonicalNumber } from "../src/core/numbers"
 import { readEnvSettings, settingValue, startFirmware } from "./vm-host/devs-host"
 import { startBroker, EmbeddedBroker } from "./vm-host/broker"
@@ -25,35 +26,48 @@ interface Args {
     verbose: boolean
 }
 
-function usage(msg: string): never {
-    console.error(`simulate: ${msg}`)
-    console.error("usage: npm run simulate -- [--profile FILE] [--broker URL] [--count N] [--json] [--set KEY=VALUE ...] [--timeout S] [--verbose]")
-    process.exit(2)
-}
+const COMMAND = {
+    name: "simulate",
+    usage: `usage: npm run simulate -- [options]
+Runs the firmware in the DeviceScript simulator against a simulated meter and shows what it publishes.
+  --profile FILE     the simulated meter and head (a profile as in profiles/*.json); default: a mode C meter at 9600 Bd
+  --broker URL       publish to this MQTT broker instead of an embedded one
+  --count N          stop after N readouts (exit 0)
+  --json             stdout carries only {"topic","payload","retain"} lines, one per MQTT message
+  --set KEY=VALUE    a firmware setting for this run (repeatable)
+  --timeout S        exit 1 with the reason when no readout came within S seconds (default 60)
+  -v, --verbose      every VM log line on stderr
+  -h, --help         this text`,
+    options: {
+        profile: { type: "string" },
+        broker: { type: "string" },
+        count: { type: "string" },
+        json: { type: "boolean" },
+        set: { type: "string", multiple: true },
+        timeout: { type: "string" },
+        verbose: { type: "boolean", short: "v" },
+    },
+} as const
 
-function parseArgs(argv: string[]): Args {
-    const a: Args = { profile: null, broker: null, count: 0, json: false, set: [], timeout: 60, verbose: false }
-    for (let i = 0; i < argv.length; i++) {
-        const k = argv[i]
-        const next = () => (i + 1 < argv.length ? argv[++i] : usage(`${k} needs a value`))
-        if (k === "--profile") a.profile = next()
-        else if (k === "--broker") a.broker = next()
-        else if (k === "--count") a.count = +next()
-        else if (k === "--timeout") a.timeout = +next()
-        else if (k === "--json") a.json = true
-        else if (k === "--verbose" || k === "-v") a.verbose = true
-        else if (k === "--set") {
-            const kv = next()
-            const eq = kv.indexOf("=")
-            if (eq <= 0) usage(`--set wants KEY=VALUE, got '${kv}'`)
-            const key = kv.slice(0, eq)
-            if (key.length > 13) usage(`setting names have at most 13 characters: '${key}'`)
-            a.set.push([key, kv.slice(eq + 1)])
-        } else usage(`unknown argument '${k}'`)
+function parseArguments(argv: string[]): Args {
+    const { values: v } = parseCommand(COMMAND, argv)
+    const set: [string, string][] = []
+    for (const kv of v.set ?? []) {
+        const eq = kv.indexOf("=")
+        if (eq <= 0) usageError(COMMAND, `--set wants KEY=VALUE, got '${kv}'`)
+        const key = kv.slice(0, eq)
+        if (key.length > 13) usageError(COMMAND, `setting names have at most 13 characters: '${key}'`)
+        set.push([key, kv.slice(eq + 1)])
     }
-    if (!Number.isInteger(a.count) || a.count < 0) usage("--count wants a whole number")
-    if (!(a.timeout > 0)) usage("--timeout wants seconds > 0")
-    return a
+    return {
+        profile: v.profile ?? null,
+        broker: v.broker ?? null,
+        count: wholeNumber(COMMAND, "--count", v.count, 0, 0),
+        json: v.json ?? false,
+        set,
+        timeout: wholeNumber(COMMAND, "--timeout", v.timeout, 1, 60),
+        verbose: v.verbose ?? false,
+    }
 }
 
 /** Table of one state message: address, value (the JSON number text the firmware wrote, else the text), unit. */
@@ -67,7 +81,7 @@ export function readoutTable(payload: string): string {
 }
 
 async function main() {
-    const args = parseArgs(process.argv.slice(2))
+    const args = parseArguments(process.argv.slice(2))
     const out = (s: string) => process.stdout.write(s + "\n")
     const info = (s: string) => process.stderr.write(s + "\n")
     let profile: SimProfile = DEFAULT_PROFILE

@@ -34,18 +34,6 @@ export function decode7E1(b: number): number {
     return (b >> 7) & 1 ? (parityBit(c) ? c : c | RX_PARITY_ERROR) : parityBit(c) ? c | RX_PARITY_ERROR : c
 }
 
-export function encode7E1All(chars: number[]): number[] {
-    const out: number[] = []
-    for (let i = 0; i < chars.length; i++) out.push(encode7E1(chars[i]))
-    return out
-}
-
-export function decode7E1All(bytes: number[]): number[] {
-    const out: number[] = []
-    for (let i = 0; i < bytes.length; i++) out.push(decode7E1(bytes[i]))
-    return out
-}
-
 /** XOR of bytes[from..to) (7 bits), the BCC of IEC 62056-21 when `from` is just after SOH/STX and `to` is after ETX/EOT. */
 export function bcc(bytes: number[], from: number, to: number): number {
     let x = 0

@@ -56,8 +56,6 @@ export class Framer implements DataSetSink {
     private sawEnd = false
     private afterIdent = false
     private parser: DataSetParser
-    /** characters received that were skipped outside any message */
-    skipped = 0
     /** the current/last data block's text (between STX and ETX/EOT), up to MAX_BLOCK_TEXT characters, for programming-mode answers */
     blockText = ""
 
@@ -151,7 +149,6 @@ export class Framer implements DataSetSink {
 
     private hunt(c: number, bad: boolean): void {
         if (bad) {
-            this.skipped++
             this.badSkipped++
             // it may have been the STX of a block: data that follows cannot be trusted as a bare frame
             this.huntDamaged = true
@@ -186,7 +183,8 @@ export class Framer implements DataSetSink {
             this.atLineStart = true
             this.parser.reset()
             this.inBare(c, false)
-        } else if (c !== CR && c !== LF) this.skipped++
+        }
+        // anything else between messages is line noise: dropped
     }
 
     private flushBadSkipped(): void {

@@ -10,12 +10,10 @@ export interface ReaderMemory {
     baudCap: number
     /** the baud the first fallback stepped down from, 0 if none yet (a further fallback goes to 300) */
     fallbackFrom: number
-    /** last switched baud that gave a clean readout, 0 if none */
-    goodBaud: number
     /** push meter settings found by the hunt */
     pushUart: UartSettings | null
 }
 
 export function newMemory(): ReaderMemory {
-    return { needsWakeup: false, baudCap: 0, fallbackFrom: 0, goodBaud: 0, pushUart: null }
+    return { needsWakeup: false, baudCap: 0, fallbackFrom: 0, pushUart: null }
 }

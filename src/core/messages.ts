@@ -1,6 +1,6 @@
 // Builders for everything the reader sends. All return 7-bit characters; the
 // serial link adds the parity bit (in hardware or in software).
-import { ACK, ascii, bcc, CR, ETX, LF, NAK, SOH, STX } from "./bytes"
+import { ACK, ascii, bcc, CR, ETX, LF, SOH, STX } from "./bytes"
 
 /** Baud per option-select character (modes C and E). */
 export function baudForDigit(z: string): number {
@@ -77,12 +77,4 @@ export function password(pw: string): number[] {
 /** `SOH R1 STX address() ETX BCC` (or R5, the VDEW/DIN OBIS read). */
 export function readRegister(cmd: "R1" | "R5", address: string): number[] {
     return command("R", cmd.charAt(1), address + "()")
-}
-
-export function ack(): number[] {
-    return [ACK]
-}
-
-export function nak(): number[] {
-    return [NAK]
 }

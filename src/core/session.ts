@@ -9,26 +9,84 @@ import { BlockEnd, Framer, FrameSink } from "./framer"
 import { breakMessage, digitForBaud, optionSelect, password, readRegister, request } from "./messages"
 import { ReaderMemory } from "./memory"
 import { Engine, Output, SessionConfig, SessionEvent, SessionStats, UartSettings } from "./session-types"
+import { STANDARD_BAUDS } from "./defaults"
+import { LineMinimum } from "./line-minimum"
 import { charMs, defaultTiming, MIN_WAKEUP_SILENCE_MS, minReactionMs, Timing } from "./timing"
 import { coreError, CoreError, DataSet, ErrorKind, Identification, Mode, RX_PARITY_ERROR } from "./types"
 
+/**
+ * The session's states, one at a time. Each says what the engine waits for and
+ * what its one armed timer does when it fires (tick); characters from the meter
+ * go to the framer, whose findings (identification, data set, block end,
+ * command, control character, error) are answered per state below.
+ *
+ *   Begin          timer SignOn: the wake-up NULs (-> WakeupSilence) or the request (-> Ident)
+ *   WakeupSilence  timer WakeupSilence: the request (-> Ident)
+ *   Ident          identification -> AckDelay (modes C, E) or Data (A, B);
+ *                  timer Response/InterChar: a wake-up retry or fail
+ *   AckDelay       timer Reaction: the option select (-> Data, or ProgOperand in programming)
+ *   Data           block end -> finished, or Quiet when unreadable after a baud switch;
+ *                  timer Response/InterChar: Quiet (lower baud) or fail
+ *   Quiet          timer RetryQuiet once the line is quiet: back to Begin at 300 Bd
+ *   Push           block end -> finished (a damaged one: keep listening);
+ *                  timer PushListen/InterChar: fail; HuntListen: next hunt candidate
+ *   ProgOperand    P0 -> ProgSend; timer Response/InterChar: fail
+ *   ProgSend       timer Reaction: our next command (-> ProgAnswer/ProgOperand) or B0 (-> Closing)
+ *   ProgAnswer     answer block -> ProgSend; ACK/NAK to the password -> ProgSend; timer: fail
+ *   Closing        timer TxDrain: finished once B0 has left the line
+ *   Done           nothing more: every call returns an empty Output
+ */
 const enum Phase {
-    Begin, // set 300 Bd 7E1, then sign on
-    WakeupSilence, // NULs sent, waiting the silence out
-    Ident, // request sent, waiting for the identification
-    AckDelay, // identification received, waiting the reaction time before the option select
-    Data, // waiting for / receiving the data block
-    Quiet, // unreadable data: waiting for the line to go quiet before signing on again
-    Push, // listening to a push meter
-    ProgOperand, // programming: waiting for SOH P0 STX (operand) ETX BCC
-    ProgSend, // programming: waiting the reaction time before our next command
-    ProgAnswer, // programming: waiting for the answer to our command
-    Closing, // B0 sent: finished once it has left the line
+    Begin,
+    WakeupSilence,
+    Ident,
+    AckDelay,
+    Data,
+    Quiet,
+    Push,
+    ProgOperand,
+    ProgSend,
+    ProgAnswer,
+    Closing,
     Done,
 }
 
-/** Standard bauds, highest first: the fallback steps down this list. */
-const BAUDS = [19200, 9600, 4800, 2400, 1200, 600, 300]
+/** The phases in which the meter owes us characters: a gap there is the meter's reaction time. */
+function awaitsMeter(p: Phase): boolean {
+    return p === Phase.Ident || p === Phase.Data || p === Phase.Push || p === Phase.ProgOperand || p === Phase.ProgAnswer
+}
+
+/** What the one armed deadline means. */
+const enum Timer {
+    None,
+    /** start of a sign-on: send now */
+    SignOn,
+    /** the silence the standard asks for after the wake-up NULs */
+    WakeupSilence,
+    /** tt: the first character of the meter's answer */
+    Response,
+    /** ta: the next character inside a message */
+    InterChar,
+    /** our minimum reaction time before we answer the meter */
+    Reaction,
+    /** the line must be quiet before we sign on again */
+    RetryQuiet,
+    /** a push frame at known settings */
+    PushListen,
+    /** a push frame at the current hunt candidate */
+    HuntListen,
+    /** our last message has left the line */
+    TxDrain,
+}
+
+/** Steps of a programming-mode read, in the order they normally come. */
+const enum ProgStep {
+    Password,
+    Read,
+    Ack,
+    Break,
+}
+
 /** Push meters with unknown settings: baud order to try, each at 7E1 then 8N1. */
 const HUNT_BAUDS = [2400, 9600, 300, 4800, 19200]
 /** Characters with errors and no identification before the hunt moves to the next candidate. */
@@ -36,19 +94,32 @@ const HUNT_BAD_CHARS = 24
 /** Characters with errors after a baud switch, outside any block, before the data counts as unreadable. */
 const GARBLED_CHARS = 4
 
-export function defaultSessionConfig(): SessionConfig {
-    return {
-        requestChar: "?",
-        address: "",
-        maxBaud: 19200,
-        forceBaud: null,
-        forceMode: null,
-        wakeup: "auto",
-        fallback: true,
-        push: null,
-        programming: null,
-        maxRetries: 3,
+/** The push hunt's position: which candidate (baud, format) the UART is on. */
+class Hunt {
+    index = 0
+
+    uart(): UartSettings {
+        return { baud: HUNT_BAUDS[this.index >> 1], format: this.index % 2 === 0 ? "7E1" : "8N1" }
     }
+
+    exhausted(): boolean {
+        return this.index >= HUNT_BAUDS.length * 2
+    }
+}
+
+/** What a programming-mode read has done so far (only used in the Prog* phases). */
+class Programming {
+    next = ProgStep.Read
+    /** index of the register being read */
+    register = 0
+    /** the register's answer so far (partial blocks ended by EOT) */
+    text = ""
+    /** NAKs sent for the current answer */
+    blockRetries = 0
+    /** our next message is a NAK (a damaged answer), answered in `awaiting` */
+    nak = false
+    awaiting = Phase.ProgAnswer
+    registersRead = 0
 }
 
 export class Session implements Engine, FrameSink {
@@ -56,39 +127,34 @@ export class Session implements Engine, FrameSink {
     private framer: Framer
     private echo = new EchoFilter()
     private phase = Phase.Begin
+    private timer = Timer.None
+    private deadline: number | null = null
+    private now = 0
     private out: Output = { send: [], uart: null, deadline: null, events: [] }
+    private startAt = 0
+    private line = new LineMinimum(0)
+    // the UART: settings in force, and those that take effect once our characters have left the line
     private uart: UartSettings = { baud: 300, format: "7E1" }
-    /** settings the driver has been told to apply when the TX drains */
     private pendingUart: UartSettings | null = null
     private txFreeAt = 0
-    private startAt = 0
-    private deadline: number | null = null
+    // what came from the meter
     private lastRxAt = 0
     private rxInMessage = false
-    private waitingForMeter = false
+    private charsReceived = 0
+    /** characters with errors since the last UART change */
+    private badChars = 0
     private id: Identification | null = null
     private mode: Mode | null = null
     private chosenBaud = 300
     private wokeUp = false
+    /** the push hunt, while it runs */
+    private hunt: Hunt | null = null
+    private prog = new Programming()
+    // for the finished event
     private retries = 0
     private errors = 0
     private lastError: CoreError | null = null
     private dataSets = 0
-    private charsReceived = 0
-    private badChars = 0
-    private huntIndex = -1
-    private regIndex = 0
-    private regText = ""
-    private progNext: "password" | "read" | "ack" | "break" = "read"
-    private blockRetries = 0
-    // line-minimum accounting
-    private wireMs = 0
-    private meterMs = 0
-    private readerMinMs = 0
-    private lineEnd = 0
-    private atBaudSince = 0
-    private msAtBaud: Record<string, number> = {}
-    private now = 0
 
     constructor(public config: SessionConfig, public memory: ReaderMemory, timing?: Timing) {
         this.timing = timing ? timing : defaultTiming()
@@ -100,20 +166,19 @@ export class Session implements Engine, FrameSink {
     start(now: number): Output {
         this.begin(now)
         this.startAt = now
-        this.lineEnd = now
-        this.atBaudSince = now
+        this.line = new LineMinimum(now)
         this.txFreeAt = now
         if (this.config.push !== null) {
             this.phase = Phase.Push
             const known = this.config.push.uart !== null ? this.config.push.uart : this.memory.pushUart
             if (known !== null) this.setUart(known)
             else this.nextHuntCandidate()
-            this.waitingForMeter = true
-            this.deadline = now + (this.huntIndex >= 0 ? this.timing.huntListenMs : this.timing.pushListenMs)
+            if (this.hunt !== null) this.arm(Timer.HuntListen, now + this.timing.huntListenMs)
+            else this.arm(Timer.PushListen, now + this.timing.pushListenMs)
         } else {
             this.setUart({ baud: 300, format: "7E1" })
             this.phase = Phase.Begin
-            this.deadline = now
+            this.arm(Timer.SignOn, now)
         }
         return this.finishCall()
     }
@@ -133,9 +198,9 @@ export class Session implements Engine, FrameSink {
             // characters with errors at the new baud and no block in sight: the switch did not work
             this.unreadable("parity", `${this.badChars} characters with errors at ${this.chosenBaud} Bd and no data block`)
         }
-        if (this.phase === Phase.Push && this.huntIndex >= 0 && this.badChars >= HUNT_BAD_CHARS) {
+        if (this.phase === Phase.Push && this.hunt !== null && this.badChars >= HUNT_BAD_CHARS) {
             this.nextHuntCandidate()
-            this.deadline = now + this.timing.huntListenMs
+            this.arm(Timer.HuntListen, now + this.timing.huntListenMs)
         }
         this.rxInMessage = this.framer.inMessage()
         this.updateDeadline(now)
@@ -156,31 +221,27 @@ export class Session implements Engine, FrameSink {
         }
         if (this.isDone() || this.deadline === null || now < this.deadline) return this.finishCall()
         this.applyDrainedUart(now)
-        switch (this.phase) {
-            case Phase.Begin:
+        switch (this.timer) {
+            case Timer.SignOn:
                 this.signOn(now)
                 break
-            case Phase.WakeupSilence:
+            case Timer.WakeupSilence:
                 this.sendRequest(now)
                 break
-            case Phase.AckDelay:
-                this.sendOptionSelect(now)
+            case Timer.Reaction:
+                if (this.phase === Phase.AckDelay) this.sendOptionSelect(now)
+                else this.sendProgNext(now)
                 break
-            case Phase.ProgSend:
-                this.sendProgNext(now)
-                break
-            case Phase.Quiet:
+            case Timer.RetryQuiet:
                 if (now >= this.lastRxAt + this.timing.retryQuietMs) this.restartAtLowerBaud(now)
-                else this.deadline = this.lastRxAt + this.timing.retryQuietMs
+                else this.arm(Timer.RetryQuiet, this.lastRxAt + this.timing.retryQuietMs)
                 break
-            case Phase.Push:
-                this.pushTimeout(now)
-                break
-            case Phase.Closing:
-                this.finish(this.registersRead > 0)
+            case Timer.TxDrain:
+                this.finish(this.prog.registersRead > 0)
                 break
             default:
-                this.timeout(now)
+                if (this.phase === Phase.Push) this.pushTimeout(now)
+                else this.timeout(now)
         }
         return this.finishCall()
     }
@@ -190,7 +251,9 @@ export class Session implements Engine, FrameSink {
         for (let i = 0; i < chars.length && !this.isDone(); i++) {
             const c = chars[i]
             this.charsReceived++
-            this.account(now - (chars.length - 1 - i) * charMs(this.uart.baud), c)
+            // the baud can change inside the chunk (a mode B identification switches at once)
+            const cm = charMs(this.uart.baud)
+            this.line.received(now - (chars.length - 1 - i) * cm, cm, c <= 0x7f, awaitsMeter(this.phase))
             this.lastRxAt = now
             if (c > 0x7f) this.badChars++
             this.framer.push(c)
@@ -203,8 +266,8 @@ export class Session implements Engine, FrameSink {
         if (this.phase === Phase.Push) {
             this.id = id
             this.mode = "D"
-            if (this.huntIndex >= 0 || this.memory.pushUart === null) this.memory.pushUart = { baud: this.uart.baud, format: this.uart.format }
-            this.huntIndex = -1
+            if (this.hunt !== null || this.memory.pushUart === null) this.memory.pushUart = { baud: this.uart.baud, format: this.uart.format }
+            this.hunt = null
             this.emit({ type: "identification", identification: id })
             return
         }
@@ -221,13 +284,11 @@ export class Session implements Engine, FrameSink {
             this.chosenBaud = mode === "B" ? id.baud : 300
             if (mode === "B") this.setUart({ baud: id.baud, format: "7E1" })
             this.phase = Phase.Data
-            this.waitingForMeter = true
-            this.deadline = this.now + this.timing.responseMs
+            this.arm(Timer.Response, this.now + this.timing.responseMs)
         } else {
             this.chosenBaud = this.pickBaud(id.baud)
             this.phase = Phase.AckDelay
-            this.waitingForMeter = false
-            this.deadline = this.now + minReactionMs(id.fastReaction) + this.timing.reactionMarginMs
+            this.arm(Timer.Reaction, this.now + minReactionMs(id.fastReaction) + this.timing.reactionMarginMs)
         }
     }
 
@@ -245,10 +306,8 @@ export class Session implements Engine, FrameSink {
         }
         if (this.phase !== Phase.Data && this.phase !== Phase.Push) return
         this.emit({ type: "readout", ok: ok })
-        if (ok) {
-            if (this.chosenBaud > 300 && this.phase === Phase.Data) this.memory.goodBaud = this.chosenBaud
-            this.finish(true)
-        } else if (this.phase === Phase.Push) {
+        if (ok) this.finish(true)
+        else if (this.phase === Phase.Push) {
             // the next push may be clean: keep listening until the push deadline
         } else this.unreadable(null, "")
     }
@@ -256,7 +315,7 @@ export class Session implements Engine, FrameSink {
     command(c: string, d: string, data: string | null, ok: boolean): void {
         if (this.phase === Phase.ProgOperand && c === "P" && d === "0") {
             if (!ok) return this.progRepeat()
-            this.progNext = this.config.programming !== null && this.config.programming.password !== null ? "password" : "read"
+            this.prog.next = this.config.programming !== null && this.config.programming.password !== null ? ProgStep.Password : ProgStep.Read
             this.progAfterMeter()
         } else if (c === "B" && d === "0" && this.phase !== Phase.Done) {
             this.fail("meter", "the meter ended the session (B0)")
@@ -264,12 +323,12 @@ export class Session implements Engine, FrameSink {
     }
 
     control(c: number): void {
-        if (this.phase !== Phase.ProgAnswer || this.progNext !== "password") return
+        if (this.phase !== Phase.ProgAnswer || this.prog.next !== ProgStep.Password) return
         if (c === ACK) {
-            this.progNext = "read"
+            this.prog.next = ProgStep.Read
             this.progAfterMeter()
         } else if (c === NAK) {
-            this.progNext = "break"
+            this.prog.next = ProgStep.Break
             this.reportError("meter", "the meter rejected the password (P1 answered with NAK)")
             this.progAfterMeter()
         }
@@ -278,7 +337,7 @@ export class Session implements Engine, FrameSink {
     error(e: CoreError): void {
         if (this.phase === Phase.Done) return
         // in the hunt, errors are expected at every wrong candidate
-        if (this.phase === Phase.Push && this.huntIndex >= 0) return
+        if (this.phase === Phase.Push && this.hunt !== null) return
         // programming answers are parsed by progBlock from the re-assembled text, which reports its own problems
         if ((e.kind === "syntax" || e.kind === "overlength") && this.inProgramming()) return
         this.reportError(e.kind, e.message)
@@ -299,8 +358,7 @@ export class Session implements Engine, FrameSink {
         for (let i = 0; i < n; i++) nuls.push(NUL)
         this.transmit(now, nuls, 0)
         this.phase = Phase.WakeupSilence
-        this.waitingForMeter = false
-        this.deadline = this.txFreeAt + this.timing.wakeupSilenceMs
+        this.arm(Timer.WakeupSilence, this.txFreeAt + this.timing.wakeupSilenceMs)
     }
 
     private sendRequest(now: number): void {
@@ -308,15 +366,14 @@ export class Session implements Engine, FrameSink {
         this.framer.reset()
         this.transmit(now, request(this.config.requestChar, this.config.address), minGap)
         this.phase = Phase.Ident
-        this.waitingForMeter = true
-        this.deadline = this.txFreeAt + this.timing.responseMs
+        this.arm(Timer.Response, this.txFreeAt + this.timing.responseMs)
     }
 
     private pickBaud(offered: number): number {
         let cap = this.config.maxBaud
         if (this.memory.baudCap > 0 && this.memory.baudCap < cap) cap = this.memory.baudCap
         if (this.config.forceBaud !== null && this.config.forceBaud <= offered) return this.config.forceBaud
-        for (let i = 0; i < BAUDS.length; i++) if (BAUDS[i] <= offered && BAUDS[i] <= cap) return BAUDS[i]
+        for (let i = STANDARD_BAUDS.length - 1; i >= 0; i--) if (STANDARD_BAUDS[i] <= offered && STANDARD_BAUDS[i] <= cap) return STANDARD_BAUDS[i]
         return 300
     }
 
@@ -328,8 +385,7 @@ export class Session implements Engine, FrameSink {
         if (this.chosenBaud !== 300) this.setUart({ baud: this.chosenBaud, format: "7E1" })
         this.framer.reset()
         this.phase = prog ? Phase.ProgOperand : Phase.Data
-        this.waitingForMeter = true
-        this.deadline = this.txFreeAt + this.timing.responseMs
+        this.arm(Timer.Response, this.txFreeAt + this.timing.responseMs)
     }
 
     // ---- failures and fallback ----------------------------------------------
@@ -357,9 +413,8 @@ export class Session implements Engine, FrameSink {
             const lower = this.lowerBaud(this.chosenBaud)
             this.memory.baudCap = lower
             this.phase = Phase.Quiet
-            this.waitingForMeter = false
-            this.deadline = this.lastRxAt + this.timing.retryQuietMs
-            if (this.deadline < this.now) this.deadline = this.now
+            const quietAt = this.lastRxAt + this.timing.retryQuietMs
+            this.arm(Timer.RetryQuiet, quietAt < this.now ? this.now : quietAt)
             return
         }
         if (kind !== null) this.fail(kind, why)
@@ -370,7 +425,7 @@ export class Session implements Engine, FrameSink {
         // one step down the first time, straight to 300 after that
         if (this.memory.fallbackFrom > 0) return 300
         this.memory.fallbackFrom = b
-        for (let i = 0; i < BAUDS.length; i++) if (BAUDS[i] < b) return BAUDS[i]
+        for (let i = STANDARD_BAUDS.length - 1; i >= 0; i--) if (STANDARD_BAUDS[i] < b) return STANDARD_BAUDS[i]
         return 300
     }
 
@@ -379,29 +434,29 @@ export class Session implements Engine, FrameSink {
         this.id = null
         this.setUart({ baud: 300, format: "7E1" })
         this.phase = Phase.Begin
-        this.deadline = now
+        this.arm(Timer.SignOn, now)
         this.wokeUp = false
     }
 
     // ---- push meters -------------------------------------------------------
 
     private nextHuntCandidate(): void {
-        this.huntIndex++
-        if (this.huntIndex >= HUNT_BAUDS.length * 2) {
-            this.huntIndex = -1
+        if (this.hunt === null) this.hunt = new Hunt()
+        else this.hunt.index++
+        if (this.hunt.exhausted()) {
+            this.hunt = null
             this.fail("timeout", "no push found at any of 2400, 9600, 300, 4800, 19200 Bd in 7E1 or 8N1")
             return
         }
         this.badChars = 0
         this.framer.reset()
-        const fmt = this.huntIndex % 2 === 0 ? "7E1" : "8N1"
-        this.setUart({ baud: HUNT_BAUDS[this.huntIndex >> 1], format: fmt })
+        this.setUart(this.hunt.uart())
     }
 
     private pushTimeout(now: number): void {
-        if (this.huntIndex >= 0) {
+        if (this.hunt !== null) {
             this.nextHuntCandidate()
-            if (this.phase !== Phase.Done) this.deadline = now + this.timing.huntListenMs
+            if (this.phase !== Phase.Done) this.arm(Timer.HuntListen, now + this.timing.huntListenMs)
             return
         }
         if (this.rxInMessage) return this.fail("timeout", "the push frame stopped in the middle")
@@ -413,81 +468,79 @@ export class Session implements Engine, FrameSink {
     /** After a message from the meter: wait the reaction time, then send the next command. */
     private progAfterMeter(): void {
         this.phase = Phase.ProgSend
-        this.waitingForMeter = false
-        const fast = this.id !== null && this.id.fastReaction
-        this.deadline = this.now + minReactionMs(fast) + this.timing.reactionMarginMs
-        this.blockRetries = 0
+        this.armReaction()
+        this.prog.blockRetries = 0
     }
 
+    /** A damaged answer: NAK it (bounded), and wait for the repeat in the phase that awaited it. */
     private progRepeat(): void {
-        if (this.blockRetries >= this.config.maxRetries) return this.fail("bcc", "the meter's answer stayed damaged after repeats")
-        this.blockRetries++
+        if (this.prog.blockRetries >= this.config.maxRetries) return this.fail("bcc", "the meter's answer stayed damaged after repeats")
+        this.prog.blockRetries++
         this.retries++
-        this.progNext = "ack"
-        this.progNak = true
-        // the repeat answers the same question: wait for it in the same phase
-        this.progAwait = this.phase === Phase.ProgOperand ? Phase.ProgOperand : Phase.ProgAnswer
+        this.prog.next = ProgStep.Ack
+        this.prog.nak = true
+        this.prog.awaiting = this.phase === Phase.ProgOperand ? Phase.ProgOperand : Phase.ProgAnswer
         this.phase = Phase.ProgSend
-        const fast = this.id !== null && this.id.fastReaction
-        this.deadline = this.now + minReactionMs(fast) + this.timing.reactionMarginMs
+        this.armReaction()
     }
 
-    private progNak = false
-    private progAwait = Phase.ProgAnswer
-    private registersRead = 0
+    private armReaction(): void {
+        const fast = this.id !== null && this.id.fastReaction
+        this.arm(Timer.Reaction, this.now + minReactionMs(fast) + this.timing.reactionMarginMs)
+    }
 
     private sendProgNext(now: number): void {
-        const prog = this.config.programming
-        if (prog === null) return
+        const cfg = this.config.programming
+        if (cfg === null) return
+        const prog = this.prog
         const gap = minReactionMs(this.id !== null && this.id.fastReaction)
         let msg: number[]
         let awaiting = Phase.ProgAnswer
-        if (this.progNak || this.progNext === "ack") {
-            msg = this.progNak ? [NAK] : [ACK]
-            if (this.progNak) awaiting = this.progAwait
-            this.progNak = false
-        } else if (this.progNext === "password") {
-            msg = password(prog.password as string)
-        } else if (this.progNext === "read" && this.regIndex < prog.registers.length) {
-            msg = readRegister(prog.command, prog.registers[this.regIndex])
-            this.regText = ""
+        if (prog.nak || prog.next === ProgStep.Ack) {
+            msg = prog.nak ? [NAK] : [ACK]
+            if (prog.nak) awaiting = prog.awaiting
+            prog.nak = false
+        } else if (prog.next === ProgStep.Password) {
+            msg = password(cfg.password as string)
+        } else if (prog.next === ProgStep.Read && prog.register < cfg.registers.length) {
+            msg = readRegister(cfg.command, cfg.registers[prog.register])
+            prog.text = ""
         } else {
             this.transmit(now, breakMessage(), gap)
             this.phase = Phase.Closing
-            this.waitingForMeter = false
-            this.deadline = this.txFreeAt
+            this.arm(Timer.TxDrain, this.txFreeAt)
             return
         }
         this.transmit(now, msg, gap)
         // a partial block's continuation must find the framer where the last block left it
         if (msg.length > 1) this.framer.reset()
         this.phase = awaiting
-        this.waitingForMeter = true
-        this.deadline = this.txFreeAt + this.timing.responseMs
+        this.arm(Timer.Response, this.txFreeAt + this.timing.responseMs)
     }
 
     private progBlock(end: BlockEnd, ok: boolean): void {
         if (!ok) return this.progRepeat()
-        const prog = this.config.programming as { registers: string[] }
+        const prog = this.prog
+        const registers = (this.config.programming as { registers: string[] }).registers
         if (end === "eot") {
-            this.regText += this.framer.blockText
-            this.progNext = "ack"
+            prog.text += this.framer.blockText
+            prog.next = ProgStep.Ack
             this.progAfterMeter()
             return
         }
-        const text = this.regText + this.framer.blockText
-        const reg = prog.registers[this.regIndex]
-        this.regIndex++
+        const text = prog.text + this.framer.blockText
+        const reg = registers[prog.register]
+        prog.register++
         const parsed = parseOne(text)
         if (parsed === null || parsed.address === "") {
             const msg = parsed !== null && parsed.values.length > 0 ? parsed.values[0].text : text
             this.reportError("meter", `register ${reg}: the meter answered "${msg}"`)
         } else {
             this.dataSets++
-            this.registersRead++
+            prog.registersRead++
             this.emit({ type: "register", address: reg, dataSet: parsed })
         }
-        this.progNext = "read"
+        prog.next = ProgStep.Read
         this.progAfterMeter()
     }
 
@@ -499,6 +552,11 @@ export class Session implements Engine, FrameSink {
 
     isDone(): boolean {
         return this.phase === Phase.Done
+    }
+
+    private arm(timer: Timer, at: number): void {
+        this.timer = timer
+        this.deadline = at
     }
 
     private begin(now: number): void {
@@ -529,11 +587,12 @@ export class Session implements Engine, FrameSink {
     private finish(ok: boolean): void {
         if (this.phase === Phase.Done) return
         this.phase = Phase.Done
-        this.addBaudTime(this.now)
+        this.timer = Timer.None
+        this.line.close(this.now)
         const stats: SessionStats = {
             durationMs: this.now - this.startAt,
-            lineMinimumMs: this.wireMs + this.meterMs + this.readerMinMs,
-            msAtBaud: this.msAtBaud,
+            lineMinimumMs: this.line.totalMs(),
+            msAtBaud: this.line.msAtBaud,
             mode: this.mode,
             baud: this.mode === "D" ? this.uart.baud : this.chosenBaud,
             retries: this.retries,
@@ -552,63 +611,36 @@ export class Session implements Engine, FrameSink {
 
     private applyDrainedUart(now: number): void {
         if (this.pendingUart === null || now < this.txFreeAt) return
-        const at = this.txFreeAt > this.atBaudSince ? this.txFreeAt : now
-        this.addBaudTime(at)
+        this.line.baudChanged(this.line.changeTime(this.txFreeAt, now), this.pendingUart.baud)
         this.uart = this.pendingUart
         this.pendingUart = null
         this.badChars = 0
     }
 
-    private addBaudTime(at: number): void {
-        const k = "" + this.uart.baud
-        const prev = this.msAtBaud[k]
-        this.msAtBaud[k] = (prev === undefined ? 0 : prev) + (at - this.atBaudSince)
-        this.atBaudSince = at
-    }
-
     /** Queue characters; `minGap` is the reader's minimum reaction time before them (for the line minimum). */
     private transmit(now: number, chars: number[], minGap: number): void {
         const start = this.txFreeAt > now ? this.txFreeAt : now
-        const gap = start - this.lineEnd
-        if (gap > 0) this.readerMinMs += gap < minGap ? gap : minGap
         const dur = chars.length * charMs(this.uart.baud)
-        this.wireMs += dur
+        this.line.sent(start, dur, minGap)
         this.txFreeAt = start + dur
-        this.lineEnd = this.txFreeAt
         for (let i = 0; i < chars.length; i++) this.out.send.push(chars[i])
         this.echo.sent(chars, this.txFreeAt, this.timing.rxLatencyMs + 15)
     }
 
-    /** A clean character arrived ending at `end`: its wire time and, if we were waiting for the meter, the gap before it count as line minimum. */
-    private account(end: number, c: number): void {
-        const cm = charMs(this.uart.baud)
-        const start = end - cm
-        if (c > 0x7f) {
-            if (end > this.lineEnd) this.lineEnd = end
-            return
-        }
-        const gap = start - this.lineEnd
-        if (gap > 0 && this.waitingForMeter) this.meterMs += gap
-        // only the part of the character after everything already counted (and after the session start)
-        const from = start > this.lineEnd ? start : this.lineEnd
-        if (end > from) this.wireMs += end - from
-        if (end > this.lineEnd) this.lineEnd = end
-    }
-
     private updateDeadline(now: number): void {
         if (this.phase === Phase.Push) {
-            if (this.rxInMessage) this.deadline = now + this.timing.interCharMs
+            if (this.rxInMessage) this.arm(Timer.InterChar, now + this.timing.interCharMs)
             return
         }
         if (this.phase === Phase.Quiet) {
-            this.deadline = now + this.timing.retryQuietMs
+            this.arm(Timer.RetryQuiet, now + this.timing.retryQuietMs)
             return
         }
         if (this.phase === Phase.Ident || this.phase === Phase.Data || this.phase === Phase.ProgOperand || this.phase === Phase.ProgAnswer) {
             if (this.charsReceived > 0 && this.lastRxAt === now) {
                 const d = now + this.timing.interCharMs
                 // before the answer's first character the response timeout rules; after it, the inter-character one
-                if (this.rxInMessage || this.deadline === null || d > this.deadline) this.deadline = d
+                if (this.rxInMessage || this.deadline === null || d > this.deadline) this.arm(Timer.InterChar, d)
             }
         }
     }

@@ -4,6 +4,7 @@ import * as ds from "@devicescript/core"
 import { Engine, Output } from "../core/session-types"
 import { Session } from "../core/session"
 import { newMemory } from "../core/memory"
+import { PollSchedule, SessionKind } from "../core/schedule"
 import { SerialLink } from "./link"
 import { MqttConnection } from "./mqtt"
 import { Publisher } from "./publisher"
@@ -69,15 +70,16 @@ export async function runFirmware() {
     const link = new SerialLink(new ds.Serial("meter"), config.framing)
     console.log("link: waiting for the serial service (role 'meter')")
     await link.init()
-    let backoff = config.backoffMs
+    const schedule = new PollSchedule({ intervalMs: config.pollMs, backoffMs: config.backoffMs, maxBackoffMs: config.backoffMaxMs })
+    const kind = config.session.push !== null ? SessionKind.Push : SessionKind.Polled
     const memory = newMemory() // what the engine learns about the meter, kept across sessions
     while (true) {
         const t0 = ds.millis()
         const ok = await runSession(new Session(config.session, memory), link, pub)
-        // a push meter (mode D) sends on its own: listen again at once
-        const wait = config.session.push !== null && ok ? 0 : ok ? config.pollMs - (ds.millis() - t0) : backoff
-        backoff = ok ? config.backoffMs : Math.min(backoff * 2, config.backoffMaxMs)
-        console.log(`session: ${ok ? "ok" : "failed"}; next in ${Math.max(wait, 10)} ms`)
-        await ds.sleep(Math.max(wait, 10))
+        const now = ds.millis()
+        // at least a scheduler turn between sessions, so the publisher's fiber runs
+        const wait = Math.max(schedule.next(t0, now, ok, kind) - now, 10)
+        console.log(`session: ${ok ? "ok" : "failed"}; next in ${wait} ms`)
+        await ds.sleep(wait)
     }
 }

@@ -8,7 +8,7 @@
 import * as ds from "@devicescript/core"
 import { DataSet, Identification } from "../core/types"
 import { SessionEvent, SessionStats } from "../core/session-types"
-import { normaliseUnit, obisInfo } from "../core/obis"
+import { isSerialNumberAddress, normaliseUnit, obisInfo } from "../core/obis"
 import { haId, intText, jsonString, topicSegment, valueJson, valueText } from "./jsonout"
 import { Outbox } from "./outbox"
 import { MqttConnection } from "./mqtt"
@@ -162,7 +162,7 @@ export class Publisher {
         let serial: string | null = null
         for (let i = 0; i < this.held.length; i++) {
             const a = this.held[i].address
-            if (serial === null && (a === "0.0.0" || a === "C.1.0" || a === "0-0:0.0.0*255" || a === "0-0:C.1.0*255"))
+            if (serial === null && isSerialNumberAddress(a))
                 serial = this.held[i].text
         }
         return {

@@ -6,6 +6,7 @@
 import { readSetting } from "@devicescript/settings"
 import { Mode } from "../core/types"
 import { Format, SessionConfig, UartSettings } from "../core/session-types"
+import { defaultPollConfig, defaultSessionConfig, STANDARD_BAUDS } from "../core/defaults"
 
 export type Framing = "auto" | "hardware" | "software"
 
@@ -66,16 +67,6 @@ export class SettingsParser {
         return parseInt(s)
     }
 
-    optInt(key: string, v: any, min: number, max: number): number | null {
-        const s = settingText(v).trim()
-        if (!s.length) return null
-        if (!isDigits(s) || s.length > 9 || parseInt(s) < min || parseInt(s) > max) {
-            this.fail(key, `empty or a whole number from ${min} to ${max}`, `'${s}'`, "none")
-            return null
-        }
-        return parseInt(s)
-    }
-
     oneOf(key: string, v: any, def: string, options: string[]): string {
         const s = settingText(v).trim()
         if (!s.length) return def
@@ -128,7 +119,8 @@ export class SettingsParser {
     }
 }
 
-const BAUDS = ["300", "600", "1200", "2400", "4800", "9600", "19200"]
+/** the standard bauds as setting texts */
+const BAUDS = STANDARD_BAUDS.map(b => "" + b)
 
 /** Mode letter or null. */
 function modeOf(s: string): Mode | null {
@@ -156,17 +148,18 @@ export function parseConfig(get: (key: string) => any): { config: Config; errors
     }
     const progPass = p.text("PROG_PASS", get("PROG_PASS"), "", 32, "()", true)
     const forceMode = p.oneOf("FORCE_MODE", get("FORCE_MODE"), "", ["A", "B", "C", "D", "E"])
+    const d = defaultSessionConfig()
     const session: SessionConfig = {
-        requestChar: p.text("REQUEST_CHAR", get("REQUEST_CHAR"), "?", 1, "!/", false) || "?",
-        address: p.text("METER_ADDRESS", get("METER_ADDRESS"), "", 32, "!/?", false),
-        maxBaud: parseInt(p.oneOf("MAX_BAUD", get("MAX_BAUD"), "9600", BAUDS)),
-        forceBaud: null,
+        requestChar: p.text("REQUEST_CHAR", get("REQUEST_CHAR"), d.requestChar, 1, "!/", false) || d.requestChar,
+        address: p.text("METER_ADDRESS", get("METER_ADDRESS"), d.address, 32, "!/?", false),
+        maxBaud: parseInt(p.oneOf("MAX_BAUD", get("MAX_BAUD"), "" + d.maxBaud, BAUDS)),
+        forceBaud: d.forceBaud,
         forceMode: modeOf(forceMode),
-        wakeup: p.oneOf("WAKEUP", get("WAKEUP"), "auto", ["auto", "always", "never"]) as "auto" | "always" | "never",
-        fallback: p.bool("BAUD_FALLBACK", get("BAUD_FALLBACK"), true),
+        wakeup: p.oneOf("WAKEUP", get("WAKEUP"), d.wakeup, ["auto", "always", "never"]) as "auto" | "always" | "never",
+        fallback: p.bool("BAUD_FALLBACK", get("BAUD_FALLBACK"), d.fallback),
         push: p.uart("PUSH_UART", get("PUSH_UART")),
-        programming: null,
-        maxRetries: p.int("MAX_RETRIES", get("MAX_RETRIES"), 2, 0, 10),
+        programming: d.programming,
+        maxRetries: p.int("MAX_RETRIES", get("MAX_RETRIES"), d.maxRetries, 0, 10),
     }
     const fb = p.oneOf("FORCE_BAUD", get("FORCE_BAUD"), "", BAUDS)
     if (fb.length) session.forceBaud = parseInt(fb)
@@ -178,7 +171,8 @@ export function parseConfig(get: (key: string) => any): { config: Config; errors
         }
     // an empty value never reaches the device (the compiler drops it), so "off" disables discovery
     const haPrefix = p.text("HA_PREFIX", get("HA_PREFIX"), "homeassistant", 64, "+#", false)
-    const pollMs = p.int("POLL_MS", get("POLL_MS"), 60000, 1000, 86400000)
+    const poll = defaultPollConfig()
+    const pollMs = p.int("POLL_MS", get("POLL_MS"), poll.intervalMs, 1000, 86400000)
     const config: Config = {
         mqttUrl: mqttUrl,
         mqttUser: p.text("MQTT_USER", get("MQTT_USER"), "", 64, "", false),
@@ -188,8 +182,8 @@ export function parseConfig(get: (key: string) => any): { config: Config; errors
         deviceName: p.text("DEVICE_NAME", get("DEVICE_NAME"), "", 32, "/+#", false),
         meterId: p.text("METER_ID", get("METER_ID"), "", 32, "/+#", false),
         pollMs: pollMs,
-        backoffMs: p.int("BACKOFF_MS", get("BACKOFF_MS"), 5000, 100, 86400000),
-        backoffMaxMs: p.int("BACKOFF_MAX", get("BACKOFF_MAX"), 300000, 100, 86400000),
+        backoffMs: p.int("BACKOFF_MS", get("BACKOFF_MS"), poll.backoffMs, 100, 86400000),
+        backoffMaxMs: p.int("BACKOFF_MAX", get("BACKOFF_MAX"), poll.maxBackoffMs, 100, 86400000),
         framing: p.oneOf("FRAMING", get("FRAMING"), "auto", ["auto", "hardware", "software"]) as Framing,
         maxValues: p.int("MAX_VALUES", get("MAX_VALUES"), 64, 1, 1000),
         queueBytes: p.int("QUEUE_BYTES", get("QUEUE_BYTES"), 8192, 1024, 32768),

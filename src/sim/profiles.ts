@@ -3,6 +3,7 @@
 // object field by field (every error collected, each naming the field and what
 // it accepts) and fills the defaults. Portable subset: runs under DeviceScript.
 import { baudForDigit, baudForLetter } from "../core/messages"
+import { isStandardBaud, STANDARD_BAUDS } from "../core/defaults"
 
 /** How a meter deviates from the book. Every field has a default. */
 export interface Quirks {
@@ -85,7 +86,6 @@ export interface ProfileResult {
     errors: string[]
 }
 
-const BAUDS: number[] = [300, 600, 1200, 2400, 4800, 9600, 19200]
 
 export function defaultQuirks(): Quirks {
     return {
@@ -114,7 +114,7 @@ export function defaultQuirks(): Quirks {
 }
 
 export function isBaud(b: number): boolean {
-    return BAUDS.indexOf(b) >= 0
+    return isStandardBaud(b)
 }
 
 /** Effective behaviour from the identification and the declared mode: "E" when \2 follows Z in a C/E meter. */
@@ -236,7 +236,7 @@ function checkQuirks(obj: any, errors: string[]): Quirks {
     q.lateAck = c.oneOf("lateAck", q.lateAck, ["readout300", "silent"]) as "readout300" | "silent"
     const g = obj.garbleAboveBaud
     if (g !== undefined && g !== null && g !== 0 && !(isInt(g) && isBaud(g)))
-        c.err("garbleAboveBaud", "must be 0 (off) or one of " + BAUDS.join(", "))
+        c.err("garbleAboveBaud", "must be 0 (off) or one of " + STANDARD_BAUDS.join(", "))
     else if (g) q.garbleAboveBaud = g
     q.silentAfterReadoutMs = c.int("silentAfterReadoutMs", q.silentAfterReadoutMs, 0, 3600000)
     const lg = obj.leadingGarbage
@@ -276,8 +276,8 @@ export function checkProfile(obj: any): ProfileResult {
     if (!c.has("mode")) c.err("mode", 'required, one of "A", "B", "C", "D", "E"')
     const mode = modeRaw as ProfileMode
     const maxBaud = c.int("maxBaud", 300, 300, 19200)
-    if (c.has("maxBaud") && !isBaud(maxBaud)) c.err("maxBaud", "must be one of " + BAUDS.join(", "))
-    if (!c.has("maxBaud")) c.err("maxBaud", "required, one of " + BAUDS.join(", "))
+    if (c.has("maxBaud") && !isBaud(maxBaud)) c.err("maxBaud", "must be one of " + STANDARD_BAUDS.join(", "))
+    if (!c.has("maxBaud")) c.err("maxBaud", "required, one of " + STANDARD_BAUDS.join(", "))
     let address: string | null = null
     if (c.has("address")) {
         const a = c.str("address", "", false)

@@ -2,7 +2,7 @@
 // the tests and the bench read from it: the accepted data sets, the errors as
 // text, the stats and the reader's memory afterwards.
 import { Session } from "../core/session"
-import { defaultSessionConfig } from "../core/session"
+import { defaultSessionConfig } from "../core/defaults"
 import { newMemory, ReaderMemory } from "../core/memory"
 import { SessionConfig, SessionEvent, SessionStats } from "../core/session-types"
 import { Profile } from "./profiles"

@@ -3,7 +3,6 @@
 import { sleep } from "@devicescript/core"
 import { describe, expect, test } from "@devicescript/test"
 import { Publisher, stateJson, discoveryFor } from "../../src/firmware/publisher"
-import { obisInfo } from "../../src/core/obis"
 import { parseConfig } from "../../src/firmware/settings"
 import { valueJson } from "../../src/firmware/jsonout"
 import { SessionEvent } from "../../src/core/session-types"
@@ -101,18 +100,33 @@ describe("publisher", () => {
             p.discoverySent()
         }
         expect(names.join("|")).toBe("Session duration|Baud|Retries|Last error|Dropped messages|Good readouts|Failed sessions")
-        const known = obisInfo("1.8.0", "kWh")
         const d = p.nextDiscovery()
-        if (known === null) expect(d).toBe(null)
-        else {
-            expect(d.topic).toBe("homeassistant/sensor/opto62056_METER1_1_2E8_2E0/config")
-            const j = JSON.parse(d.payload)
-            expect(j.state_topic).toBe("opto62056/METER1/state")
-            expect(j.value_template).toBe("{{ value_json['values']['1.8.0'].value }}")
-            expect(j.device.serial_number).toBe("12345678")
-            expect(j.device.manufacturer).toBe("ABC")
-            expect(j.device_class).toBe(known.deviceClass)
+        expect(d.topic).toBe("homeassistant/sensor/opto62056_METER1_1_2E8_2E0/config")
+        const j = JSON.parse(d.payload)
+        expect(j.state_topic).toBe("opto62056/METER1/state")
+        expect(j.value_template).toBe("{{ value_json['values']['1.8.0'].value }}")
+        expect(j.device.serial_number).toBe("12345678")
+        expect(j.device.manufacturer).toBe("ABC")
+        expect(j.device_class).toBe("energy")
+        expect(j.state_class).toBe("total_increasing")
+        expect(j.unit_of_measurement).toBe("kWh")
+        p.discoverySent()
+        // 0.0.0 is the serial number: it names the device and gets no entity of its own
+        expect(p.nextDiscovery()).toBe(null)
+    })
+    test("the serial number comes from any address the standard uses for it, 96.1.0 included", async () => {
+        const p = pub({})
+        await p.onEvent(ident())
+        await p.onEvent(ds("0-0:96.1.0*255", "4530303034303031", null))
+        await p.onEvent(ds("1.8.0", "00132.149", "kWh"))
+        await p.onEvent({ type: "readout", ok: true })
+        for (let i = 0; i < 7; i++) {
+            await sleep(0)
+            expect(JSON.parse(p.nextDiscovery().payload).entity_category).toBe("diagnostic")
+            p.discoverySent()
         }
+        const d = p.nextDiscovery()
+        expect(JSON.parse(d.payload).device.serial_number).toBe("4530303034303031")
     })
     test("discovery is skipped for an address a template cannot quote", async () => {
         const m = { key: "M", ident: "M", manufacturer: "ABC", serial: null as string }

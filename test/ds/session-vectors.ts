@@ -1,7 +1,8 @@
 // Whole sessions (the real engine against the simulated meter on the virtual
 // line) for the conformance run: the same event log, to the microsecond, in Node
 // and in DeviceScript. Small readouts keep each session under the VM's step budget.
-import { defaultSessionConfig, Session } from "../../src/core/session"
+import { Session } from "../../src/core/session"
+import { defaultSessionConfig } from "../../src/core/defaults"
 import { newMemory } from "../../src/core/memory"
 import { SessionConfig } from "../../src/core/session-types"
 import { parseProfile, SimMeter, VirtualLine } from "../../src/sim/index"
@@ -47,7 +48,8 @@ function us(t: number): string {
 /** Sets a session vector up on a virtual line; advance it with `line.advance(n)` until true, then `sessionLines`. */
 export function startSessionVector(v: SessionVector): VirtualLine {
     const p = parseProfile(v.profile)
-    const cfg: SessionConfig = defaultSessionConfig()
+    // the configuration these logs were recorded with (19200 Bd allowed, 3 retries), written out so that a change of the device defaults cannot change them
+    const cfg: SessionConfig = { ...defaultSessionConfig(), maxBaud: 19200, maxRetries: 3 }
     if (v.push) cfg.push = { uart: null }
     if (v.programming !== null) cfg.programming = { password: p.password, registers: v.programming, command: "R1" }
     const line = new VirtualLine(new SimMeter(p, 0), { trace: false })

@@ -15,7 +15,7 @@
 //                            its first session, timed on the meter's side, ratio
 //                            against the first session's line minimum, values not
 //                            checked (e2eCorrect null); used when the firmware runner
-//                            tools/vm-host/devs-host.ts (branch fw, with its frame hook)
+//                            tools/vm-host/devs-host.ts
 //                            is here. "node-engine" = src/core's Session driven over
 //                            serialport by tools/serial/engine-port.ts from the
 //                            steady-state memory (values checked); the fallback, or
@@ -44,9 +44,10 @@ import { openPtyPair, socatMissing } from "../serial/pty"
 import { openPort, closePort, runEngineOnPort } from "../serial/engine-port"
 import { PacedMeter } from "../serial/paced-meter"
 import { runPeer } from "./peer"
-import { FirmwareHost, firmwareHost, runFirmwareE2e } from "./firmware-e2e"
-import { withBuildLock } from "../vm-host/devs-host"
+import { runFirmwareE2e } from "./firmware-e2e"
+import { buildFirmware, withBuildLock } from "../vm-host/devs-host"
 import { maxReadoutBytes } from "./max-readout"
+import { oneOf, parseCommand } from "../cli"
 
 export interface BenchRow {
     profile: string
@@ -121,8 +122,8 @@ export function benchProfile(file: string): BenchRow {
 }
 
 /** The firmware through the bridge (firmware-e2e.ts): its first session, so its ratio is against the first session's line minimum. */
-async function e2eFirmware(v: Virtual, host: FirmwareHost, binary: Buffer): Promise<void> {
-    const r = await runFirmwareE2e(host, binary, v.profile, configFor(v.profile), Math.max(20000, 3 * v.row.firstSessionMs + 10000))
+async function e2eFirmware(v: Virtual, binary: Buffer): Promise<void> {
+    const r = await runFirmwareE2e(binary, v.profile, configFor(v.profile), Math.max(20000, 3 * v.row.firstSessionMs + 10000))
     v.row.e2eDriver = "firmware"
     v.row.e2eCorrect = null // no broker in the run: values not checked
     if (r.sessionMs !== null) {
@@ -235,11 +236,10 @@ export async function bench(o: BenchOptions = {}): Promise<BenchResult> {
         why = socatMissing()
         if (!why) {
             // the firmware through the bridge when its runner is here (and not told otherwise), else the Node engine
-            let host = o.driver === "node-engine" ? "the Node engine was asked for" : firmwareHost()
             let binary: Buffer | null = null
-            if (typeof host !== "string") {
+            if (o.driver !== "node-engine") {
                 try {
-                    binary = host.buildFirmware("src/firmware/main.ts")
+                    binary = buildFirmware("src/firmware/main.ts")
                 } catch (e) {
                     process.stderr.write(`bench: building the firmware failed, e2e uses the Node engine: ${(e as Error).message.slice(0, 300)}\n`)
                 }
@@ -247,13 +247,13 @@ export async function bench(o: BenchOptions = {}): Promise<BenchResult> {
             for (const v of vs) {
                 if (mode === "fast" && v.row.sessionMs > 3000) continue
                 let done = false
-                if (typeof host !== "string" && binary !== null) {
+                if (binary !== null) {
                     try {
-                        await e2eFirmware(v, host, binary)
+                        await e2eFirmware(v, binary)
                         done = true
                     } catch (e) {
                         process.stderr.write(`bench: e2e through the firmware is not possible, the Node engine reads instead: ${(e as Error).message}\n`)
-                        host = (e as Error).message
+                        binary = null
                     }
                 }
                 if (!done) await e2e(v)
@@ -272,22 +272,37 @@ export async function bench(o: BenchOptions = {}): Promise<BenchResult> {
     return { rows: vs.map(v => v.row), footprint: o.footprint === false ? null : await footprint(), e2eSkippedWhy: why }
 }
 
+const COMMAND = {
+    name: "bench",
+    usage: `usage: npm run bench -- [options]
+Reads every shipped meter profile and reports session time against the line minimum, end to end
+over a pty, against smartmeter-obis, and the firmware's footprint. A benchmark, not a test.
+  --json            one JSON object per profile, then {"footprint"}
+  --profile NAME    only this profile (file name with or without .json)
+  --e2e MODE        fast (profiles whose session is <= 3 s, the default), all or none
+  --node-engine     e2e through src/core's engine over serialport instead of the firmware in the VM
+  --plot DIR        one SVG timeline per profile into DIR
+  --no-footprint    skip the bytecode size and largest-readout measurement
+  -h, --help        this text`,
+    options: {
+        json: { type: "boolean" },
+        profile: { type: "string" },
+        e2e: { type: "string" },
+        "node-engine": { type: "boolean" },
+        plot: { type: "string" },
+        "no-footprint": { type: "boolean" },
+    },
+} as const
+
 async function main(argv: string[]): Promise<number> {
     // jacdac-ts reports its transports' life on console.debug, which is stdout in Node: keep stdout for the figures
     console.debug = () => {}
-    const json = argv.includes("--json")
-    const arg = (k: string) => {
-        const i = argv.indexOf(k)
-        return i >= 0 ? argv[i + 1] : undefined
-    }
-    const e2eArg = arg("--e2e") ?? (argv.includes("--all") ? "all" : "fast")
-    if (e2eArg !== "fast" && e2eArg !== "all" && e2eArg !== "none") {
-        process.stderr.write(`bench: --e2e is fast, all or none\n`)
-        return 2
-    }
+    const { values: v } = parseCommand(COMMAND, argv)
+    const json = v.json ?? false
+    const e2eArg = oneOf(COMMAND, "--e2e", v.e2e, ["fast", "all", "none"] as const, "fast")
     let res: BenchResult
     try {
-        res = await bench({ driver: argv.includes("--node-engine") ? "node-engine" : "auto", profile: arg("--profile"), e2e: e2eArg, plotDir: arg("--plot"), footprint: !argv.includes("--no-footprint") })
+        res = await bench({ driver: v["node-engine"] ? "node-engine" : "auto", profile: v.profile, e2e: e2eArg, plotDir: v.plot, footprint: !v["no-footprint"] })
     } catch (e) {
         process.stderr.write(`bench: ${(e as Error).message}\n`)
         return 2
@@ -315,14 +330,9 @@ async function main(argv: string[]): Promise<number> {
             process.stdout.write(`vs smartmeter-obis: ${wins} of ${pv.length} profiles at <= 0.85 (goal); peer read correctly on ${rows.filter(r => r.peerCorrect).length} of ${rows.filter(r => r.peerCorrect !== null).length}\n`)
         }
         if (res.footprint) process.stdout.write(`footprint: bytecode ${res.footprint.bytecodeBytes ?? "null"} B, max readout ${res.footprint.maxReadoutBytes ?? "null"} B (${res.footprint.note})\n`)
-        if (o_plot(argv)) process.stdout.write(`timelines written to ${o_plot(argv)}\n`)
+        if (v.plot) process.stdout.write(`timelines written to ${v.plot}\n`)
     }
     return 0
-}
-
-function o_plot(argv: string[]): string | undefined {
-    const i = argv.indexOf("--plot")
-    return i >= 0 ? argv[i + 1] : undefined
 }
 
 if (require.main === module) void main(process.argv.slice(2)).then(code => process.exit(code))

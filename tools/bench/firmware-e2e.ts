@@ -1,5 +1,5 @@
 // End to end through the real firmware: the DeviceScript VM in this process
-// (tools/vm-host/devs-host.ts, branch fw) runs the compiled firmware (src/firmware/main.ts),
+// (tools/vm-host/devs-host.ts) runs the compiled firmware (src/firmware/main.ts),
 // whose `ds.Serial("meter")` binds to the bridge's Serial server (jacdac-serial.ts
 // frameBus), which drives a pty pair with the paced meter on the other end.
 // The session is timed on the meter's side, from the first byte of the firmware's
@@ -8,46 +8,15 @@
 // log line itself comes late: the firmware publishes before it logs, and no MQTT
 // broker is started here (its publisher retries in the background), so the values
 // are not checked here either.
-//
-// Needs devs-host's frame hook: `startFirmware({ ..., onFrame })` calling onFrame
-// with every frame the VM sends, and `FirmwareRun.sendFrame(frame)` handing one to
-// the VM. Without it firmwareHost() says so and the bench keeps the Node engine.
-import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { Profile } from "../../src/sim/index"
 import { SessionConfig } from "../../src/core/session-types"
 import { openPtyPair } from "../serial/pty"
+import { FirmwareRun, readEnvSettings, settingValue, startFirmware } from "../vm-host/devs-host"
 import { openPort, closePort } from "../serial/engine-port"
 import { PacedMeter } from "../serial/paced-meter"
 import { SerialBridge } from "../serial/bridge"
 import { SerialBridgeServer, frameBus } from "../serial/jacdac-serial"
-
-interface FirmwareRun {
-    deviceId: string
-    sendFrame?: (frame: Uint8Array) => void
-    stop(): void
-}
-
-export interface FirmwareHost {
-    buildFirmware(entry: string): Buffer
-    readEnvSettings(dir?: string, includeLocal?: boolean): Map<string, Buffer>
-    settingValue(s: string): Buffer | undefined
-    startFirmware(o: {
-        binary: Buffer
-        settings: Map<string, Buffer>
-        onLine?: (line: string) => void
-        onFrame?: (frame: Uint8Array) => void
-    }): Promise<FirmwareRun>
-}
-
-/** The in-process firmware runner, or why there is none. */
-export function firmwareHost(root = join(__dirname, "..", "..")): FirmwareHost | string {
-    const host = join(root, "tools", "sim", "devs-host.ts")
-    if (!existsSync(host)) return "the in-process firmware runner tools/vm-host/devs-host.ts (branch fw) is not on this branch"
-    if (!existsSync(join(root, "src", "firmware", "main.ts"))) return "no firmware entry src/firmware/main.ts"
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(host) as FirmwareHost
-}
 
 export interface FirmwareE2e {
     ok: boolean
@@ -59,9 +28,9 @@ export interface FirmwareE2e {
 }
 
 /** Settings for the reader configuration the bench uses for a profile (harness configFor). */
-function settingsFor(host: FirmwareHost, root: string, config: SessionConfig): Map<string, Buffer> {
-    const s = host.readEnvSettings(root, false)
-    const set = (k: string, v: string) => s.set(k, host.settingValue(JSON.stringify(v))!)
+function settingsFor(root: string, config: SessionConfig): Map<string, Buffer> {
+    const s = readEnvSettings(root, false)
+    const set = (k: string, v: string) => s.set(k, settingValue(JSON.stringify(v))!)
     set("MQTT_URL", "mqtt://127.0.0.1:9") // nobody there: the publisher retries, the poll loop runs on
     set("POLL_MS", "600000")
     if (config.address) set("METER_ADDRESS", config.address)
@@ -69,7 +38,7 @@ function settingsFor(host: FirmwareHost, root: string, config: SessionConfig): M
     return s
 }
 
-export async function runFirmwareE2e(host: FirmwareHost, binary: Buffer, p: Profile, config: SessionConfig, timeoutMs: number, root = join(__dirname, "..", "..")): Promise<FirmwareE2e> {
+export async function runFirmwareE2e(binary: Buffer, p: Profile, config: SessionConfig, timeoutMs: number, root = join(__dirname, "..", "..")): Promise<FirmwareE2e> {
     const pair = await openPtyPair()
     const mp = await openPort(pair.meterPath)
     const meter = new PacedMeter(p, mp, { peerPath: pair.readerPath })
@@ -84,9 +53,9 @@ export async function runFirmwareE2e(host: FirmwareHost, binary: Buffer, p: Prof
         let endAt: number | null = null
         let linkAt: number | null = null
         let ok = false
-        run = await host.startFirmware({
+        run = await startFirmware({
             binary,
-            settings: settingsFor(host, root, config),
+            settings: settingsFor(root, config),
             onLine: l => {
                 lines.push(l)
                 if (linkAt === null && l.includes("link: 300 baud")) linkAt = meter.now()
@@ -98,8 +67,7 @@ export async function runFirmwareE2e(host: FirmwareHost, binary: Buffer, p: Prof
             onFrame: f => toBus(f),
         })
         const r = run
-        if (!r.sendFrame) throw new Error("tools/vm-host/devs-host.ts has no frame hook (startFirmware onFrame / FirmwareRun.sendFrame)")
-        bus = frameBus(new SerialBridgeServer(bridge), { send: f => r.sendFrame!(f), onFrame: cb => (toBus = cb) })
+        bus = frameBus(new SerialBridgeServer(bridge), { send: f => r.sendFrame(f), onFrame: cb => (toBus = cb) })
         const t0 = Date.now()
         while (endAt === null && Date.now() - t0 < timeoutMs) await new Promise(res => setTimeout(res, 10))
         // the session that succeeded began with the latest burst after a silence (an earlier failed try is not counted)

@@ -19,10 +19,32 @@ import { openPort, closePort } from "./engine-port"
 import { PacedMeter } from "./paced-meter"
 import { LineFormat } from "./line-format"
 import { openPtyPair, PtyPair } from "./pty"
+import { oneOf, parseCommand, usageError } from "../cli"
+
+const COMMAND = {
+    name: "meter",
+    usage: `usage: npm run meter -- --profile FILE (--port PATH | --pty) [options]
+Serves a simulated meter on a serial device, paced at the line rate.
+  --profile FILE     a meter profile: a path, or a name in profiles/
+  --port PATH        the serial device the meter talks on
+  --pty              make a socat pty pair and print the reader's end
+  --format F         wire (8N1 bytes with the parity in bit 7, the default) or 7bit
+  --echo, --no-echo  the head echoes what the reader sends (default: as the profile says)
+  --peer PATH        the reader's end, to follow its baud changes (default with --pty: the pair's)
+  -h, --help         this text`,
+    options: {
+        profile: { type: "string" },
+        port: { type: "string" },
+        pty: { type: "boolean" },
+        format: { type: "string" },
+        echo: { type: "boolean" },
+        "no-echo": { type: "boolean" },
+        peer: { type: "string" },
+    },
+} as const
 
 function usage(msg: string): never {
-    process.stderr.write(`meter: ${msg}\nusage: npm run meter -- --profile FILE (--port PATH | --pty) [--format wire|7bit] [--echo|--no-echo] [--peer PATH]\n`)
-    process.exit(2)
+    usageError(COMMAND, msg)
 }
 
 export function profilePath(name: string): string {
@@ -32,25 +54,14 @@ export function profilePath(name: string): string {
 }
 
 async function main() {
-    const argv = process.argv.slice(2)
-    let profile = "", port = "", peer = "", pty = false
-    let format: LineFormat = "wire"
-    let echo: boolean | undefined
-    for (let i = 0; i < argv.length; i++) {
-        const k = argv[i]
-        const next = () => (i + 1 < argv.length ? argv[++i] : usage(`${k} needs a value`))
-        if (k === "--profile") profile = next()
-        else if (k === "--port") port = next()
-        else if (k === "--peer") peer = next()
-        else if (k === "--pty") pty = true
-        else if (k === "--echo") echo = true
-        else if (k === "--no-echo") echo = false
-        else if (k === "--format") {
-            const f = next()
-            if (f !== "wire" && f !== "7bit") usage("--format is wire or 7bit")
-            format = f
-        } else usage(`unknown argument ${k}`)
-    }
+    const { values: v } = parseCommand(COMMAND)
+    const profile = v.profile ?? ""
+    let port = v.port ?? ""
+    let peer = v.peer ?? ""
+    const pty = v.pty ?? false
+    const format: LineFormat = oneOf(COMMAND, "--format", v.format, ["wire", "7bit"] as const, "wire")
+    if (v.echo && v["no-echo"]) usage("--echo and --no-echo together")
+    const echo: boolean | undefined = v.echo ? true : v["no-echo"] ? false : undefined
     if (!profile) usage("--profile is required")
     if (!port && !pty) usage("--port PATH or --pty is required")
     const p = parseProfile(JSON.parse(readFileSync(profilePath(profile), "utf8")))

@@ -14,28 +14,33 @@
 // attaches through frameBus() in jacdac-serial.ts instead of the socket.)
 import { SerialBridge } from "./bridge"
 import { SerialBridgeServer, devtoolsBus } from "./jacdac-serial"
+import { oneOf, parseCommand, usageError, wholeNumber } from "../cli"
 
-function usage(msg: string): never {
-    process.stderr.write(`serve: ${msg}\nusage: npm run serve -- --port PATH [--framing hardware|software] [--devtools PORT] [--name ROLE]\n`)
-    process.exit(2)
-}
+const COMMAND = {
+    name: "serve",
+    usage: `usage: npm run serve -- --port PATH [options]
+A Jacdac Serial server for a physical optical head, for the firmware on this host (start it with
+\`npx devs devtools src/firmware/main.ts\`).
+  --port PATH          the head's serial device, e.g. /dev/ttyUSB0
+  --framing F          hardware (the OS does 7E1, the default) or software (8N1, parity in software)
+  --devtools PORT      the devtools bus port (default 8082)
+  --name ROLE          the Serial role the firmware binds (default meter)
+  -h, --help           this text`,
+    options: {
+        port: { type: "string" },
+        framing: { type: "string" },
+        devtools: { type: "string" },
+        name: { type: "string" },
+    },
+} as const
 
 function main() {
-    const argv = process.argv.slice(2)
-    let path = "", framing: "hardware" | "software" = "hardware", devtools = 8082, name = "meter"
-    for (let i = 0; i < argv.length; i++) {
-        const k = argv[i]
-        const next = () => (i + 1 < argv.length ? argv[++i] : usage(`${k} needs a value`))
-        if (k === "--port") path = next()
-        else if (k === "--framing") {
-            const f = next()
-            if (f !== "hardware" && f !== "software") usage("--framing is hardware or software")
-            framing = f
-        } else if (k === "--devtools") devtools = +next()
-        else if (k === "--name") name = next()
-        else usage(`unknown argument ${k}`)
-    }
-    if (!path) usage("--port is required")
+    const { values: v } = parseCommand(COMMAND)
+    const path = v.port ?? ""
+    const framing = oneOf(COMMAND, "--framing", v.framing, ["hardware", "software"] as const, "hardware")
+    const devtools = wholeNumber(COMMAND, "--devtools", v.devtools, 1, 8082)
+    const name = v.name ?? "meter"
+    if (!path) usageError(COMMAND, "--port is required")
     const bridge = new SerialBridge({ path, framing })
     const server = new SerialBridgeServer(bridge, name)
     bridge.start()

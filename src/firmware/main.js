@@ -1,3 +1,0 @@
-// Device entry point: the firmware that is deployed to the ESP32.
-import { runFirmware } from "./app";
-await runFirmware();
