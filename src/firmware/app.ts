@@ -2,13 +2,13 @@
 // Protocol logic stays in the core; this file only moves bytes, time and events.
 import * as ds from "@devicescript/core"
 import { Engine, Output } from "../core/session-types"
-import { Session } from "../core/session"
 import { newMemory } from "../core/memory"
 import { PollSchedule, SessionKind } from "../core/schedule"
 import { SerialLink } from "./link"
 import { MqttConnection } from "./mqtt"
 import { Publisher } from "./publisher"
 import { Config, loadConfig, parseBrokerUrl } from "./settings"
+import { isPush, newEngine } from "./engine"
 
 /** characters handed to the engine per call (keeps each call far below the VM's step budget, and the array small) */
 const CHUNK = 64
@@ -71,11 +71,11 @@ export async function runFirmware() {
     console.log("link: waiting for the serial service (role 'meter')")
     await link.init()
     const schedule = new PollSchedule({ intervalMs: config.pollMs, backoffMs: config.backoffMs, maxBackoffMs: config.backoffMaxMs })
-    const kind = config.session.push !== null ? SessionKind.Push : SessionKind.Polled
+    const kind = isPush(config) ? SessionKind.Push : SessionKind.Polled
     const memory = newMemory() // what the engine learns about the meter, kept across sessions
     while (true) {
         const t0 = ds.millis()
-        const ok = await runSession(new Session(config.session, memory), link, pub)
+        const ok = await runSession(newEngine(config, memory), link, pub)
         const now = ds.millis()
         // at least a scheduler turn between sessions, so the publisher's fiber runs
         const wait = Math.max(schedule.next(t0, now, ok, kind) - now, 10)

@@ -94,6 +94,11 @@ export class SmlReader implements TransportSink {
         this.transport.reset()
     }
 
+    /** True while a telegram is being received (a start sequence was seen). */
+    inTelegram(): boolean {
+        return this.transport.inTelegram()
+    }
+
     /** Telegrams framed with a good trailer CRC, and telegrams dropped. */
     counts(): { good: number; bad: number } {
         return { good: this.transport.good, bad: this.transport.bad }
