@@ -13,8 +13,3 @@ export function newEngine(config: Config, memory: ReaderMemory): Engine {
     if (config.protocol === "auto" && push !== null && push.uart === null) return new AutoPushSession(config.session, memory)
     return new Session(config.session, memory)
 }
-
-/** SML meters push on their own, like D0 mode D meters: the session loop treats both as push. */
-export function isPush(config: Config): boolean {
-    return config.protocol === "sml" || config.session.push !== null
-}

@@ -32,6 +32,7 @@ export class SmlSession implements Engine {
     private errors = 0
     private done = false
     private count = 0
+    private now = 0
     private out: Output = emptyOutput()
     /** set by the auto hunt: an SML start sequence was seen */
     sawStart = false
@@ -57,6 +58,7 @@ export class SmlSession implements Engine {
     }
 
     receive(now: number, chars: number[]): Output {
+        this.now = now
         this.out = emptyOutput()
         for (let i = 0; i < chars.length && !this.done; i++) {
             this.chars++
@@ -96,15 +98,14 @@ export class SmlSession implements Engine {
         for (let i = 0; i < t.dataSets.length; i++) this.emit({ type: "dataSet", dataSet: t.dataSets[i] as DataSet })
         this.emit({ type: "readout", ok: true })
         this.count = t.dataSets.length
-        this.finish(-1, true, "")
+        this.finish(this.now, true, "")
     }
 
     private finish(now: number, ok: boolean, why: string): void {
         if (!ok) this.emit({ type: "error", error: { kind: "timeout", message: why } })
         this.done = true
-        const end = now < 0 ? this.startMs : now
         const stats: SessionStats = {
-            durationMs: now < 0 ? 0 : end - this.startMs,
+            durationMs: now - this.startMs,
             lineMinimumMs: (this.chars * 10000) / SML_BAUD,
             msAtBaud: {},
             mode: "D",
