@@ -4,14 +4,17 @@
 import { readFileSync } from "node:fs"
 import { decodeChars } from "../src/core/decode"
 import { CaptureError, readCapture } from "./capture"
+import { decodeSmlCapture } from "./decode-sml"
+import { readSmlCapture } from "./sml-capture"
 import { parseCommand } from "./cli"
 
 const COMMAND = {
     name: "decode",
     usage: `usage: npm run decode -- FILE
 Decodes a capture of a meter's optical port (raw bytes, 7-bit or 8N1 with the parity bit, or a hex
-dump like "2F 3F 21 0D 0A" or text with <STX>/<0D> escapes; FILE - reads standard input) and prints
-one JSON object: identification, dataSets, errors.
+dump like "2F 3F 21 0D 0A" or text with <STX>/<0D> escapes; an SML capture, binary or hex; FILE - reads
+standard input) and prints one JSON object: identification, dataSets, errors (SML adds protocol, meter,
+telegrams, diagnosis).
 Exit status: 0 intact, 1 integrity error (BCC or parity), 2 unreadable or a usage error.
   -h, --help   this text`,
     options: {},
@@ -28,6 +31,8 @@ function main(argv: string[]): number {
         process.stderr.write(`decode: cannot read ${file}: ${(e as Error).message}\n`)
         return 2
     }
+    const sml = readSmlCapture(bytes)
+    if (sml !== null) return decodeSmlCapture(file, sml)
     let chars: number[]
     try {
         chars = readCapture(bytes).chars

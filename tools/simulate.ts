@@ -14,7 +14,7 @@ import { parseCommand, usageError, wholeNumber } from "./cli"
 import { canonicalNumber } from "../src/core/numbers"
 import { readEnvSettings, settingValue, startFirmware } from "./vm-host/devs-host"
 import { startBroker, EmbeddedBroker } from "./vm-host/broker"
-import { buildSimFirmware, DEFAULT_PROFILE, readSimProfile, ProfileError, profileSettings, SimProfile } from "./vm-host/sim-profile"
+import { buildSimFirmware, DEFAULT_PROFILE, readSimProfile, ProfileError, profileSettings, SimProfile, simEntry } from "./vm-host/sim-profile"
 
 interface Args {
     profile: string | null
@@ -94,7 +94,7 @@ async function main() {
     }
 
     info(`simulate: building the simulator firmware (profile: ${profile.name})`)
-    const binary = buildSimFirmware()
+    const binary = buildSimFirmware(simEntry(profile))
 
     let broker: EmbeddedBroker | null = null
     let url = args.broker
@@ -111,7 +111,8 @@ async function main() {
     const named = (key: string) => args.set.some(([k]) => k === key)
     if (profile.meter.address && profile.generated === 0 && !named("METER_ADDRESS"))
         settings.set("METER_ADDRESS", settingValue(JSON.stringify(profile.meter.address))!)
-    if (profile.meter.mode === "D" && profile.generated === 0 && !named("PUSH_UART"))
+    // a push meter, D0 mode D or SML: the auto hunt finds its protocol and line settings
+    if ((profile.meter.mode === "D" || profile.meter.protocol === "sml") && profile.generated === 0 && !named("PUSH_UART"))
         settings.set("PUSH_UART", settingValue(JSON.stringify("auto"))!)
     for (const [k, v] of args.set) {
         const b = settingValue(v)

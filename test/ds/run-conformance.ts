@@ -4,12 +4,15 @@
 // its lines are identical).
 import { runDevsTest } from "../../tools/vm-host/devs-host"
 import { runScalars, runVector, VECTORS } from "./vectors"
+import { runSmlVector, SML_VECTOR_COUNT, smlVector, smlWriterLines } from "./sml-vectors"
 import { runSessionVector, SESSION_VECTORS } from "./session-vectors"
 
 // each vector's lines, in the order the DeviceScript side prints them
 const groups: string[][] = [runScalars()]
 for (const v of VECTORS) groups.push(runVector(v))
 for (const v of SESSION_VECTORS) groups.push(runSessionVector(v))
+groups.push(smlWriterLines())
+for (let i = 0; i < SML_VECTOR_COUNT; i++) groups.push(runSmlVector(smlVector(i)))
 groups.push(["end"])
 const expected: string[] = groups.flat()
 

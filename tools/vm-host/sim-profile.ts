@@ -6,6 +6,8 @@ import { createHash } from "node:crypto"
 import { existsSync, readFileSync, readdirSync, mkdirSync, statSync, writeFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { checkProfile } from "../../src/sim/profiles"
+import { checkSmlProfile, parseSmlProfile } from "../../src/sim/sml-profile"
+import { SmlSimMeter } from "../../src/sim/sml-meter"
 import { buildFirmwareLocked, withBuildLock } from "./devs-host"
 
 const ROOT = resolve(__dirname, "..", "..")
@@ -36,7 +38,7 @@ export class ProfileError extends Error {}
 /** Checks a line description, throwing one error that lists every problem. */
 export function validate(p: SimProfile): SimProfile {
     if (p.generated > 0) return p
-    const r = checkProfile(p.meter)
+    const r = p.meter && p.meter.protocol === "sml" ? checkSmlProfile(p.meter) : checkProfile(p.meter)
     if (r.errors.length) throw new ProfileError(`profile "${p.name}": ${r.errors.join("; ")}`)
     return p
 }
@@ -65,10 +67,36 @@ export function readSimProfile(file: string): SimProfile {
 /** Settings values are stored per key; long texts go in pieces of this many characters. */
 const PIECE = 150
 
-/** The SIM_* settings that describe the line to src/sim/head/main.ts. */
+/** An SML profile (profiles/sml) rather than a D0 one. */
+export function isSmlProfile(p: SimProfile): boolean {
+    return !!p.meter && p.meter.protocol === "sml"
+}
+
+/** The simulator entry for a profile: SML meters get the head that replays telegrams (main-sml.ts). */
+export function simEntry(p: SimProfile): string {
+    return isSmlProfile(p) ? "src/sim/head/main-sml.ts" : "src/sim/head/main.ts"
+}
+
+/** Telegrams generated per SML profile and replayed in a cycle by the simulated head. */
+const SML_TELEGRAMS = 4
+
+/** The SIM_* settings that describe the line to src/sim/head/main.ts (or main-sml.ts). */
 export function profileSettings(p: SimProfile): Map<string, Buffer> {
     const m = new Map<string, Buffer>()
     const put = (k: string, v: string | number | boolean) => m.set(k, Buffer.from(JSON.stringify(v)))
+    if (isSmlProfile(p)) {
+        // the generator runs here, in Node: the VM image has no room for it (64 KB of function code)
+        const meter = new SmlSimMeter(parseSmlProfile(p.meter))
+        const ts = Array.from({ length: SML_TELEGRAMS }, () => Buffer.from(meter.next()))
+        const hex = Buffer.concat(ts).toString("hex")
+        const n = Math.ceil(hex.length / PIECE)
+        put("SIM_SMLN", n)
+        for (let i = 0; i < n; i++) put("SIM_S" + i, hex.slice(i * PIECE, (i + 1) * PIECE))
+        put("SIM_SMLL", ts.map(t => t.length).join(","))
+        put("SIM_SMLI", meter.profile.pushIntervalMs)
+        put("SIM_HEAD", p.head.eightN1Only ? "8N1" : "7E1")
+        return m
+    }
     const json = JSON.stringify(p.meter)
     const n = Math.ceil(json.length / PIECE)
     put("SIM_PN", n)
@@ -81,8 +109,8 @@ export function profileSettings(p: SimProfile): Map<string, Buffer> {
     return m
 }
 
-/** Builds src/sim/head/main.ts once per source state (cached by a hash of src/ and the CLI version). */
-export function buildSimFirmware(): Buffer {
+/** Builds a simulator entry (src/sim/head/main.ts by default) once per source state (cached by a hash of src/ and the CLI version). */
+export function buildSimFirmware(entry = "src/sim/head/main.ts"): Buffer {
     const h = createHash("sha256")
     const walk = (d: string) => {
         for (const f of readdirSync(d).sort()) {
@@ -93,12 +121,13 @@ export function buildSimFirmware(): Buffer {
     }
     walk(join(ROOT, "src"))
     h.update(readFileSync(join(ROOT, "node_modules/@devicescript/cli/package.json")))
+    h.update(entry)
     const cached = join(ROOT, ".devicescript/cache", `main-sim-${h.digest("hex").slice(0, 16)}.devs`)
     if (existsSync(cached)) return readFileSync(cached)
     return withBuildLock(() => {
         // another process may have built it while we waited for the lock
         if (existsSync(cached)) return readFileSync(cached)
-        const bin = buildFirmwareLocked("src/sim/head/main.ts")
+        const bin = buildFirmwareLocked(entry)
         mkdirSync(dirname(cached), { recursive: true })
         writeFileSync(cached, bin)
         return bin
