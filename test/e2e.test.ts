@@ -78,13 +78,13 @@ describe("firmware end to end", { concurrency: false }, () => {
         assert.ok(st.payload.includes('"2.8.0":{"value":0.000,'), st.payload)
         // state after the per-value messages
         assert.ok(m.indexOf(st) > m.indexOf(perValue[perValue.length - 1]))
-        // Home Assistant: one config per value with a known quantity, plus 7 diagnostic entities
+        // Home Assistant: one config per value with a known quantity, plus 9 diagnostic entities
         const configs = m.filter(x => x.topic.startsWith("homeassistant/sensor/") && x.topic.endsWith("/config"))
         assert.ok(configs.every(c => c.retain))
         const diag = configs.filter(c => JSON.parse(c.payload).entity_category === "diagnostic")
         assert.deepEqual(
             diag.map(c => JSON.parse(c.payload).value_template),
-            ["duration", "baud", "retries", "lastError", "dropped", "readouts", "failed"].map(f => `{{ value_json.${f} }}`),
+            [...["duration", "baud", "retries", "lastError", "dropped", "readouts", "failed", "diagnosisCode"].map(f => `{{ value_json.${f} }}`), "{{ value_json.diagnosis[:255] }}"],
         )
         const d0 = JSON.parse(diag[0].payload)
         assert.equal(diag[0].topic, `homeassistant/sensor/opto62056_${dev}_duration/config`)

@@ -3,6 +3,8 @@
 // the errors. Exit 0 = intact, 1 = integrity error (BCC, parity), 2 = unreadable.
 import { readFileSync } from "node:fs"
 import { decodeChars } from "../src/core/decode"
+import { parseTrace, TRACE_HEADER } from "../src/core/trace"
+import { replayTrace } from "../src/core/replay"
 import { CaptureError, readCapture } from "./capture"
 import { decodeSmlCapture } from "./decode-sml"
 import { readSmlCapture } from "./sml-capture"
@@ -14,7 +16,9 @@ const COMMAND = {
 Decodes a capture of a meter's optical port (raw bytes, 7-bit or 8N1 with the parity bit, or a hex
 dump like "2F 3F 21 0D 0A" or text with <STX>/<0D> escapes; an SML capture, binary or hex; FILE - reads
 standard input) and prints one JSON object: identification, dataSets, errors (SML adds protocol, meter,
-telegrams, diagnosis).
+telegrams, diagnosis). A line trace from the firmware (MQTT topic <base>/<device>/trace, or
+npm run simulate -- --trace; it starts with "# opto62056 trace") is replayed into the session engine at
+its recorded times instead, so it reproduces that session.
 Exit status: 0 intact, 1 integrity error (BCC or parity), 2 unreadable or a usage error.
   -h, --help   this text`,
     options: {},
@@ -31,6 +35,7 @@ function main(argv: string[]): number {
         process.stderr.write(`decode: cannot read ${file}: ${(e as Error).message}\n`)
         return 2
     }
+    if (bytes.toString("latin1").startsWith(TRACE_HEADER)) return replay(file, bytes.toString("latin1"))
     const sml = readSmlCapture(bytes)
     if (sml !== null) return decodeSmlCapture(file, sml)
     let chars: number[]
@@ -51,6 +56,31 @@ function main(argv: string[]): number {
     }
     process.stdout.write(JSON.stringify({ identification: result.identification, dataSets: result.dataSets, errors: result.errors }) + "\n")
     return result.errors.some(e => e.kind === "bcc" || e.kind === "parity") ? 1 : 0
+}
+
+/** A firmware line trace: the received characters go into a fresh session at their times. */
+function replay(file: string, text: string): number {
+    const parsed = parseTrace(text)
+    for (const e of parsed.errors) process.stderr.write(`decode: ${file}: ${e}\n`)
+    const { events } = replayTrace(parsed.bursts)
+    let identification = null
+    let pending: unknown[] = []
+    const dataSets: unknown[] = []
+    const errors: unknown[] = []
+    let ok = false
+    for (const e of events) {
+        if (e.type === "identification") identification = e.identification
+        else if (e.type === "dataSet") pending.push(e.dataSet)
+        else if (e.type === "readout") {
+            if (e.ok) dataSets.push(...pending)
+            pending = []
+        } else if (e.type === "register") dataSets.push(e.dataSet)
+        else if (e.type === "error") errors.push(e.error)
+        else if (e.type === "finished") ok = e.ok
+    }
+    process.stdout.write(JSON.stringify({ identification, dataSets, errors }) + "\n")
+    if (ok) return 0
+    return dataSets.length || identification ? 1 : 2
 }
 
 process.exitCode = main(process.argv.slice(2))

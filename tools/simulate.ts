@@ -24,6 +24,7 @@ interface Args {
     set: [string, string][]
     timeout: number
     verbose: boolean
+    trace: boolean
 }
 
 const COMMAND = {
@@ -36,6 +37,7 @@ Runs the firmware in the DeviceScript simulator against a simulated meter and sh
   --json             stdout carries only {"topic","payload","retain"} lines, one per MQTT message
   --set KEY=VALUE    a firmware setting for this run (repeatable)
   --timeout S        exit 1 with the reason when no readout came within S seconds (default 60)
+  --trace            TRACE=always, and print each line trace the firmware publishes (stderr; replay one with npm run decode)
   -v, --verbose      every VM log line on stderr
   -h, --help         this text`,
     options: {
@@ -46,6 +48,7 @@ Runs the firmware in the DeviceScript simulator against a simulated meter and sh
         set: { type: "string", multiple: true },
         timeout: { type: "string" },
         verbose: { type: "boolean", short: "v" },
+        trace: { type: "boolean" },
     },
 } as const
 
@@ -67,6 +70,7 @@ function parseArguments(argv: string[]): Args {
         set,
         timeout: wholeNumber(COMMAND, "--timeout", v.timeout, 1, 60),
         verbose: v.verbose ?? false,
+        trace: v.trace ?? false,
     }
 }
 
@@ -114,6 +118,7 @@ async function main() {
     // a push meter, D0 mode D or SML: the auto hunt finds its protocol and line settings
     if ((profile.meter.mode === "D" || profile.meter.protocol === "sml") && profile.generated === 0 && !named("PUSH_UART"))
         settings.set("PUSH_UART", settingValue(JSON.stringify("auto"))!)
+    if (args.trace) settings.set("TRACE", settingValue(JSON.stringify("always"))!)
     for (const [k, v] of args.set) {
         const b = settingValue(v)
         if (b) settings.set(k, b)
@@ -147,6 +152,7 @@ async function main() {
         if (finished) return
         if (args.json) out(JSON.stringify({ topic, payload: text, retain }))
         if (topic.startsWith(base + "/") && topic.endsWith("/diagnostics")) lastDiag = text
+        if (args.trace && topic.startsWith(base + "/") && topic.endsWith("/trace")) info(text)
         if (topic.startsWith(base + "/") && topic.endsWith("/state") && topic.split("/").length === 3) {
             readouts++
             if (!args.json) {

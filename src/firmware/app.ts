@@ -1,7 +1,7 @@
 // The firmware: settings -> serial link -> session engine (poll loop) -> publisher.
 // Protocol logic stays in the core; this file only moves bytes, time and events.
 import * as ds from "@devicescript/core"
-import { Engine, Output } from "../core/session-types"
+import { Engine, Output, SessionEvent } from "../core/session-types"
 import { newMemory } from "../core/memory"
 import { PollSchedule, SessionKind } from "../core/schedule"
 import { SerialLink } from "./link"
@@ -10,6 +10,8 @@ import { Publisher } from "./publisher"
 import { Config, loadConfig, parseBrokerUrl } from "./settings"
 import { ReaderMemory } from "../core/memory"
 import { Session } from "../core/session"
+import { Doctor } from "./doctor"
+import { CommandQueue } from "./command-queue"
 
 /** Makes the engine for one session; the device entry passes one that knows SML too (engine.ts). */
 export type EngineFactory = (config: Config, memory: ReaderMemory) => Engine
@@ -22,7 +24,12 @@ function d0Engine(config: Config, memory: ReaderMemory): Engine {
 const CHUNK = 64
 
 /** One session: start, feed characters and deadlines until the engine says finished. */
-export async function runSession(engine: Engine, link: SerialLink, pub: Publisher): Promise<boolean> {
+/** Whoever takes a session's events (the publisher; nobody for the self-test). */
+export interface EventSink {
+    onEvent(ev: SessionEvent): Promise<void>
+}
+
+export async function runSession(engine: Engine, link: SerialLink, pub: EventSink): Promise<boolean> {
     // every session signs on at 300 baud 7E1, whatever the last one ended with
     await link.apply({ baud: 300, format: "7E1" })
     link.clear() // stale characters from before the session
@@ -85,13 +92,19 @@ export async function runFirmware(newEngine: EngineFactory = d0Engine) {
     // SML meters push on their own, like D0 mode D meters
     const kind = config.protocol === "sml" || config.session.push !== null ? SessionKind.Push : SessionKind.Polled
     const memory = newMemory() // what the engine learns about the meter, kept across sessions
+    const doctor = new Doctor(config.trace, config.session)
+    pub.doctor = doctor
+    const commands = new CommandQueue(conn, pub)
+    await commands.selfTest(doctor, link) // at boot: a head problem shows before the first session fails
     while (true) {
         const t0 = ds.millis()
-        const ok = await runSession(newEngine(config, memory), link, pub)
+        const ok = await runSession(doctor.watch(newEngine(config, memory)), link, pub)
+        const tr = doctor.traceAfter(ok)
+        if (tr !== null) pub.publishTrace(tr)
         const now = ds.millis()
         // at least a scheduler turn between sessions, so the publisher's fiber runs
         const wait = Math.max(schedule.next(t0, now, ok, kind) - now, 10)
         console.log(`session: ${ok ? "ok" : "failed"}; next in ${wait} ms`)
-        await ds.sleep(wait)
+        await commands.serveUntil(ds.millis() + wait, doctor, link)
     }
 }

@@ -16,7 +16,7 @@ export interface SimProfile {
     name: string
     /** a meter profile object (profiles format) */
     meter: any
-    head: { eightN1Only: boolean; speed: number }
+    head: { eightN1Only: boolean; speed: number; fault?: "" | "swapped" | "portDisabled" | "flooded" }
     /** > 0: instead of the profile's meter, a generator that streams this many data lines (readouts larger than the heap) */
     generated: number
 }
@@ -106,6 +106,7 @@ export function profileSettings(p: SimProfile): Map<string, Buffer> {
     put("SIM_HEAD", p.head.eightN1Only ? "8N1" : "7E1")
     put("SIM_ECHO", !!(p.meter.quirks && p.meter.quirks.echo))
     put("SIM_SPEED", p.head.speed)
+    put("SIM_FAULT", p.head.fault ?? "")
     return m
 }
 

@@ -4,7 +4,7 @@
 // from a profile, through the same settings store the firmware reads), so one
 // build serves every profile: SIM_PN pieces SIM_P0.. of the meter profile's JSON,
 // SIM_HEAD "7E1" or "8N1" (an 8N1-only server), SIM_ECHO, SIM_SPEED line-rate
-// factor; SIM_GEN > 0 replaces the meter by a generator of that many data lines
+// factor; SIM_FAULT a head fault (src/sim/head/faults.ts); SIM_GEN > 0 replaces the meter by a generator of that many data lines
 // (SIM_IDENT), for readouts larger than the heap.
 import * as ds from "@devicescript/core"
 import { readSetting } from "@devicescript/settings"
@@ -12,6 +12,7 @@ import { runFirmware } from "../../firmware/app"
 import { LineMeter, startSimHead } from "./server"
 import { GeneratedMeter } from "./generated-meter"
 import { SimMeterLine } from "./sim-meter"
+import { FaultyHead } from "./faults"
 import { SimMeter } from "../meter"
 import { parseProfile } from "../profiles"
 import { settingText } from "../../firmware/settings"
@@ -42,7 +43,8 @@ async function meter(): Promise<LineMeter> {
     return new SimMeterLine(new SimMeter(parseProfile(JSON.parse(json)), ds.millis()))
 }
 
-startSimHead(await meter(), {
+const fault = settingText(await readSetting("SIM_FAULT", ""))
+startSimHead(fault.length ? new FaultyHead(await meter(), fault) : await meter(), {
     eightN1Only: settingText(await readSetting("SIM_HEAD", "7E1")) === "8N1",
     echo: await flag("SIM_ECHO"),
     speed: await num("SIM_SPEED", 1),
