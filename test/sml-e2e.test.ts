@@ -1,6 +1,6 @@
-// Firmware end to end for an SML meter: the device firmware (src/sim/head/main-sml.ts:
-// firmware + simulated head replaying the EMH eHZ profile's telegrams) in the
-// DeviceScript simulator, PUSH_UART=auto, an embedded broker and mqtt.js.
+// Firmware end to end for an SML meter: the device firmware in the DeviceScript
+// simulator with a simulated head replaying the EMH eHZ profile's telegrams,
+// PUSH_UART=auto, an embedded broker and mqtt.js.
 import { afterEach, describe, test } from "node:test"
 import assert from "node:assert/strict"
 import { join } from "node:path"

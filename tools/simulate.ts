@@ -1,10 +1,11 @@
 // npm run simulate -- [--profile FILE] [--broker URL] [--count N] [--json] [--set KEY=VALUE ...] [--timeout S] (--help)
 //
-// Builds the firmware for the simulator (src/sim/head/main.ts: the real firmware plus
-// a simulated optical head with a meter behind it), starts an embedded MQTT
+// Builds the device firmware (src/firmware/main.ts), starts an embedded MQTT
 // broker unless --broker is given, runs the firmware in the DeviceScript VM in
 // this process (tools/vm-host/devs-host.ts) with the settings from .env.defaults,
-// .env.local and --set, and shows what the firmware publishes.
+// .env.local and --set, its serial role bound to a simulated head with the
+// profile's meter behind it (tools/vm-host/sim-head.ts), and shows what the
+// firmware publishes.
 //   default: progress on stderr, each readout as a table on stdout
 //   --json:  exactly one JSON line per MQTT message, {"topic","payload","retain"}, nothing else on stdout
 // --count N stops after N readouts (exit 0); without a readout within --timeout
@@ -12,9 +13,9 @@
 import mqtt from "mqtt"
 import { parseCommand, usageError, wholeNumber } from "./cli"
 import { canonicalNumber } from "../src/core/numbers"
-import { readEnvSettings, settingValue, startFirmware } from "./vm-host/devs-host"
+import { readEnvSettings, settingValue } from "./vm-host/devs-host"
 import { startBroker, EmbeddedBroker } from "./vm-host/broker"
-import { buildSimFirmware, DEFAULT_PROFILE, readSimProfile, ProfileError, profileSettings, SimProfile, simEntry } from "./vm-host/sim-profile"
+import { buildSimFirmware, DEFAULT_PROFILE, readSimProfile, ProfileError, SimProfile, Simulation, startSimulation } from "./vm-host/sim-profile"
 
 interface Args {
     profile: string | null
@@ -85,6 +86,8 @@ export function readoutTable(payload: string): string {
 }
 
 async function main() {
+    // jacdac-ts reports its transports' life on console.debug, which is stdout in Node: stdout is for readings
+    console.debug = () => {}
     const args = parseArguments(process.argv.slice(2))
     const out = (s: string) => process.stdout.write(s + "\n")
     const info = (s: string) => process.stderr.write(s + "\n")
@@ -97,8 +100,8 @@ async function main() {
         process.exit(2)
     }
 
-    info(`simulate: building the simulator firmware (profile: ${profile.name})`)
-    const binary = buildSimFirmware(simEntry(profile))
+    info(`simulate: building the firmware (profile: ${profile.name})`)
+    buildSimFirmware()
 
     let broker: EmbeddedBroker | null = null
     let url = args.broker
@@ -109,7 +112,6 @@ async function main() {
     }
 
     const settings = readEnvSettings()
-    for (const [k, v] of profileSettings(profile)) settings.set(k, v)
     settings.set("MQTT_URL", settingValue(JSON.stringify(url))!)
     // what a user would configure for this meter, unless --set says otherwise
     const named = (key: string) => args.set.some(([k]) => k === key)
@@ -135,14 +137,14 @@ async function main() {
     let lastLines: string[] = []
     let finished = false
     const t0 = Date.now()
-    let run: { stop(): void } | null = null
+    let sim: Simulation | null = null
     let sub: mqtt.MqttClient | null = null
 
     async function finish(code: number, why?: string) {
         if (finished) return
         finished = true
         if (why) info(`simulate: ${why}`)
-        run?.stop()
+        await sim?.stop()
         sub?.end(true)
         await broker?.close()
         process.exit(code)
@@ -194,8 +196,7 @@ async function main() {
     }
 
     info("simulate: starting the firmware in the DeviceScript simulator")
-    run = await startFirmware({
-        binary,
+    sim = await startSimulation(profile, {
         settings,
         onLine: line => {
             lastLines.push(line)

@@ -4,7 +4,7 @@
 // switched the meter's optical port off: the head works, the meter is deaf),
 // "flooded" (light on the sensor: the RX line never rests and every character
 // time reads as a damaged character).
-import { LineMeter, MeterChunk } from "./server"
+import { LineMeter, MeterChunk } from "./line-meter"
 
 /** a baud no reader uses: the head's reader sees each of these characters with a framing error */
 const HELD_LINE_BAUD = 301

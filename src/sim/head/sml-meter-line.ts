@@ -1,9 +1,8 @@
-// A simulated SML meter behind the simulated head: it replays telegrams that
-// the Node side generated from an SML profile (src/sim/sml-meter.ts, passed as
-// SIM_S* settings), one every intervalMs at 9600 Bd, cycling through them. The
-// generator itself stays out of the VM image, whose function code is capped at
-// 64 KB. SML meters only push, so what the reader sends is ignored.
-import { LineMeter, MeterChunk } from "./server"
+// A simulated SML meter behind the simulated head: it replays telegrams
+// generated from an SML profile (src/sim/sml-meter.ts), one every intervalMs at
+// 9600 Bd, cycling through them. SML meters only push, so what the reader sends
+// is ignored.
+import { LineMeter, MeterChunk } from "./line-meter"
 
 /** bytes per chunk handed to the head */
 const CHUNK = 64
