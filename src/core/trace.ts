@@ -20,6 +20,8 @@ export const TRACE_HEADER = "# opto62056 trace v1"
 
 /** the name a control character is written with, in angle brackets */
 const CONTROL_NAMES: Record<string, number> = { NUL: 0, SOH: 1, STX: 2, ETX: 3, EOT: 4, ACK: 6, NAK: 0x15, CR: 13, LF: 10 }
+/** the names by code (0..0x15), so writing a character is one lookup: the VM allows ~128K steps between awaits */
+const NAME_OF: string[] = ["NUL", "SOH", "STX", "ETX", "EOT", "", "ACK", "", "", "", "LF", "", "", "CR", "", "", "", "", "", "", "", "NAK"]
 const HEX = "0123456789abcdef"
 
 export type Direction = "TX" | "RX"
@@ -105,11 +107,17 @@ export class LineTrace {
         return out
     }
 
-    /** The readable text: a header, then one line per burst. */
-    text(note: string): string {
+    /** The text's first lines: the header, the note, what was overwritten. */
+    headerLines(note: string): string[] {
         const lines: string[] = [TRACE_HEADER]
         if (note.length) lines.push("# " + note)
         if (this.lost > 0) lines.push("# " + this.lost + " earlier characters were overwritten")
+        return lines
+    }
+
+    /** The readable text: a header, then one line per burst. */
+    text(note: string): string {
+        const lines = this.headerLines(note)
         const bs = this.bursts()
         for (let i = 0; i < bs.length; i++) lines.push(burstLine(bs[i]))
         return lines.join("\n") + "\n"
@@ -126,9 +134,8 @@ export function charText(c: number): string {
     if ((c & RX_FRAMING_ERROR) !== 0) return "<F:" + hex2(v) + ">"
     if ((c & RX_PARITY_ERROR) !== 0) return "<P:" + hex2(v) + ">"
     if (v >= 0x20 && v < 0x7f && v !== 0x3c && v !== 0x22) return String.fromCharCode(v)
-    const names = Object.keys(CONTROL_NAMES)
-    for (let i = 0; i < names.length; i++) if (CONTROL_NAMES[names[i]] === v) return "<" + names[i] + ">"
-    return "<" + hex2(v) + ">"
+    const name = v < NAME_OF.length ? NAME_OF[v] : ""
+    return "<" + (name.length ? name : hex2(v)) + ">"
 }
 
 export function burstLine(b: TraceBurst): string {

@@ -99,7 +99,7 @@ export async function runFirmware(newEngine: EngineFactory = d0Engine) {
     while (true) {
         const t0 = ds.millis()
         const ok = await runSession(doctor.watch(newEngine(config, memory)), link, pub)
-        const tr = doctor.traceAfter(ok)
+        const tr = await doctor.traceAfter(ok)
         if (tr !== null) pub.publishTrace(tr)
         const now = ds.millis()
         // at least a scheduler turn between sessions, so the publisher's fiber runs

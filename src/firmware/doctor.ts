@@ -5,7 +5,8 @@
 // the core's (diagnosis.ts, selftest.ts); this only keeps them between sessions.
 import { Diagnoser, Diagnosis } from "../core/diagnosis"
 import { Engine, SessionConfig } from "../core/session-types"
-import { LineTrace } from "../core/trace"
+import * as ds from "@devicescript/core"
+import { burstLine, LineTrace } from "../core/trace"
 import { WatchedEngine } from "../core/watched"
 import { SelfTest } from "../core/selftest"
 import { TraceMode } from "./settings"
@@ -44,16 +45,28 @@ export class Doctor {
     }
 
     /** The trace text to publish after a session that ended `ok`, or null (TRACE decides). */
-    traceAfter(ok: boolean): string | null {
+    async traceAfter(ok: boolean): Promise<string | null> {
         if (this.trace === null || this.mode === "off") return null
         if (this.mode === "on-fail" && ok) return null
-        return this.trace.text(this.note)
+        return await this.traceText()
     }
 
     /** The trace as it is now (the `trace` command), or why there is none. */
-    traceNow(): string {
+    async traceNow(): Promise<string> {
         if (this.trace === null) return "# opto62056 trace: off (set TRACE=on-fail or TRACE=always)\n"
-        return this.trace.text(this.note)
+        return await this.traceText()
+    }
+
+    /** The core's LineTrace.text, written a few bursts per scheduler turn: a full trace is more than the VM's step budget. */
+    private async traceText(): Promise<string> {
+        const t = this.trace as LineTrace
+        const lines = t.headerLines(this.note)
+        const bs = t.bursts()
+        for (let i = 0; i < bs.length; i++) {
+            if ((i & 7) === 7) await ds.sleep(0)
+            lines.push(burstLine(bs[i]))
+        }
+        return lines.join("\n") + "\n"
     }
 
     newSelfTest(): SelfTest {
