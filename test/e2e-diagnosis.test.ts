@@ -68,6 +68,8 @@ describe("diagnosis end to end", { concurrency: false }, () => {
         assert.deepEqual(buttons.map(b => JSON.parse(b.payload).payload_press), ["read", "selftest", "trace"])
         assert.deepEqual(buttons.map(b => JSON.parse(b.payload).command_topic), Array(3).fill(`opto62056/${s.deviceName}/cmd`))
         assert.equal(diags(s, "selfTestCode")[0].selfTestCode, "HEAD_OK")
+        // the session's diagnostics follow its state message
+        await waitFor("the session's diagnostics", () => diags(s, "diagnosisCode").length > 0, 10000, () => s.log())
         assert.equal(diags(s, "diagnosisCode").at(-1).diagnosisCode, "OK")
         await send(s, "format-meter")
         await waitFor("the refusal", () => diags(s, "commandError").length > 0, 10000, () => s.log())

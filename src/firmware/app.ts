@@ -8,17 +8,9 @@ import { SerialLink } from "./link"
 import { MqttConnection } from "./mqtt"
 import { Publisher } from "./publisher"
 import { Config, loadConfig, parseBrokerUrl } from "./settings"
-import { ReaderMemory } from "../core/memory"
-import { Session } from "../core/session"
 import { Doctor } from "./doctor"
 import { CommandQueue } from "./command-queue"
-
-/** Makes the engine for one session; the device entry passes one that knows SML too (engine.ts). */
-export type EngineFactory = (config: Config, memory: ReaderMemory) => Engine
-
-function d0Engine(config: Config, memory: ReaderMemory): Engine {
-    return new Session(config.session, memory)
-}
+import { newEngine } from "./engine"
 
 /** characters handed to the engine per call (keeps each call far below the VM's step budget, and the array small) */
 const CHUNK = 64
@@ -66,10 +58,9 @@ export function deviceNameOf(cfg: Config): string {
     return "opto62056-" + id.slice(id.length - 8, id.length)
 }
 
-// An image's function code must stay below 64 KB (DeviceScript's verifier,
-// devs_verify.c check 1051); the D0 simulator head is close to it, so SML is
-// linked in only by the entries that pass its engine factory.
-export async function runFirmware(newEngine: EngineFactory = d0Engine) {
+// The image's function code must stay below 64 KB (DeviceScript's verifier,
+// verify.c check 1051): test/firmware-size.test.ts watches the headroom.
+export async function runFirmware() {
     const { config, errors } = await loadConfig()
     for (let i = 0; i < errors.length; i++) console.log(`settings: ${errors[i].message}`)
     const device = deviceNameOf(config)
@@ -83,6 +74,8 @@ export async function runFirmware(newEngine: EngineFactory = d0Engine) {
         willTopic: pub.topics.base + "/" + device + "/availability", willPayload: "offline", willRetain: true,
     })
     console.log(`mqtt: ${url.tls ? "mqtts" : "mqtt"}://${url.host}:${url.port} as ${device}`)
+    // subscribes to the command topic: before the first connect, which sends the subscriptions
+    const commands = new CommandQueue(conn, pub)
     pub.run.start(conn)
 
     const link = new SerialLink(new ds.Serial("meter"), config.framing)
@@ -94,7 +87,6 @@ export async function runFirmware(newEngine: EngineFactory = d0Engine) {
     const memory = newMemory() // what the engine learns about the meter, kept across sessions
     const doctor = new Doctor(config.trace, config.session)
     pub.doctor = doctor
-    const commands = new CommandQueue(conn, pub)
     await commands.selfTest(doctor, link) // at boot: a head problem shows before the first session fails
     while (true) {
         const t0 = ds.millis()
