@@ -1,11 +1,23 @@
 // The outage queue: MQTT messages waiting for the broker, oldest first, in one
 // buffer allocated at boot (so a long outage cannot fragment or exhaust the
 // heap). Each record is [u16 topic length][u16 payload length][u8 flags]
-// [topic][payload], written around the ring. When a new message does not fit,
-// the oldest are dropped and counted.
+// [u16 topic hash][topic][payload], written around the ring. When a new message
+// does not fit, what matters least goes first: a retained message that a newer
+// one for the same topic supersedes (the broker would keep only the newer), then
+// the oldest. History messages (each readout's state) are never superseded:
+// every one is a reading. Every drop is counted.
 
-const HDR = 5
+const HDR = 7
 const RETAIN = 1
+const HISTORY = 2
+/** bytes moved per step when a record is cut out of the middle (a small scratch, no large block) */
+const SCRATCH = 64
+
+function topicHash(t: Buffer): number {
+    let h = 0
+    for (let i = 0; i < t.length; i++) h = ((h * 31) ^ t[i]) & 0xffff
+    return h
+}
 
 export interface OutMessage {
     topic: string
@@ -20,6 +32,8 @@ export class Outbox {
     private n = 0
     /** messages dropped because the queue was full (or a message was larger than the queue) */
     dropped = 0
+
+    private scratch = Buffer.alloc(SCRATCH)
 
     constructor(public capacity: number) {
         this.buf = Buffer.alloc(capacity)
@@ -48,16 +62,17 @@ export class Outbox {
     }
 
     /** Appends a message; drops the oldest ones while it does not fit. Returns false when the message itself is too large. */
-    push(topic: string, payload: Buffer, retain: boolean): boolean {
+    push(topic: string, payload: Buffer, retain: boolean, history?: boolean): boolean {
         const t = Buffer.from(topic)
         const size = HDR + t.length + payload.length
         if (size > this.capacity || t.length > 0xffff || payload.length > 0xffff) {
             this.dropped++
             return false
         }
-        while (this.capacity - this.used < size) this.dropOldest()
+        while (this.capacity - this.used < size) this.makeRoom()
         let off = this.used
-        const hdr = [t.length & 0xff, t.length >> 8, payload.length & 0xff, payload.length >> 8, retain ? RETAIN : 0]
+        const h = topicHash(t)
+        const hdr = [t.length & 0xff, t.length >> 8, payload.length & 0xff, payload.length >> 8, (retain ? RETAIN : 0) | (history ? HISTORY : 0), h & 0xff, h >> 8]
         for (let i = 0; i < HDR; i++) this.put(off++, hdr[i])
         off = this.copyIn(off, t)
         this.copyIn(off, payload)
@@ -72,12 +87,13 @@ export class Outbox {
     private recFailed = false
 
     /** Starts a message whose payload is appended in pieces, so no large payload string is ever needed. */
-    begin(topic: string, retain: boolean) {
+    begin(topic: string, retain: boolean, history?: boolean) {
         const t = Buffer.from(topic)
         this.recStart = (this.head + this.used) % this.capacity
         this.pend = 0
         this.recFailed = false
-        this.raw(Buffer.from([t.length & 0xff, t.length >> 8, 0, 0, retain ? RETAIN : 0]))
+        const h = topicHash(t)
+        this.raw(Buffer.from([t.length & 0xff, t.length >> 8, 0, 0, (retain ? RETAIN : 0) | (history ? HISTORY : 0), h & 0xff, h >> 8]))
         this.raw(t)
     }
 
@@ -113,7 +129,7 @@ export class Outbox {
                 this.recFailed = true // larger than the whole queue
                 return
             }
-            this.dropOldest()
+            this.makeRoom()
         }
         const at = (this.recStart + this.pend) % this.capacity
         const first = Math.min(b.length, this.capacity - at)
@@ -137,6 +153,68 @@ export class Outbox {
         out.blitAt(0, this.buf, start, first)
         if (first < len) out.blitAt(first, this.buf, 0, len - first)
         return out
+    }
+
+    /** Frees one record: the oldest superseded one if there is one, else the oldest. */
+    private makeRoom() {
+        if (!this.dropSuperseded()) this.dropOldest()
+    }
+
+    /** The record at ring offset `a` (from head) has the same topic as the one at `b`. */
+    private sameTopic(a: number, b: number): boolean {
+        const tl = this.get(a) | (this.get(a + 1) << 8)
+        if (tl !== (this.get(b) | (this.get(b + 1) << 8))) return false
+        if (this.get(a + 5) !== this.get(b + 5) || this.get(a + 6) !== this.get(b + 6)) return false
+        for (let i = 0; i < tl; i++) if (this.get(a + HDR + i) !== this.get(b + HDR + i)) return false
+        return true
+    }
+
+    /** Cuts out the oldest retained, non-history record that a later record for its topic supersedes. */
+    private dropSuperseded(): boolean {
+        // offsets and hashes of every record, oldest first (headers only: a few ops per record)
+        const offs: number[] = []
+        const hashes: number[] = []
+        let off = 0
+        for (let i = 0; i < this.n; i++) {
+            offs.push(off)
+            hashes.push(this.get(off + 5) | (this.get(off + 6) << 8))
+            off += this.recordSize(off)
+        }
+        for (let i = 0; i < this.n - 1; i++) {
+            const flags = this.get(offs[i] + 4)
+            if ((flags & RETAIN) === 0 || (flags & HISTORY) !== 0) continue
+            let j = hashes.indexOf(hashes[i], i + 1)
+            while (j > 0) {
+                if (this.sameTopic(offs[i], offs[j])) {
+                    this.cut(offs[i])
+                    return true
+                }
+                j = hashes.indexOf(hashes[i], j + 1)
+            }
+        }
+        return false
+    }
+
+    /** Removes the record at ring offset `at` by moving the older records after it, newest bytes first, through the scratch. */
+    private cut(at: number) {
+        const size = this.recordSize(at)
+        let left = at // bytes before the record, all moved forward by `size`
+        while (left > 0) {
+            const len = Math.min(SCRATCH, left)
+            left -= len
+            const from = (this.head + left) % this.capacity
+            const f1 = Math.min(len, this.capacity - from)
+            this.scratch.blitAt(0, this.buf, from, f1)
+            if (f1 < len) this.scratch.blitAt(f1, this.buf, 0, len - f1)
+            const to = (this.head + left + size) % this.capacity
+            const first = Math.min(len, this.capacity - to)
+            this.buf.blitAt(to, this.scratch, 0, first)
+            if (first < len) this.buf.blitAt(0, this.scratch, first, len - first)
+        }
+        this.head = (this.head + size) % this.capacity
+        this.used -= size
+        this.n--
+        this.dropped++
     }
 
     private dropOldest() {

@@ -268,7 +268,8 @@ export class Publisher {
         const held = this.held
         this.held = []
         const q = this.outbox
-        q.begin(t.base + "/" + m.key + "/state", true)
+        // the state is the reading's history: the queue never lets a newer one supersede it
+        q.begin(t.base + "/" + m.key + "/state", true, true)
         await writeStateJson(p => q.append(p), m.ident, ds.millis(), held)
         q.end()
         this.wake.emit(1)
@@ -333,6 +334,8 @@ export class Publisher {
                     continue
                 }
                 console.log("mqtt: connected")
+                // the outage is over: diagnostics must not keep reporting its error
+                this.mqttError = ""
                 if (!(await conn.publish(availabilityTopic(this.topics), Buffer.from("online"), true, 5000))) continue
                 backoff = 500
             }

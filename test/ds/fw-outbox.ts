@@ -33,14 +33,14 @@ describe("outbox", () => {
     })
     test("drops the oldest when full and counts it", () => {
         const q = new Outbox(100)
-        for (let i = 0; i < 10; i++) q.push("t" + i, Buffer.from("0123456789"), true) // 17 bytes each
+        for (let i = 0; i < 10; i++) q.push("t" + i, Buffer.from("0123456789"), true) // 19 bytes each
         expect(q.count()).toBe(5)
         expect(q.dropped).toBe(5)
         expect(q.peek().topic).toBe("t5")
     })
     test("a payload written in pieces (begin/append/end) reads back whole, across the ring's end", () => {
         const q = new Outbox(64)
-        q.push("x", Buffer.from("0123456789012345678901234567890123456789"), false) // 46 bytes
+        q.push("x", Buffer.from("0123456789012345678901234567890123456789"), false) // 48 bytes
         q.shift() // the write position is now near the end of the ring
         q.begin("s/t", true)
         q.append("{\"a\":")
@@ -54,7 +54,7 @@ describe("outbox", () => {
     })
     test("a message in pieces drops the oldest to make room, and is dropped itself when larger than the queue", () => {
         const q = new Outbox(48)
-        q.push("old", Buffer.from("0123456789"), true) // 18 bytes
+        q.push("old", Buffer.from("0123456789"), true) // 20 bytes
         q.begin("new", false)
         for (let i = 0; i < 3; i++) q.append("abcdefghij")
         expect(q.end()).toBe(true)
