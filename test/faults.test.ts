@@ -34,10 +34,10 @@ describe("fault matrix", () => {
         assert.deepEqual([c.wrong, c.recoveredNext, c.toRecover], [0, true, 1])
     })
 
-    // Known defect: a bare push frame (mode D, "/ident CRLF CRLF data ! CRLF") has no BCC, so a
-    // dropped or duplicated character inside it is accepted (e.g. "1-0:0.0.0*255" read as
-    // "-0:0.0.0*255"). Fixing it needs a plausibility rule in the engine (e.g. two equal frames).
-    test("no wrong value from a bare push frame", { todo: "bare push frames carry no BCC" }, () => {
+    // A bare push frame (mode D, "/ident CRLF CRLF data ! CRLF") has no BCC: a dropped or
+    // duplicated character inside it was accepted (e.g. "1-0:0.0.0*255" read as "-0:0.0.0*255")
+    // until frames were confirmed by their shape (src/core/frame-shape.ts).
+    test("no wrong value from a bare push frame", () => {
         const bad = applied.filter(c => c.unchecked && c.wrong !== 0).map(c => `${c.fault} × ${c.profile}: ${c.wrong}`)
         assert.deepEqual(bad, [])
     })

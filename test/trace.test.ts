@@ -22,9 +22,15 @@ function traced(p: ReturnType<typeof testProfile>, capacity = 512) {
     return { r, trace }
 }
 
+/** The readings a publisher takes: the data sets of the block that ended with a good readout. */
 function readings(events: { type: string }[]): string[] {
-    const out: string[] = []
-    for (const e of events as any[]) if (e.type === "dataSet") out.push(e.dataSet.address + "=" + e.dataSet.values.map((v: any) => v.text + (v.unit ? "*" + v.unit : "")).join(","))
+    let out: string[] = []
+    let block: string[] = []
+    for (const e of events as any[]) {
+        if (e.type === "identification") block = []
+        else if (e.type === "dataSet") block.push(e.dataSet.address + "=" + e.dataSet.values.map((v: any) => v.text + (v.unit ? "*" + v.unit : "")).join(","))
+        else if (e.type === "readout" && e.ok) out = out.concat(block)
+    }
     return out
 }
 

@@ -14,8 +14,10 @@ export interface ReaderMemory {
     pushUart: UartSettings | null
     /** the push protocol the auto hunt found ("sml" or "d0"), null before */
     pushProtocol: "sml" | "d0" | null
+    /** the shape of the last push frame without a check character (see frame-shape.ts), 0 before the first */
+    frameShape: number
 }
 
 export function newMemory(): ReaderMemory {
-    return { needsWakeup: false, baudCap: 0, fallbackFrom: 0, pushUart: null, pushProtocol: null }
+    return { needsWakeup: false, baudCap: 0, fallbackFrom: 0, pushUart: null, pushProtocol: null, frameShape: 0 }
 }

@@ -11,6 +11,7 @@ import { ReaderMemory } from "./memory"
 import { Engine, Output, SessionConfig, SessionEvent, SessionStats, UartSettings } from "./session-types"
 import { STANDARD_BAUDS } from "./defaults"
 import { LineMinimum } from "./line-minimum"
+import { FrameShape } from "./frame-shape"
 import { charMs, defaultTiming, MIN_WAKEUP_SILENCE_MS, minReactionMs, Timing } from "./timing"
 import { coreError, CoreError, DataSet, ErrorKind, Identification, Mode, RX_PARITY_ERROR } from "./types"
 
@@ -153,6 +154,8 @@ export class Session implements Engine, FrameSink {
     private identUntil = 0
     /** the push hunt, while it runs */
     private hunt: Hunt | null = null
+    /** the current push frame's shape (frames without a check character are confirmed by it) */
+    private shape = new FrameShape()
     private prog = new Programming()
     // for the finished event
     private retries = 0
@@ -272,6 +275,7 @@ export class Session implements Engine, FrameSink {
             this.mode = "D"
             if (this.hunt !== null || this.memory.pushUart === null) this.memory.pushUart = { baud: this.uart.baud, format: this.uart.format }
             this.hunt = null
+            this.shape.reset()
             this.emit({ type: "identification", identification: id })
             return
         }
@@ -299,6 +303,7 @@ export class Session implements Engine, FrameSink {
     dataSet(d: DataSet): void {
         if (this.phase === Phase.Data || this.phase === Phase.Push) {
             this.dataSets++
+            if (this.phase === Phase.Push) this.shape.add(d)
             this.emit({ type: "dataSet", dataSet: d })
         }
     }
@@ -309,10 +314,12 @@ export class Session implements Engine, FrameSink {
             return
         }
         if (this.phase !== Phase.Data && this.phase !== Phase.Push) return
-        this.emit({ type: "readout", ok: ok })
-        if (ok) this.finish(true)
+        const taken = ok && (end !== "bare" || this.confirmedShape())
+        if (taken || !ok) this.emit({ type: "readout", ok: ok })
+        if (taken) this.finish(true)
         else if (this.phase === Phase.Push) {
-            // the next push may be clean: keep listening until the push deadline
+            // the next push may be clean (or confirm this one): a full push window for it
+            this.arm(Timer.PushListen, this.now + this.timing.pushListenMs)
         } else this.unreadable(null, "")
     }
 
@@ -345,6 +352,20 @@ export class Session implements Engine, FrameSink {
         // programming answers are parsed by progBlock from the re-assembled text, which reports its own problems
         if ((e.kind === "syntax" || e.kind === "overlength") && this.inProgramming()) return
         this.reportError(e.kind, e.message)
+    }
+
+    /**
+     * A bare push frame is taken when its shape equals the last bare frame's (frame-shape.ts).
+     * The first one after a start is held back silently; one that differs is reported, and its
+     * data sets are discarded when the next frame's identification arrives.
+     */
+    private confirmedShape(): boolean {
+        const shape = this.shape.value()
+        const before = this.memory.frameShape
+        this.memory.frameShape = shape
+        if (before === shape) return true
+        if (before !== 0) this.reportError("unconfirmed", "a push frame without a check character differs from the one before it (a character lost or doubled?); nothing from it is published")
+        return false
     }
 
     // ---- sign-on ------------------------------------------------------------

@@ -15,6 +15,7 @@ export type ErrorKind =
     | "timeout" // no answer, or a message stopped mid-way
     | "unsupported" // the meter wants something the reader does not do (HDLC)
     | "config" // a setting is invalid
+    | "unconfirmed" // a frame without a check character did not match the one before it: held back
 
 export interface CoreError {
     kind: ErrorKind

@@ -209,6 +209,9 @@ export class Publisher {
         if (ev.type === "identification") {
             this.ident = ev.identification
             this.sessionError = ""
+            // a new block begins: what a frame before it left unconfirmed is void
+            this.held = []
+            this.blockDropped = 0
         }
         else if (ev.type === "dataSet") this.hold(ev.dataSet)
         else if (ev.type === "register") this.hold(ev.dataSet)

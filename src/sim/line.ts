@@ -476,6 +476,9 @@ export function acceptedDataSets(events: TimedEvent[]): { address: string; value
                 vs.push(v.unit === null ? v.text : v.text + "*" + v.unit)
             }
             pending.push({ address: e.dataSet.address, values: vs })
+        } else if (e.type === "identification") {
+            // a new block begins: a frame before it that was never confirmed is void (as in the publisher)
+            pending = []
         } else if (e.type === "readout") {
             if (e.ok) for (let k = 0; k < pending.length; k++) out.push(pending[k])
             pending = []
