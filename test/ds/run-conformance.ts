@@ -16,7 +16,8 @@ for (let i = 0; i < SML_VECTOR_COUNT; i++) groups.push(runSmlVector(smlVector(i)
 groups.push(["end"])
 const expected: string[] = groups.flat()
 
-const r = runDevsTest("test/ds/conformance.ts", 60000)
+async function main() {
+const r = await runDevsTest("test/ds/conformance.ts", 60000)
 const out = r.output.replace(/\x1b\[[0-9;]*m/g, "")
 const got = out
     .split("\n")
@@ -46,3 +47,6 @@ if (r.status !== 0) {
 if (process.argv.includes("--print")) console.log(expected.join("\n"))
 console.log(`conformance: ${passed} passed, ${failed} failed`)
 process.exit(failed ? 1 : 0)
+}
+
+void main()

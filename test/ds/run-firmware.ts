@@ -1,14 +1,15 @@
-// Runs the DeviceScript-side firmware tests in the VM's test mode (--test -k: real
-// exit code; GC stress on, hence the long timeout), prints each run's output (its
+// Runs the DeviceScript-side firmware tests (runDevsTest: in this process's VM, or
+// with OPTO_GC_STRESS=1 in `devs run --test` with GC stress), prints each run's output (its
 // "tests: N, pass: N, error: N" line is what tools/test.ts counts) and exits
 // non-zero when a run failed or printed no count. Two entries: the link suite,
 // which carries the engine and the simulated meter, made the one combined image
 // fail DeviceScript's bytecode verifier (error 1051), so it runs on its own.
 import { runDevsTest } from "../../tools/vm-host/devs-host"
 
+async function main() {
 let failed = false
 for (const entry of ["test/ds/firmware.ts", "test/ds/fw-link.ts"]) {
-    const r = runDevsTest(entry, 120000)
+    const r = await runDevsTest(entry, 120000)
     const out = r.output
     // strip the colour codes so the count line starts at the beginning of a line
     const plain = out.replace(/\x1b\[[0-9;]*m/g, "").replace(/^WASM> /gm, "")
@@ -20,3 +21,6 @@ for (const entry of ["test/ds/firmware.ts", "test/ds/fw-link.ts"]) {
     }
 }
 process.exit(failed ? 1 : 0)
+}
+
+void main()
