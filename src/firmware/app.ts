@@ -1,7 +1,7 @@
 // The firmware: settings -> serial link -> session engine (poll loop) -> publisher.
 // Protocol logic stays in the core; this file only moves bytes, time and events.
 import * as ds from "@devicescript/core"
-import { Engine, Output } from "../core/session-types"
+import { ByteEngine, Output } from "../core/session-types"
 import { Session } from "../core/session"
 import { newMemory } from "../core/memory"
 import { SerialLink } from "./link"
@@ -9,14 +9,15 @@ import { MqttConnection } from "./mqtt"
 import { Publisher } from "./publisher"
 import { Config, loadConfig, parseBrokerUrl } from "./settings"
 
-/** characters handed to the engine per call (keeps each call far below the VM's step budget, and the array small) */
-const CHUNK = 64
+/** characters handed to the engine per call: far below the VM's step budget, and few data sets held per call */
+const CHUNK = 256
 
 /** One session: start, feed characters and deadlines until the engine says finished. */
-export async function runSession(engine: Engine, link: SerialLink, pub: Publisher): Promise<boolean> {
+export async function runSession(engine: ByteEngine, link: SerialLink, pub: Publisher): Promise<boolean> {
     // every session signs on at 300 baud 7E1, whatever the last one ended with
     await link.apply({ baud: 300, format: "7E1" })
     link.clear() // stale characters from before the session
+    let overruns = link.overruns
     let out: Output = engine.start(ds.millis())
     while (true) {
         if (out.send.length) await link.send(out.send)
@@ -39,8 +40,14 @@ export async function runSession(engine: Engine, link: SerialLink, pub: Publishe
             await ds.wait(link.rx, out.deadline === null ? 1000 : out.deadline - now)
         }
         await ds.sleep(0) // a long readout must not run the fiber past the VM's step budget
-        if (link.available()) out = engine.receive(ds.millis(), link.take(CHUNK))
-        else out = engine.tick(ds.millis())
+        const now = ds.millis()
+        if (link.available()) {
+            // how far behind the line the reader is: the engine reports it and caps the baud
+            const waited = link.waitedMs(now)
+            const lost = link.overruns - overruns
+            overruns = link.overruns
+            out = engine.receiveBytes(now, link.take(CHUNK), waited, lost)
+        } else out = engine.tick(now)
     }
 }
 

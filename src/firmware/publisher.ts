@@ -134,6 +134,8 @@ export class Publisher {
     private blockDropped = 0
     readouts = 0
     failed = 0
+    /** sessions in which the reader fell behind the line (an "overrun" error: it then caps its baud) */
+    fellBehind = 0
     lastError = ""
     private sessionError = ""
     configErrors: ConfigError[] = []
@@ -190,6 +192,7 @@ export class Publisher {
                 this.lastError = this.sessionError.length ? this.sessionError + " (readout discarded)" : "damaged readout discarded"
             }
         } else if (ev.type === "error") {
+            if (ev.error.kind === "overrun") this.fellBehind++
             this.sessionError = ev.error.kind + ": " + ev.error.message
             this.lastError = this.sessionError
         }
@@ -267,6 +270,7 @@ export class Publisher {
         p.push("\"lastError\":", jsonString(this.lastError))
         p.push(",\"readouts\":", intText(this.readouts), ",\"failed\":", intText(this.failed))
         p.push(",\"valuesDropped\":", intText(this.valuesDropped))
+        p.push(",\"fellBehind\":", intText(this.fellBehind))
         p.push(",\"dropped\":", intText(this.outbox.dropped), ",\"queued\":", intText(this.outbox.count()))
         p.push(",\"mqttError\":", jsonString(this.mqttError), ",\"configErrors\":[")
         for (let i = 0; i < this.configErrors.length; i++) {

@@ -5,8 +5,7 @@
 // build serves every profile: SIM_PN pieces SIM_P0.. of the meter profile's JSON,
 // SIM_HEAD "7E1" or "8N1" (an 8N1-only server), SIM_ECHO, SIM_SPEED line-rate
 // factor; SIM_GEN > 0 replaces the meter by a generator of that many data lines
-// (SIM_IDENT), for readouts larger than the heap; SIM_DRAIN true runs the bench's
-// draining reader (drain.ts) instead of the firmware.
+// (SIM_IDENT), for readouts larger than the heap.
 import * as ds from "@devicescript/core"
 import { readSetting } from "@devicescript/settings"
 import { runFirmware } from "../../firmware/app"
@@ -16,7 +15,6 @@ import { SimMeterLine } from "./sim-meter"
 import { SimMeter } from "../meter"
 import { parseProfile } from "../profiles"
 import { settingText } from "../../firmware/settings"
-import { runDrain } from "./drain"
 
 async function num(key: string, def: number) {
     const v = parseInt(settingText(await readSetting(key, undefined)))
@@ -49,5 +47,4 @@ startSimHead(await meter(), {
     echo: await flag("SIM_ECHO"),
     speed: await num("SIM_SPEED", 1),
 })
-if (await flag("SIM_DRAIN")) await runDrain(19200, "6")
-else await runFirmware()
+await runFirmware()
