@@ -11,6 +11,8 @@ import { Config, loadConfig, parseBrokerUrl } from "./settings"
 
 /** characters handed to the engine per call: far below the VM's step budget, and few data sets held per call */
 const CHUNK = 256
+/** characters taken without an await in between before the loop yields anyway */
+const YIELD_CHARS = 1024
 
 /** One session: start, feed characters and deadlines until the engine says finished. */
 export async function runSession(engine: ByteEngine, link: SerialLink, pub: Publisher): Promise<boolean> {
@@ -18,6 +20,7 @@ export async function runSession(engine: ByteEngine, link: SerialLink, pub: Publ
     await link.apply({ baud: 300, format: "7E1" })
     link.clear() // stale characters from before the session
     let overruns = link.overruns
+    let unyielded = 0
     let out: Output = engine.start(ds.millis())
     while (true) {
         if (out.send.length) await link.send(out.send)
@@ -26,7 +29,9 @@ export async function runSession(engine: ByteEngine, link: SerialLink, pub: Publ
         let ok = false
         for (let i = 0; i < out.events.length; i++) {
             const ev = out.events[i]
-            await pub.onEvent(ev)
+            // data sets come one per line: held without the cost of an async call
+            if (ev.type === "dataSet") pub.hold(ev.dataSet)
+            else await pub.onEvent(ev)
             if (ev.type === "finished") {
                 done = true
                 ok = ev.ok
@@ -38,15 +43,22 @@ export async function runSession(engine: ByteEngine, link: SerialLink, pub: Publ
             const now = ds.millis()
             if (out.deadline !== null && now >= out.deadline) break
             await ds.wait(link.rx, out.deadline === null ? 1000 : out.deadline - now)
+            unyielded = 0
         }
-        await ds.sleep(0) // a long readout must not run the fiber past the VM's step budget
+        // a reader that never finds the link empty must still leave the fiber now and then (VM step budget)
+        if (unyielded >= YIELD_CHARS) {
+            await ds.sleep(0)
+            unyielded = 0
+        }
         const now = ds.millis()
         if (link.available()) {
             // how far behind the line the reader is: the engine reports it and caps the baud
             const waited = link.waitedMs(now)
             const lost = link.overruns - overruns
             overruns = link.overruns
-            out = engine.receiveBytes(now, link.take(CHUNK), waited, lost)
+            const chars = link.take(CHUNK)
+            unyielded += chars.length
+            out = engine.receiveBytes(now, chars, waited, lost)
         } else out = engine.tick(now)
     }
 }

@@ -205,7 +205,8 @@ export class Publisher {
         }
     }
 
-    private hold(d: DataSet) {
+    /** Keeps a data set of the readout in progress (also called directly by the session loop for speed). */
+    hold(d: DataSet) {
         if (this.held.length >= this.cfg.maxValues) {
             this.blockDropped++
             return
