@@ -80,7 +80,7 @@ async function main() {
     }
 
     info(`simulate: building the simulator firmware (profile: ${profile.name})`)
-    const binary = buildSimFirmware()
+    const binary = buildSimFirmware(profile)
 
     let broker: EmbeddedBroker | null = null
     let url = args.broker

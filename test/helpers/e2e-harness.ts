@@ -4,7 +4,7 @@
 import mqtt from "mqtt"
 import { readEnvSettings, settingValue, startFirmware, FirmwareRun } from "../../tools/vm-host/devs-host"
 import { startBroker, EmbeddedBroker } from "../../tools/vm-host/broker"
-import { buildSimFirmware, DEFAULT_PROFILE, profileSettings, SimProfile } from "../../tools/vm-host/sim-profile"
+import { buildSimFirmware, DEFAULT_PROFILE, profileSettings, simEntry, SimProfile } from "../../tools/vm-host/sim-profile"
 
 export interface Msg {
     topic: string
@@ -12,11 +12,13 @@ export interface Msg {
     retain: boolean
 }
 
-let binary: Buffer | null = null
+const binaries = new Map<string, Buffer>()
 
-export function firmware(): Buffer {
-    if (!binary) binary = buildSimFirmware()
-    return binary
+/** The simulator firmware for a line (generated readouts have their own image). */
+export function firmware(p?: SimProfile): Buffer {
+    const entry = simEntry(p)
+    if (!binaries.has(entry)) binaries.set(entry, buildSimFirmware(p))
+    return binaries.get(entry)!
 }
 
 /** The default line, with parts of the meter profile (quirks merged), the head, or a generator replaced. */
@@ -87,7 +89,7 @@ export class Scenario {
             else s.delete(k)
         }
         this.run = await startFirmware({
-            binary: firmware(),
+            binary: firmware(p),
             settings: s,
             deviceId: "0ff06205" + seq.toString(16).padStart(8, "0"),
             onLine: l => {

@@ -2,7 +2,7 @@
 //
 // How it is isolated: the VM runs in this process (tools/vm-host/devs-host.ts)
 // with the simulated head streaming a generated 19200 Bd readout
-// (src/sim/head/generated-meter.ts; entry src/sim/head/bench.ts). Each run is timed with Node's
+// (src/sim/head/generated-meter.ts; entry src/sim/head/generated.ts). Each run is timed with Node's
 // process.cpuUsage (user + system) from boot until the reader is done. Two
 // readout sizes are read, so boot, sign-on and publishing cancel in the
 // difference; the same runs with SIM_DRAIN (src/sim/head/drain.ts: signs on with
@@ -11,36 +11,10 @@
 // own cost per received byte: link, session, framer, data-set parser, publisher.
 // The VM exposes no step counter (the emscripten module exports no such
 // function), so there is no steps-per-byte figure.
-import { createHash } from "node:crypto"
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
-import { dirname, join } from "node:path"
 import { startBroker } from "../vm-host/broker"
-import { buildFirmwareLocked, readEnvSettings, settingValue, startFirmware, withBuildLock } from "../vm-host/devs-host"
-import { profileSettings, SimProfile } from "../vm-host/sim-profile"
+import { readEnvSettings, settingValue, startFirmware } from "../vm-host/devs-host"
+import { buildSimFirmware, profileSettings, SimProfile } from "../vm-host/sim-profile"
 import { generatedBytes } from "./max-readout"
-
-const ROOT = join(__dirname, "..", "..")
-
-/** src/sim/head/bench.ts compiled, cached by a hash of src/ (as the simulator firmware is). */
-export function buildBenchFirmware(): Buffer {
-    const h = createHash("sha256")
-    const walk = (d: string) => {
-        for (const f of readdirSync(d).sort()) {
-            const p = join(d, f)
-            if (statSync(p).isDirectory()) walk(p)
-            else if (f.endsWith(".ts")) h.update(p + "\0" + readFileSync(p, "utf8") + "\0")
-        }
-    }
-    walk(join(ROOT, "src"))
-    const cached = join(ROOT, ".devicescript/cache", `bench-${h.digest("hex").slice(0, 16)}.devs`)
-    if (existsSync(cached)) return readFileSync(cached)
-    return withBuildLock(() => {
-        const bin = buildFirmwareLocked("src/sim/head/bench.ts")
-        mkdirSync(dirname(cached), { recursive: true })
-        writeFileSync(cached, bin)
-        return bin
-    })
-}
 
 export interface CpuRun {
     lines: number
@@ -108,7 +82,7 @@ export async function cpuPerByte(o: { small?: number; large?: number; repeats?: 
     const repeats = o.repeats ?? 3
     const speed = o.speed ?? 4
     const log = o.log ?? (() => {})
-    const binary = buildBenchFirmware()
+    const binary = buildSimFirmware({ name: "generated", meter: { identification: "/ABC6BIG" }, head: { eightN1Only: false, speed: 1 }, generated: small })
     // data lines plus STX, "!" CR LF, ETX, BCC: the same overhead in both sizes, so it cancels
     const db = generatedBytes(large) - generatedBytes(small)
     const fw: number[] = []

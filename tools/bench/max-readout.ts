@@ -31,7 +31,7 @@ export async function readsWithoutOom(lines: number, timeoutMs: number): Promise
     put("MAX_VALUES", "40")
     put("POLL_MS", "600000")
     let panic = 0
-    const run = await startFirmware({ binary: buildSimFirmware(), settings: s, onLine: l => log.push(l), onPanic: c => (panic = c) })
+    const run = await startFirmware({ binary: buildSimFirmware(p), settings: s, onLine: l => log.push(l), onPanic: c => (panic = c) })
     const t0 = Date.now()
     const oom = () => panic !== 0 || log.some(l => /OutOfMemory|PANIC/i.test(l))
     while (!state && !oom() && Date.now() - t0 < timeoutMs) await new Promise(r => setTimeout(r, 100))

@@ -81,8 +81,14 @@ export function profileSettings(p: SimProfile): Map<string, Buffer> {
     return m
 }
 
-/** Builds src/sim/head/main.ts once per source state (cached by a hash of src/ and the CLI version). */
-export function buildSimFirmware(): Buffer {
+/** The simulator entry for a line: generated readouts have an image of their own (the VM limits an image's functions to 64 KB). */
+export function simEntry(p?: SimProfile): string {
+    return p !== undefined && p.generated > 0 ? "src/sim/head/generated.ts" : "src/sim/head/main.ts"
+}
+
+/** Builds the simulator entry for `p` (simEntry) once per source state (cached by a hash of src/ and the CLI version). */
+export function buildSimFirmware(p?: SimProfile): Buffer {
+    const entry = simEntry(p)
     const h = createHash("sha256")
     const walk = (d: string) => {
         for (const f of readdirSync(d).sort()) {
@@ -93,12 +99,13 @@ export function buildSimFirmware(): Buffer {
     }
     walk(join(ROOT, "src"))
     h.update(readFileSync(join(ROOT, "node_modules/@devicescript/cli/package.json")))
-    const cached = join(ROOT, ".devicescript/cache", `main-sim-${h.digest("hex").slice(0, 16)}.devs`)
+    const name = entry.slice(entry.lastIndexOf("/") + 1, entry.length - 3)
+    const cached = join(ROOT, ".devicescript/cache", `${name}-sim-${h.digest("hex").slice(0, 16)}.devs`)
     if (existsSync(cached)) return readFileSync(cached)
     return withBuildLock(() => {
         // another process may have built it while we waited for the lock
         if (existsSync(cached)) return readFileSync(cached)
-        const bin = buildFirmwareLocked("src/sim/head/main.ts")
+        const bin = buildFirmwareLocked(entry)
         mkdirSync(dirname(cached), { recursive: true })
         writeFileSync(cached, bin)
         return bin

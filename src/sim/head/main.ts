@@ -4,13 +4,11 @@
 // from a profile, through the same settings store the firmware reads), so one
 // build serves every profile: SIM_PN pieces SIM_P0.. of the meter profile's JSON,
 // SIM_HEAD "7E1" or "8N1" (an 8N1-only server), SIM_ECHO, SIM_SPEED line-rate
-// factor; SIM_GEN > 0 replaces the meter by a generator of that many data lines
-// (SIM_IDENT), for readouts larger than the heap.
+// factor. Generated readouts (SIM_GEN) run from generated.ts, an image of their own.
 import * as ds from "@devicescript/core"
 import { readSetting } from "@devicescript/settings"
 import { runFirmware } from "../../firmware/app"
 import { LineMeter, startSimHead } from "./server"
-import { GeneratedMeter } from "./generated-meter"
 import { SimMeterLine } from "./sim-meter"
 import { SimMeter } from "../meter"
 import { parseProfile } from "../profiles"
@@ -26,16 +24,6 @@ async function flag(key: string) {
 }
 
 async function meter(): Promise<LineMeter> {
-    const generated = await num("SIM_GEN", 0)
-    if (generated > 0)
-        return new GeneratedMeter({
-            identification: settingText(await readSetting("SIM_IDENT", "/ABC6BIG")),
-            address: "",
-            lines: [],
-            generated: generated,
-            damage: false,
-            reactionMs: 200,
-        })
     const n = await num("SIM_PN", 0)
     let json = ""
     for (let i = 0; i < n; i++) json += settingText(await readSetting("SIM_P" + i, ""))

@@ -1,8 +1,9 @@
-// The CPU bench's entry (tools/bench/cpu.ts): the firmware, or with SIM_DRAIN the
-// drain-only reader (drain.ts), behind the simulated head with the generated
-// meter (SIM_GEN data lines, SIM_IDENT, SIM_SPEED as in main.ts). Its own image
-// keeps the drain out of the simulator firmware, whose functions are near the
-// VM's 64 KB limit.
+// Simulator entry point for generated readouts (SIM_GEN data lines after
+// SIM_IDENT, streamed by generated-meter.ts, for readouts far larger than the
+// heap): the firmware behind the simulated head, or with SIM_DRAIN the CPU
+// bench's drain-only reader (drain.ts). SIM_HEAD, SIM_ECHO and SIM_SPEED as in
+// main.ts. Its own image: the simulator's functions with the profile-driven
+// meter are near the VM's 64 KB limit.
 import { readSetting } from "@devicescript/settings"
 import { runFirmware } from "../../firmware/app"
 import { settingText } from "../../firmware/settings"
@@ -16,7 +17,7 @@ async function text(key: string, def: string) {
 
 startSimHead(
     new GeneratedMeter({ identification: await text("SIM_IDENT", "/ABC6BIG"), address: "", lines: [], generated: parseInt(await text("SIM_GEN", "1000")), damage: false, reactionMs: 200 }),
-    { eightN1Only: false, echo: false, speed: parseInt(await text("SIM_SPEED", "1")) },
+    { eightN1Only: (await text("SIM_HEAD", "7E1")) === "8N1", echo: (await text("SIM_ECHO", "false")) === "true", speed: parseInt(await text("SIM_SPEED", "1")) },
 )
 if ((await text("SIM_DRAIN", "false")) === "true") await runDrain(19200, "6")
 else await runFirmware()
