@@ -1,4 +1,4 @@
-// `npm run bench [-- --json] [--profile NAME] [--e2e fast|all|none] [--node-engine] [--plot DIR] [--no-footprint]`
+// `npm run bench [-- --json] [--profile NAME] [--e2e fast|all|none] [--node-engine] [--plot DIR] [--no-footprint] [--no-cpu]`
 //
 // Reads every shipped meter profile in virtual time and reports, per profile, the
 // session time, the line minimum (wire time + the meter's reaction times + the
@@ -30,6 +30,9 @@
 // firmware (src/firmware/main.ts) size from `devs build`, null while there is no firmware
 // entry; maxReadoutBytes: the largest generated readout (up to a cap) the firmware in the simulator reads without running out of VM heap;
 // the "note" key says where the growth stopped.
+// Then one line {"cpu": {...}}: the firmware's CPU per received byte in the
+// simulator's VM for D0, isolated from the simulated head and from start-up
+// (how: tools/bench/cpu.ts), median and spread over 3 interleaved runs.
 // --plot DIR writes one SVG timeline per profile of the virtual steady session.
 // This is a benchmark, not a test.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
@@ -47,6 +50,7 @@ import { runPeer } from "./peer"
 import { FirmwareHost, firmwareHost, runFirmwareE2e } from "./firmware-e2e"
 import { withBuildLock } from "../vm-host/devs-host"
 import { maxReadoutBytes } from "./max-readout"
+import { cpuPerByte, CpuFigure } from "./cpu"
 
 export interface BenchRow {
     profile: string
@@ -216,11 +220,14 @@ export interface BenchOptions {
     e2e?: "fast" | "all" | "none"
     plotDir?: string
     footprint?: boolean
+    /** the firmware CPU figure (minutes of runs; the CLI asks for it unless --no-cpu) */
+    cpu?: boolean
 }
 
 export interface BenchResult {
     rows: BenchRow[]
     footprint: Footprint | null
+    cpu: CpuFigure | null
     e2eSkippedWhy: string | null
 }
 
@@ -269,7 +276,8 @@ export async function bench(o: BenchOptions = {}): Promise<BenchResult> {
             writeFileSync(join(o.plotDir, files[i].replace(/\.json$/, ".svg")), svg)
         }
     }
-    return { rows: vs.map(v => v.row), footprint: o.footprint === false ? null : await footprint(), e2eSkippedWhy: why }
+    const fp = o.footprint === false ? null : await footprint()
+    return { rows: vs.map(v => v.row), footprint: fp, cpu: o.cpu === true ? await cpuPerByte() : null, e2eSkippedWhy: why }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -287,7 +295,7 @@ async function main(argv: string[]): Promise<number> {
     }
     let res: BenchResult
     try {
-        res = await bench({ driver: argv.includes("--node-engine") ? "node-engine" : "auto", profile: arg("--profile"), e2e: e2eArg, plotDir: arg("--plot"), footprint: !argv.includes("--no-footprint") })
+        res = await bench({ driver: argv.includes("--node-engine") ? "node-engine" : "auto", profile: arg("--profile"), e2e: e2eArg, plotDir: arg("--plot"), footprint: !argv.includes("--no-footprint"), cpu: !argv.includes("--no-cpu") })
     } catch (e) {
         process.stderr.write(`bench: ${(e as Error).message}\n`)
         return 2
@@ -297,6 +305,7 @@ async function main(argv: string[]): Promise<number> {
     if (json) {
         for (const r of rows) process.stdout.write(JSON.stringify(r) + "\n")
         if (res.footprint) process.stdout.write(JSON.stringify({ footprint: res.footprint }) + "\n")
+        if (res.cpu) process.stdout.write(JSON.stringify({ cpu: res.cpu }) + "\n")
     } else {
         process.stdout.write(table(rows) + "\n")
         const worst = rows.filter(r => r.ok).reduce((a, b) => (b.ratio > a.ratio ? b : a), rows[0])
@@ -313,6 +322,10 @@ async function main(argv: string[]): Promise<number> {
         if (pv.length) {
             const wins = pv.filter(r => (r.vsPeer as number) <= 0.85).length
             process.stdout.write(`vs smartmeter-obis: ${wins} of ${pv.length} profiles at <= 0.85 (goal); peer read correctly on ${rows.filter(r => r.peerCorrect).length} of ${rows.filter(r => r.peerCorrect !== null).length}\n`)
+        }
+        if (res.cpu) {
+            const c = res.cpu
+            process.stdout.write(`firmware CPU per received byte (D0, simulator VM): ${c.firmwareUsPerByte} us median, ${c.spread[0]}..${c.spread[1]} over ${c.repeats} runs (whole VM ${c.wholeUsPerByte}, head and meter alone ${c.drainUsPerByte}); goal <= 2\n  how: ${c.method}\n`)
         }
         if (res.footprint) process.stdout.write(`footprint: bytecode ${res.footprint.bytecodeBytes ?? "null"} B, max readout ${res.footprint.maxReadoutBytes ?? "null"} B (${res.footprint.note})\n`)
         if (o_plot(argv)) process.stdout.write(`timelines written to ${o_plot(argv)}\n`)
