@@ -125,9 +125,15 @@ export class DataSetParser {
         let i = 0
         while (i < n && this.state !== SKIP) {
             const value = this.state === VALUE
-            let stop = at(s, ")", i, n)
-            stop = at(s, "(", i, stop)
-            if (value) stop = at(s, "*", i, stop)
+            // inline rather than a helper: a call costs the VM more than the search
+            let stop = s.indexOf(")", i)
+            if (stop < 0) stop = n
+            let k = s.indexOf("(", i)
+            if (k >= 0 && k < stop) stop = k
+            if (value) {
+                k = s.indexOf("*", i)
+                if (k >= 0 && k < stop) stop = k
+            }
             // the stretch s[i, stop): per character the line length is checked before the field's, so the first limit hit wins
             const m = stop - i
             const lineRoom = this.maxLine - this.lineLen
@@ -259,10 +265,4 @@ export class DataSetParser {
         this.values = 0
         this.held = 0
     }
-}
-
-/** Index of `ch` in s at or after `from` if it comes before `stop`, else `stop`. */
-function at(s: string, ch: string, from: number, stop: number): number {
-    const k = s.indexOf(ch, from)
-    return k >= 0 && k < stop ? k : stop
 }
