@@ -58,6 +58,11 @@ export class EchoFilter {
         out.push(c)
     }
 
+    /** True when nothing is expected back and nothing is held: every character passes as it is. */
+    idle(): boolean {
+        return this.head >= this.q.length && this.held < 0
+    }
+
     /** Call when time passes without characters: a held character past the window was not an echo. */
     expire(now: number, out: number[]): void {
         if (now > this.until && (this.held >= 0 || this.head < this.q.length)) {

@@ -47,6 +47,14 @@ export class LineMinimum {
         if (end > this.lineEnd) this.lineEnd = end
     }
 
+    /** Intact characters back to back, ending at `end`, right after one accounted with received(): their span beyond what is counted. */
+    receivedRun(end: number): void {
+        if (end > this.lineEnd) {
+            this.wireMs += end - this.lineEnd
+            this.lineEnd = end
+        }
+    }
+
     /** The baud changes to `baud` at `at`: the time since the last change counts for the old one. */
     baudChanged(at: number, baud: number): void {
         this.close(at)

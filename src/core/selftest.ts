@@ -6,7 +6,8 @@
 // A UART cannot see the line's level, only characters: "RX rests" means no
 // characters and no breaks while we were silent.
 import { Diagnosis } from "./diagnosis"
-import { Engine, Output, SessionStats } from "./session-types"
+import { ByteEngine, Output, SessionStats } from "./session-types"
+import { fromBytes } from "./framer"
 import { charMs } from "./timing"
 import { RX_ERROR_MASK } from "./types"
 
@@ -32,7 +33,7 @@ export interface SelfTestResult {
     echoErrors: number
 }
 
-export class SelfTest implements Engine {
+export class SelfTest implements ByteEngine {
     result: SelfTestResult = { quietChars: 0, quietErrors: 0, echoChars: 0, echoErrors: 0 }
     private step = Step.Quiet
     private startAt = 0
@@ -44,6 +45,10 @@ export class SelfTest implements Engine {
         this.step = Step.Quiet
         this.deadline = now + QUIET_MS
         return { send: [], uart: { baud: 300, format: "7E1" }, deadline: this.deadline, events: [] }
+    }
+
+    receiveBytes(now: number, bytes: Buffer): Output {
+        return this.receive(now, fromBytes(bytes))
     }
 
     receive(now: number, chars: number[]): Output {

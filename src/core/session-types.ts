@@ -92,3 +92,13 @@ export interface Engine {
     /** the deadline passed */
     tick(now: number): Output
 }
+
+/** An engine that also takes characters as bytes, as the firmware's link delivers them. */
+export interface ByteEngine extends Engine {
+    /**
+     * receive() for characters as bytes: 7-bit, bit 7 set = the character arrived with a parity or
+     * framing error. `waitedMs`: how long the oldest of them waited for the reader; `lost`: characters
+     * the serial path dropped since the last call (its overruns): either says the reader fell behind.
+     */
+    receiveBytes(now: number, chars: Buffer, waitedMs?: number, lost?: number): Output
+}

@@ -5,10 +5,10 @@
 import { ACK, NAK, NUL } from "./bytes"
 import { DataSetParser } from "./datasets"
 import { EchoFilter } from "./echo"
-import { BlockEnd, Framer, FrameSink } from "./framer"
+import { BlockEnd, Framer, FrameSink, fromByte, toBytes } from "./framer"
 import { breakMessage, digitForBaud, optionSelect, password, readRegister, request } from "./messages"
 import { ReaderMemory } from "./memory"
-import { Engine, Output, SessionConfig, SessionEvent, SessionStats, UartSettings } from "./session-types"
+import { ByteEngine, Output, SessionConfig, SessionEvent, SessionStats, UartSettings } from "./session-types"
 import { STANDARD_BAUDS } from "./defaults"
 import { LineMinimum } from "./line-minimum"
 import { FrameShape } from "./frame-shape"
@@ -125,7 +125,7 @@ class Programming {
     registersRead = 0
 }
 
-export class Session implements Engine, FrameSink {
+export class Session implements ByteEngine, FrameSink {
     private timing: Timing
     private framer: Framer
     private echo = new EchoFilter()
@@ -162,6 +162,8 @@ export class Session implements Engine, FrameSink {
     private errors = 0
     private lastError: CoreError | null = null
     private dataSets = 0
+    /** the reader fell behind the line in this session (reported once) */
+    private behind = false
 
     constructor(public config: SessionConfig, public memory: ReaderMemory, timing?: Timing) {
         this.timing = timing ? timing : defaultTiming()
@@ -191,16 +193,20 @@ export class Session implements Engine, FrameSink {
     }
 
     receive(now: number, chars: number[]): Output {
+        return this.receiveBytes(now, toBytes(chars))
+    }
+
+    receiveBytes(now: number, chars: Buffer, waitedMs = 0, lost = 0): Output {
         this.begin(now)
         if (this.phase === Phase.Done) return this.finishCall()
         this.applyDrainedUart(now)
-        const passed: number[] = []
-        for (let i = 0; i < chars.length; i++) {
-            let c = chars[i]
-            if (this.uart.format === "8N1" && c >= 0x80 && c < 0x100) c = (c & 0x7f) | RX_PARITY_ERROR
-            this.echo.filter(now, c, passed)
+        if (lost > 0 || waitedMs > this.timing.rxWaitMs) this.fellBehind(waitedMs, lost)
+        if (this.echo.idle()) this.consumeBytes(now, chars)
+        else {
+            const passed: number[] = []
+            for (let i = 0; i < chars.length; i++) this.echo.filter(now, fromByte(chars[i]), passed)
+            this.consume(now, passed)
         }
-        this.consume(now, passed)
         if (this.phase === Phase.Data && this.chosenBaud > 300 && this.badChars >= GARBLED_CHARS && !this.rxInMessage && this.framer.inMessage() === false) {
             // characters with errors at the new baud and no block in sight: the switch did not work
             this.unreadable("parity", `${this.badChars} characters with errors at ${this.chosenBaud} Bd and no data block`)
@@ -264,6 +270,31 @@ export class Session implements Engine, FrameSink {
             this.lastRxAt = now
             if (c > 0x7f) this.badChars++
             this.framer.push(c)
+        }
+    }
+
+    /** consume() for bytes: runs the framer takes at once are accounted at once. */
+    private consumeBytes(now: number, buf: Buffer): void {
+        const n = buf.length
+        let i = 0
+        while (i < n && !this.isDone()) {
+            const j = this.framer.runEnd(buf, i, n)
+            const c = fromByte(buf[i])
+            // the baud can change inside the chunk (a mode B identification switches at once)
+            const cm = charMs(this.uart.baud)
+            this.charsReceived++
+            this.line.received(now - (n - 1 - i) * cm, cm, c <= 0x7f, awaitsMeter(this.phase))
+            this.lastRxAt = now
+            if (j === i + 1) {
+                if (c > 0x7f) this.badChars++
+                this.framer.push(c)
+            } else {
+                // intact characters back to back after the first: together they add their span beyond what is already counted
+                this.charsReceived += j - i - 1
+                this.line.receivedRun(now - (n - j) * cm)
+                this.framer.pushRun(buf, i, j)
+            }
+            i = j
         }
     }
 
@@ -445,6 +476,17 @@ export class Session implements Engine, FrameSink {
         }
         if (kind !== null) this.fail(kind, why)
         else this.finish(false)
+    }
+
+    /** The reader did not keep up with the line: said once per session, and the next sign-ons stay below this baud. */
+    private fellBehind(waitedMs: number, lost: number): void {
+        const baud = this.uart.baud
+        let lower = 300
+        for (let i = 0; i < STANDARD_BAUDS.length; i++) if (STANDARD_BAUDS[i] < baud) lower = STANDARD_BAUDS[i]
+        if (baud > 300 && (this.memory.baudCap === 0 || lower < this.memory.baudCap)) this.memory.baudCap = lower
+        if (this.behind) return
+        this.behind = true
+        this.reportError("overrun", `the reader fell behind the line at ${baud} Bd: ${lost} characters lost, waited ${waitedMs} ms`)
     }
 
     private lowerBaud(b: number): number {

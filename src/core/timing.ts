@@ -20,6 +20,8 @@ export interface Timing {
     retryQuietMs: number
     /** how late the driver may deliver received characters (chunking in the serial service) */
     rxLatencyMs: number
+    /** received characters that waited longer than this for the reader mean it cannot keep up with the baud */
+    rxWaitMs: number
 }
 
 export function defaultTiming(): Timing {
@@ -33,6 +35,7 @@ export function defaultTiming(): Timing {
         huntListenMs: 3500,
         retryQuietMs: 800,
         rxLatencyMs: 0,
+        rxWaitMs: 500,
     }
 }
 

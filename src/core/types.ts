@@ -13,6 +13,7 @@ export type ErrorKind =
     | "syntax" // a line or message did not follow the protocol; it was skipped
     | "meter" // the meter answered with an error message such as (ER11)
     | "timeout" // no answer, or a message stopped mid-way
+    | "overrun" // the reader fell behind the line: received characters waited too long or were lost
     | "unsupported" // the meter wants something the reader does not do (HDLC)
     | "config" // a setting is invalid
     | "unconfirmed" // a frame without a check character did not match the one before it: held back

@@ -3,19 +3,20 @@
 // UART settings in force at their time. The wrapped engine is untouched and
 // the driver cannot tell the difference, so the firmware, the virtual line and
 // the bench drive it exactly like a bare Session.
-import { Engine, Output, UartSettings } from "./session-types"
+import { ByteEngine, Output, UartSettings } from "./session-types"
+import { fromByte } from "./framer"
 import { LineWatch } from "./line-watch"
 import { LineTrace } from "./trace"
 import { charMs } from "./timing"
 
-export class WatchedEngine implements Engine {
+export class WatchedEngine implements ByteEngine {
     watch = new LineWatch()
     private uart: UartSettings = { baud: 300, format: "7E1" }
     private pending: UartSettings | null = null
     private txFree = 0
 
     /** `trace` null: no trace (TRACE=off keeps no buffer at all) */
-    constructor(public inner: Engine, public trace: LineTrace | null) {}
+    constructor(public inner: ByteEngine, public trace: LineTrace | null) {}
 
     start(now: number): Output {
         this.watch = new LineWatch()
@@ -28,11 +29,25 @@ export class WatchedEngine implements Engine {
     }
 
     receive(now: number, chars: number[]): Output {
+        this.record(now, chars)
+        return this.seen(now, this.inner.receive(now, chars))
+    }
+
+    receiveBytes(now: number, bytes: Buffer, waitedMs = 0, lost = 0): Output {
+        this.settle(now)
+        // at 7E1 bit 7 marks a damaged character; at 8N1 (push meters, SML) the byte is as it came
+        const raw = this.uart.format === "8N1"
+        const chars: number[] = []
+        for (let i = 0; i < bytes.length; i++) chars.push(raw ? bytes[i] : fromByte(bytes[i]))
+        this.record(now, chars)
+        return this.seen(now, this.inner.receiveBytes(now, bytes, waitedMs, lost))
+    }
+
+    private record(now: number, chars: number[]): void {
         this.settle(now)
         const u = this.uart
         this.watch.received(now, chars, u.baud)
         if (this.trace !== null) for (let i = 0; i < chars.length; i++) this.trace.add(now, "RX", chars[i], u.baud, u.format)
-        return this.seen(now, this.inner.receive(now, chars))
     }
 
     tick(now: number): Output {

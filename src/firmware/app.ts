@@ -1,7 +1,8 @@
 // The firmware: settings -> serial link -> session engine (poll loop) -> publisher.
 // Protocol logic stays in the core; this file only moves bytes, time and events.
 import * as ds from "@devicescript/core"
-import { Engine, Output, SessionEvent } from "../core/session-types"
+import { ByteEngine, Output, SessionEvent } from "../core/session-types"
+import { DataSet } from "../core/types"
 import { newMemory } from "../core/memory"
 import { PollSchedule, SessionKind } from "../core/schedule"
 import { SerialLink } from "./link"
@@ -12,19 +13,25 @@ import { Doctor } from "./doctor"
 import { CommandQueue } from "./command-queue"
 import { newEngine } from "./engine"
 
-/** characters handed to the engine per call (keeps each call far below the VM's step budget, and the array small) */
-const CHUNK = 64
+/** characters handed to the engine per call: far below the VM's step budget, and few data sets held per call */
+const CHUNK = 256
+/** characters taken without an await in between before the loop yields anyway */
+const YIELD_CHARS = 1024
 
-/** One session: start, feed characters and deadlines until the engine says finished. */
 /** Whoever takes a session's events (the publisher; nobody for the self-test). */
 export interface EventSink {
     onEvent(ev: SessionEvent): Promise<void>
+    /** data sets come one per line: taken without the cost of an async call where the sink can */
+    hold?: (d: DataSet) => void
 }
 
-export async function runSession(engine: Engine, link: SerialLink, pub: EventSink): Promise<boolean> {
+/** One session: start, feed characters and deadlines until the engine says finished. */
+export async function runSession(engine: ByteEngine, link: SerialLink, pub: EventSink): Promise<boolean> {
     // every session signs on at 300 baud 7E1, whatever the last one ended with
     await link.apply({ baud: 300, format: "7E1" })
     link.clear() // stale characters from before the session
+    let overruns = link.overruns
+    let unyielded = 0
     let out: Output = engine.start(ds.millis())
     while (true) {
         if (out.send.length) await link.send(out.send)
@@ -33,7 +40,8 @@ export async function runSession(engine: Engine, link: SerialLink, pub: EventSin
         let ok = false
         for (let i = 0; i < out.events.length; i++) {
             const ev = out.events[i]
-            await pub.onEvent(ev)
+            if (ev.type === "dataSet" && pub.hold) pub.hold(ev.dataSet)
+            else await pub.onEvent(ev)
             if (ev.type === "finished") {
                 done = true
                 ok = ev.ok
@@ -45,10 +53,23 @@ export async function runSession(engine: Engine, link: SerialLink, pub: EventSin
             const now = ds.millis()
             if (out.deadline !== null && now >= out.deadline) break
             await ds.wait(link.rx, out.deadline === null ? 1000 : out.deadline - now)
+            unyielded = 0
         }
-        await ds.sleep(0) // a long readout must not run the fiber past the VM's step budget
-        if (link.available()) out = engine.receive(ds.millis(), link.take(CHUNK))
-        else out = engine.tick(ds.millis())
+        // a reader that never finds the link empty must still leave the fiber now and then (VM step budget)
+        if (unyielded >= YIELD_CHARS) {
+            await ds.sleep(0)
+            unyielded = 0
+        }
+        const now = ds.millis()
+        if (link.available()) {
+            // how far behind the line the reader is: the engine reports it and caps the baud
+            const waited = link.waitedMs(now)
+            const lost = link.overruns - overruns
+            overruns = link.overruns
+            const chars = link.take(CHUNK)
+            unyielded += chars.length
+            out = engine.receiveBytes(now, chars, waited, lost)
+        } else out = engine.tick(now)
     }
 }
 

@@ -4,7 +4,7 @@
 // trace is published (TRACE), and runs the head self-test. The decisions are
 // the core's (diagnosis.ts, selftest.ts); this only keeps them between sessions.
 import { Diagnoser, Diagnosis } from "../core/diagnosis"
-import { Engine, SessionConfig } from "../core/session-types"
+import { ByteEngine, SessionConfig } from "../core/session-types"
 import * as ds from "@devicescript/core"
 import { burstLine, LineTrace } from "../core/trace"
 import { WatchedEngine } from "../core/watched"
@@ -29,7 +29,7 @@ export class Doctor {
     }
 
     /** The engine to run, watched. */
-    watch(engine: Engine): WatchedEngine {
+    watch(engine: ByteEngine): WatchedEngine {
         this.current = new WatchedEngine(engine, this.trace)
         return this.current
     }

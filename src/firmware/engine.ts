@@ -3,11 +3,11 @@
 // Engine contract, so the session loop and the publisher do not know which.
 import { ReaderMemory } from "../core/memory"
 import { Session } from "../core/session"
-import { Engine } from "../core/session-types"
+import { ByteEngine } from "../core/session-types"
 import { AutoPushSession, SmlSession } from "../core/sml/session"
 import { Config } from "./settings"
 
-export function newEngine(config: Config, memory: ReaderMemory): Engine {
+export function newEngine(config: Config, memory: ReaderMemory): ByteEngine {
     if (config.protocol === "sml") return new SmlSession()
     const push = config.session.push
     if (config.protocol === "auto" && push !== null && push.uart === null) return new AutoPushSession(config.session, memory)

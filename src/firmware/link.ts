@@ -10,12 +10,11 @@
 import * as ds from "@devicescript/core"
 import { encode7E1 } from "../core/bytes"
 import { linkReceives } from "../core/serial-marking"
-import { RX_PARITY_ERROR } from "../core/types"
 import { Format, UartSettings } from "../core/session-types"
 import { Framing } from "./settings"
 
 const REPORT_RECEIVED = 0x80
-/** received characters waiting for the main loop (2 bytes each, allocated once); beyond this they are an overrun */
+/** received characters waiting for the main loop (one byte each, allocated once); beyond this they are an overrun */
 const RX_CAPACITY = 2048
 
 export class SerialLink {
@@ -23,10 +22,16 @@ export class SerialLink {
     hardware7E1 = false
     format: Format = "7E1"
     baud = 300
+    /** characters lost because the ring was full, since boot */
     overruns = 0
-    private ring = Buffer.alloc(RX_CAPACITY * 2)
+    // 7-bit characters with bit 7 set for an error: the byte form the engine takes (receiveBytes)
+    private ring = Buffer.alloc(RX_CAPACITY)
     private head = 0
     private count = 0
+    /** since when characters have been waiting without a break (ms) */
+    private waitingSince = 0
+    /** software 7E1: byte on the wire -> character, bit 7 set on odd parity */
+    private decode: Buffer = null
     /** emits when characters are waiting */
     readonly rx = ds.emitter<number>()
 
@@ -61,27 +66,37 @@ export class SerialLink {
                 await this.ser.parityMode.write(ds.SerialParityType.None)
             }
         }
+        if (!this.hardware7E1 && this.decode === null) {
+            this.decode = Buffer.alloc(256)
+            for (let b = 0; b < 256; b++) {
+                const c = linkReceives(b, false, false)
+                this.decode[b] = c > 0x7f ? 0x80 | (c & 0x7f) : c
+            }
+        }
         console.log(`link: 300 baud, ${this.hardware7E1 ? "7E1 by the serial server" : "8N1 with software 7E1"}`)
     }
 
     private onBytes(data: Buffer) {
-        const hw = this.hardware7E1
-        const raw8 = this.format === "8N1"
-        for (let i = 0; i < data.length; i++) {
-            const b = data[i]
-            const c = linkReceives(b, hw, raw8)
-            if (this.count >= RX_CAPACITY) {
-                // overrun: the newest character is lost, so flag the last one kept and the block fails
-                this.overruns++
-                const last = ((this.head + this.count - 1) % RX_CAPACITY) * 2
-                this.ring[last + 1] |= RX_PARITY_ERROR >> 8
-                continue
-            }
-            const at = ((this.head + this.count) % RX_CAPACITY) * 2
-            this.ring[at] = c & 0xff
-            this.ring[at + 1] = c >> 8
-            this.count++
+        let n = data.length
+        if (this.count === 0) this.waitingSince = ds.millis()
+        if (this.count + n > RX_CAPACITY) {
+            // overrun: the newest characters are lost, so flag the last one kept and the block fails
+            this.overruns += this.count + n - RX_CAPACITY
+            n = RX_CAPACITY - this.count
         }
+        // 7 data bits (0x80|c marks an error) and 8N1 push meters (the engine flags bytes >= 0x80): as they come
+        const dec = this.format === "7E1" && !this.hardware7E1 ? this.decode : null
+        let at = (this.head + this.count) % RX_CAPACITY
+        let i = 0
+        while (i < n) {
+            const k = Math.min(n - i, RX_CAPACITY - at)
+            if (dec === null) this.ring.blitAt(at, data, i, k)
+            else for (let j = 0; j < k; j++) this.ring[at + j] = dec[data[i + j]]
+            i += k
+            at = (at + k) % RX_CAPACITY
+        }
+        this.count += n
+        if (n < data.length && this.count > 0) this.ring[(this.head + this.count - 1) % RX_CAPACITY] |= 0x80
         this.rx.emit(data.length)
     }
 
@@ -89,15 +104,21 @@ export class SerialLink {
         return this.count
     }
 
-    /** Takes up to `max` waiting characters (7-bit, with RX_* flags), oldest first. */
-    take(max: number): number[] {
-        const n = Math.min(max, this.count)
-        const out: number[] = []
-        for (let i = 0; i < n; i++) {
-            const at = this.head * 2
-            out.push(this.ring[at] | (this.ring[at + 1] << 8))
-            this.head = (this.head + 1) % RX_CAPACITY
-        }
+    /**
+     * How long characters have been waiting without a break (ms), 0 when none waits: the age of the
+     * oldest waiting character while the reader keeps up (each take empties the ring), and how long
+     * it has not caught up once when it does not.
+     */
+    waitedMs(now: number) {
+        return this.count > 0 ? now - this.waitingSince : 0
+    }
+
+    /** Takes up to `max` waiting characters as bytes (7-bit, bit 7 set = parity or framing error), oldest first. */
+    take(max: number): Buffer {
+        // up to the ring's end (Math.min takes only two arguments in DeviceScript)
+        const n = Math.min(Math.min(max, this.count), RX_CAPACITY - this.head)
+        const out = this.ring.slice(this.head, this.head + n)
+        this.head = (this.head + n) % RX_CAPACITY
         this.count -= n
         return out
     }

@@ -161,6 +161,8 @@ export class Publisher {
     private blockDropped = 0
     readouts = 0
     failed = 0
+    /** sessions in which the reader fell behind the line (an "overrun" error: it then caps its baud) */
+    fellBehind = 0
     lastError = ""
     private sessionError = ""
     configErrors: ConfigError[] = []
@@ -224,6 +226,7 @@ export class Publisher {
                 this.lastError = this.sessionError.length ? this.sessionError + " (readout discarded)" : "damaged readout discarded"
             }
         } else if (ev.type === "error") {
+            if (ev.error.kind === "overrun") this.fellBehind++
             this.sessionError = ev.error.kind + ": " + ev.error.message
             this.lastError = this.sessionError
         }
@@ -237,7 +240,8 @@ export class Publisher {
         }
     }
 
-    private hold(d: DataSet) {
+    /** Keeps a data set of the readout in progress (also called directly by the session loop for speed). */
+    hold(d: DataSet) {
         if (this.held.length >= this.cfg.maxValues) {
             this.blockDropped++
             return
@@ -304,6 +308,7 @@ export class Publisher {
         p.push("\"lastError\":", jsonString(this.lastError))
         p.push(",\"readouts\":", intText(this.readouts), ",\"failed\":", intText(this.failed))
         p.push(",\"valuesDropped\":", intText(this.valuesDropped))
+        p.push(",\"fellBehind\":", intText(this.fellBehind))
         p.push(",\"dropped\":", intText(this.outbox.dropped), ",\"queued\":", intText(this.outbox.count()))
         const dr = this.doctor
         if (dr !== null && dr.diagnosis !== null) p.push(",\"diagnosisCode\":", jsonString(dr.diagnosis.code), ",\"diagnosis\":", jsonString(dr.diagnosis.text))

@@ -1,4 +1,4 @@
-// `npm run bench [-- --json] [--profile NAME] [--e2e fast|all|none] [--node-engine] [--plot DIR] [--no-footprint]`
+// `npm run bench [-- --json] [--profile NAME] [--e2e fast|all|none] [--node-engine] [--plot DIR] [--no-footprint] [--no-cpu]`
 //
 // Reads every shipped meter profile in virtual time and reports, per profile, the
 // session time, the line minimum (wire time + the meter's reaction times + the
@@ -30,6 +30,9 @@
 // firmware (src/firmware/main.ts) size from `devs build`, null while there is no firmware
 // entry; maxReadoutBytes: the largest generated readout (up to a cap) the firmware in the simulator reads without running out of VM heap;
 // the "note" key says where the growth stopped.
+// Then one line {"cpu": {...}}: the firmware's CPU per received byte in the
+// simulator's VM for D0, isolated from the simulated head and from start-up
+// (how: tools/bench/cpu.ts), median and spread over 3 interleaved runs.
 // --plot DIR writes one SVG timeline per profile of the virtual steady session.
 // This is a benchmark, not a test.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
@@ -48,6 +51,7 @@ import { runFirmwareE2e } from "./firmware-e2e"
 import { buildFirmware, withBuildLock } from "../vm-host/devs-host"
 import { maxReadoutBytes } from "./max-readout"
 import { oneOf, parseCommand } from "../cli"
+import { cpuPerByte, CpuFigure } from "./cpu"
 
 export interface BenchRow {
     profile: string
@@ -217,11 +221,14 @@ export interface BenchOptions {
     e2e?: "fast" | "all" | "none"
     plotDir?: string
     footprint?: boolean
+    /** the firmware CPU figure (minutes of runs; the CLI asks for it unless --no-cpu) */
+    cpu?: boolean
 }
 
 export interface BenchResult {
     rows: BenchRow[]
     footprint: Footprint | null
+    cpu: CpuFigure | null
     e2eSkippedWhy: string | null
 }
 
@@ -269,7 +276,8 @@ export async function bench(o: BenchOptions = {}): Promise<BenchResult> {
             writeFileSync(join(o.plotDir, files[i].replace(/\.json$/, ".svg")), svg)
         }
     }
-    return { rows: vs.map(v => v.row), footprint: o.footprint === false ? null : await footprint(), e2eSkippedWhy: why }
+    const fp = o.footprint === false ? null : await footprint()
+    return { rows: vs.map(v => v.row), footprint: fp, cpu: o.cpu === true ? await cpuPerByte() : null, e2eSkippedWhy: why }
 }
 
 const COMMAND = {
@@ -283,6 +291,7 @@ over a pty, against smartmeter-obis, and the firmware's footprint. A benchmark, 
   --node-engine     e2e through src/core's engine over serialport instead of the firmware in the VM
   --plot DIR        one SVG timeline per profile into DIR
   --no-footprint    skip the bytecode size and largest-readout measurement
+  --no-cpu          skip the firmware's CPU per received byte (minutes of runs)
   -h, --help        this text`,
     options: {
         json: { type: "boolean" },
@@ -291,6 +300,7 @@ over a pty, against smartmeter-obis, and the firmware's footprint. A benchmark, 
         "node-engine": { type: "boolean" },
         plot: { type: "string" },
         "no-footprint": { type: "boolean" },
+        "no-cpu": { type: "boolean" },
     },
 } as const
 
@@ -302,7 +312,7 @@ async function main(argv: string[]): Promise<number> {
     const e2eArg = oneOf(COMMAND, "--e2e", v.e2e, ["fast", "all", "none"] as const, "fast")
     let res: BenchResult
     try {
-        res = await bench({ driver: v["node-engine"] ? "node-engine" : "auto", profile: v.profile, e2e: e2eArg, plotDir: v.plot, footprint: !v["no-footprint"] })
+        res = await bench({ driver: v["node-engine"] ? "node-engine" : "auto", profile: v.profile, e2e: e2eArg, plotDir: v.plot, footprint: !v["no-footprint"], cpu: !v["no-cpu"] })
     } catch (e) {
         process.stderr.write(`bench: ${(e as Error).message}\n`)
         return 2
@@ -312,6 +322,7 @@ async function main(argv: string[]): Promise<number> {
     if (json) {
         for (const r of rows) process.stdout.write(JSON.stringify(r) + "\n")
         if (res.footprint) process.stdout.write(JSON.stringify({ footprint: res.footprint }) + "\n")
+        if (res.cpu) process.stdout.write(JSON.stringify({ cpu: res.cpu }) + "\n")
     } else {
         process.stdout.write(table(rows) + "\n")
         const worst = rows.filter(r => r.ok).reduce((a, b) => (b.ratio > a.ratio ? b : a), rows[0])
@@ -328,6 +339,10 @@ async function main(argv: string[]): Promise<number> {
         if (pv.length) {
             const wins = pv.filter(r => (r.vsPeer as number) <= 0.85).length
             process.stdout.write(`vs smartmeter-obis: ${wins} of ${pv.length} profiles at <= 0.85 (goal); peer read correctly on ${rows.filter(r => r.peerCorrect).length} of ${rows.filter(r => r.peerCorrect !== null).length}\n`)
+        }
+        if (res.cpu) {
+            const c = res.cpu
+            process.stdout.write(`firmware CPU per received byte (D0, simulator VM): ${c.firmwareUsPerByte} us median, ${c.spread[0]}..${c.spread[1]} over ${c.repeats} runs (whole process ${c.processUsPerByte}); goal <= 2\n  how: ${c.method}\n`)
         }
         if (res.footprint) process.stdout.write(`footprint: bytecode ${res.footprint.bytecodeBytes ?? "null"} B, max readout ${res.footprint.maxReadoutBytes ?? "null"} B (${res.footprint.note})\n`)
         if (v.plot) process.stdout.write(`timelines written to ${v.plot}\n`)

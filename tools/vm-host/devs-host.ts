@@ -211,6 +211,8 @@ export interface FirmwareOptions {
     onPanic?: (code: number) => void
     /** every Jacdac frame the VM sends (for a server hosted in Node, e.g. the serial bridge) */
     onFrame?: (frame: Uint8Array) => void
+    /** the VM instance (emscripten module) before it starts, e.g. to time its entry points (tools/bench/cpu.ts) */
+    onVm?: (inst: any) => void
 }
 
 export interface FirmwareRun {
@@ -223,6 +225,7 @@ export interface FirmwareRun {
 /** Boots a VM, writes the settings into its Settings service, deploys the program. */
 export async function startFirmware(o: FirmwareOptions): Promise<FirmwareRun> {
     const inst = await loadVmFactory()()
+    o.onVm?.(inst)
     const deviceId = o.deviceId ?? "0ff0620560000001"
     const line = o.onLine ?? (() => {})
     inst.dmesg = (s: string) => line(s)

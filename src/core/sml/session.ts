@@ -7,7 +7,7 @@
 // finds is remembered, so later sessions go straight to it.
 import { ReaderMemory } from "../memory"
 import { Session } from "../session"
-import { Engine, Output, SessionConfig, SessionEvent, SessionStats } from "../session-types"
+import { ByteEngine, Output, SessionConfig, SessionEvent, SessionStats } from "../session-types"
 import { CoreError, DataSet } from "../types"
 import { SmlOptions, SmlReader, SmlReading } from "./reader"
 
@@ -24,7 +24,7 @@ function emptyOutput(): Output {
     return { send: [], uart: null, deadline: null, events: [] }
 }
 
-export class SmlSession implements Engine {
+export class SmlSession implements ByteEngine {
     private reader: SmlReader
     private startMs = 0
     private deadline = 0
@@ -68,6 +68,13 @@ export class SmlSession implements Engine {
         }
         if (!this.done) this.out.deadline = this.deadline
         return this.out
+    }
+
+    /** SML is binary at 8N1: the link's bytes are the telegram's bytes (bit 7 is data, not an error mark). */
+    receiveBytes(now: number, bytes: Buffer): Output {
+        const chars: number[] = []
+        for (let i = 0; i < bytes.length; i++) chars.push(bytes[i])
+        return this.receive(now, chars)
     }
 
     tick(now: number): Output {
@@ -132,9 +139,9 @@ export class SmlSession implements Engine {
  * sequence in that window makes it an SML session, silence or anything else
  * hands over to the D0 push hunt (which starts its own candidates).
  */
-export class AutoPushSession implements Engine {
+export class AutoPushSession implements ByteEngine {
     private sml: SmlSession | null
-    private d0: Engine | null = null
+    private d0: Session | null = null
     private huntEnd = 0
 
     constructor(public config: SessionConfig, public memory: ReaderMemory, public options: Partial<SmlOptions> = {}) {
@@ -180,6 +187,11 @@ export class AutoPushSession implements Engine {
     receive(now: number, chars: number[]): Output {
         if (this.d0 !== null) return this.rememberD0(this.d0.receive(now, chars))
         return this.fromSml((this.sml as SmlSession).receive(now, chars))
+    }
+
+    receiveBytes(now: number, bytes: Buffer, waitedMs = 0, lost = 0): Output {
+        if (this.d0 !== null) return this.rememberD0(this.d0.receiveBytes(now, bytes, waitedMs, lost))
+        return this.fromSml((this.sml as SmlSession).receiveBytes(now, bytes))
     }
 
     tick(now: number): Output {

@@ -25,6 +25,9 @@ export interface GeneratedReadout {
 }
 
 const CHUNK = 64
+/** encode7E1 by table (the bench subtracts the meter's cost: less of it, less noise) */
+const ENC = Buffer.alloc(128)
+for (let c = 0; c < 128; c++) ENC[c] = encode7E1(c)
 
 export class GeneratedMeter implements LineMeter {
     private state = 0 // 0 listen, 1 ident queued, 2 waiting for ack, 3 data
@@ -98,7 +101,7 @@ export class GeneratedMeter implements LineMeter {
 
     private chunkOf(cs: number[], baud: number, at: number): MeterChunk {
         const b = Buffer.alloc(cs.length)
-        for (let i = 0; i < cs.length; i++) b[i] = encode7E1(cs[i])
+        for (let i = 0; i < cs.length; i++) b[i] = ENC[cs[i]]
         return { wire: b, baud: baud, at: at }
     }
 

@@ -1,0 +1,81 @@
+// The reader falling behind the line, in virtual time: the driver tells the
+// session how long received characters waited and how many the serial path
+// lost; the session says so once (an "overrun" error) and caps the baud of the
+// next sign-ons one step below, in the reader's memory.
+import { test, describe } from "node:test"
+import assert from "node:assert/strict"
+import { newMemory, ReaderMemory } from "../src/core/memory"
+import { Session } from "../src/core/session"
+import { defaultSessionConfig } from "../src/core/defaults"
+import { Output, SessionEvent } from "../src/core/session-types"
+
+const STX = 0x02
+const ETX = 0x03
+
+function bytes(s: string): Buffer {
+    return Buffer.from(s, "latin1")
+}
+
+/** A mode C meter offering 19200 Bd, driven by hand: returns the session in its data phase at 19200 Bd and the time. */
+function toDataPhase(memory: ReaderMemory): { s: Session; t: number; events: SessionEvent[]; sent: number[][] } {
+    const cfg = { ...defaultSessionConfig(), maxBaud: 19200 } // the device default is 9600: this meter and reader go to 19200
+    const s = new Session(cfg, memory)
+    const events: SessionEvent[] = []
+    const sent: number[][] = []
+    const take = (o: Output) => {
+        events.push(...o.events)
+        if (o.send.length) sent.push(o.send)
+        return o
+    }
+    let o = take(s.start(0))
+    o = take(s.tick(o.deadline!)) // the request
+    o = take(s.receiveBytes(1000, bytes("/ABC6BIG\r\n")))
+    o = take(s.tick(o.deadline!)) // the option select
+    return { s, t: o.deadline! - 1000, events, sent }
+}
+
+function block(lines: string): Buffer {
+    const body = lines + "!\r\n" + String.fromCharCode(ETX)
+    let bcc = 0
+    for (let i = 0; i < body.length; i++) bcc ^= body.charCodeAt(i)
+    return bytes(String.fromCharCode(STX) + body + String.fromCharCode(bcc))
+}
+
+const kinds = (evs: SessionEvent[]) => evs.filter(e => e.type === "error").map(e => (e.type === "error" ? e.error.kind : ""))
+
+describe("falling behind the line", () => {
+    test("characters that waited too long: one overrun error, the readout still counts, the next sign-on asks for 9600", () => {
+        const memory = newMemory()
+        const { s, t, sent } = toDataPhase(memory)
+        assert.deepEqual(sent[1], [0x06, 0x30, 0x36, 0x30, 0x0d, 0x0a]) // ACK 0 6 0: 19200 Bd
+        const data = block("1.8.0(00001.000*kWh)\r\n2.8.0(00002.000*kWh)\r\n")
+        const first = s.receiveBytes(t + 500, data.slice(0, 20), 800, 0)
+        const rest = s.receiveBytes(t + 520, data.slice(20, data.length), 900, 0)
+        const evs = [...first.events, ...rest.events]
+        assert.deepEqual(kinds(evs), ["overrun"])
+        assert.deepEqual(evs.filter(e => e.type === "readout"), [{ type: "readout", ok: true }])
+        assert.equal(evs.filter(e => e.type === "dataSet").length, 2)
+        assert.equal(memory.baudCap, 9600)
+        const next = toDataPhase(memory)
+        assert.deepEqual(next.sent[1], [0x06, 0x30, 0x35, 0x30, 0x0d, 0x0a]) // ACK 0 5 0: 9600 Bd
+    })
+
+    test("characters lost by the serial path: an overrun error, the damaged block falls back below 19200", () => {
+        const memory = newMemory()
+        const { s, t } = toDataPhase(memory)
+        const data = block("1.8.0(00001.000*kWh)\r\n")
+        data[8] |= 0x80 // the link flags the last character it kept before the loss
+        const o = s.receiveBytes(t + 500, data, 10, 37)
+        assert.deepEqual(kinds(o.events), ["overrun", "parity"])
+        assert.deepEqual(o.events.filter(e => e.type === "readout"), [{ type: "readout", ok: false }])
+        assert.equal(memory.baudCap, 9600)
+    })
+
+    test("a wait within the bound says nothing and caps nothing", () => {
+        const memory = newMemory()
+        const { s, t } = toDataPhase(memory)
+        const o = s.receiveBytes(t + 500, block("1.8.0(00001.000*kWh)\r\n"), 400, 0)
+        assert.deepEqual(kinds(o.events), [])
+        assert.equal(memory.baudCap, 0)
+    })
+})

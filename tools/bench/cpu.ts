@@ -1,0 +1,145 @@
+// The firmware's CPU per received byte in the simulator's VM, for D0.
+//
+// How it is isolated: the VM runs in this process (tools/vm-host/devs-host.ts)
+// with nothing but the device's firmware image; the simulated head and the
+// generated 19200 Bd readout (src/sim/head/generated-meter.ts) run in Node,
+// outside the VM. Each run is timed with Node's process.cpuUsage (user +
+// system) summed over the calls into the VM (its scheduler turns, received
+// frames, socket events) from boot until the session is done: the time Node
+// spends around them (the head, timers, the MQTT broker) follows the wall clock
+// and the machine's load. Two readout sizes are read, so boot, sign-on and
+// publishing cancel in the difference. What is left is the firmware's cost per
+// received byte, including the runtime's handling of the Serial reports that
+// carry the bytes (as on the device): link, session, framer, data-set parser,
+// publisher. The VM exposes no step counter (the emscripten module exports no
+// such function), so there is no steps-per-byte figure.
+import { startBroker } from "../vm-host/broker"
+import { readEnvSettings, settingValue } from "../vm-host/devs-host"
+import { buildSimFirmware, SimProfile, startSimulation } from "../vm-host/sim-profile"
+import { generatedBytes } from "./max-readout"
+
+export interface CpuRun {
+    lines: number
+    /** the whole process */
+    cpuUs: number
+    /** inside the VM's entry points only */
+    vmUs: number
+    wallMs: number
+}
+
+/** One read of a generated readout of `lines` lines; CPU microseconds of this process from boot to done. */
+export async function cpuRun(lines: number, speed: number, timeoutMs = 120000): Promise<CpuRun> {
+    const broker = await startBroker()
+    const p: SimProfile = { name: "generated", meter: { identification: "/ABC6BIG" }, head: { eightN1Only: false, speed }, generated: lines }
+    const s = readEnvSettings(undefined, false)
+    const put = (k: string, v: string) => s.set(k, settingValue(v)!)
+    put("MQTT_URL", JSON.stringify(broker.url))
+    put("MAX_BAUD", "19200")
+    put("MAX_VALUES", "40")
+    put("POLL_MS", "600000")
+    let done = false
+    let failed = ""
+    let panic = 0
+    const onLine = (l: string) => {
+        if (/session: ok/.test(l)) done = true
+        else if (/session: failed|OutOfMemory|PANIC/i.test(l)) failed = l
+    }
+    // CPU spent inside the VM's entry points (its scheduler turn, received frames, socket events):
+    // what Node does around them (timers, the broker, idle polling) varies with the machine's load
+    let vmUs = 0
+    const timed = (inst: any, name: string) => {
+        const f = inst[name]
+        inst[name] = (...a: unknown[]) => {
+            const u0 = process.cpuUsage()
+            try {
+                return f(...a)
+            } finally {
+                const u = process.cpuUsage(u0)
+                vmUs += u.user + u.system
+            }
+        }
+    }
+    const onVm = (inst: any) => ["_jd_em_process", "_jd_em_frame_received", "_jd_em_tcpsock_on_event"].forEach(n => timed(inst, n))
+    const c0 = process.cpuUsage()
+    const t0 = Date.now()
+    const run = await startSimulation(p, { settings: s, onLine, onPanic: c => (panic = c), onVm })
+    while (!done && !failed && !panic && Date.now() - t0 < timeoutMs) await new Promise(r => setTimeout(r, 2))
+    const c = process.cpuUsage(c0)
+    const wallMs = Date.now() - t0
+    await run.stop()
+    await broker.close()
+    if (!done) throw new Error(`firmware run of ${lines} lines did not finish: ${failed || (panic ? "panic " + panic : "timeout")}`)
+    return { lines, cpuUs: c.user + c.system, vmUs, wallMs }
+}
+
+export interface CpuFigure {
+    /** firmware µs per received byte in the VM, median over the repeats */
+    firmwareUsPerByte: number
+    /** min and max over the repeats */
+    spread: [number, number]
+    /** the whole process (head, broker, timers included), µs per byte, median: for comparison */
+    processUsPerByte: number
+    bytes: [number, number]
+    repeats: number
+    speed: number
+    method: string
+}
+
+function median(xs: number[]): number {
+    const s = xs.slice().sort((a, b) => a - b)
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
+const r2 = (x: number) => Math.round(x * 100) / 100
+
+export async function cpuPerByte(o: { small?: number; large?: number; repeats?: number; speed?: number; log?: (s: string) => void } = {}): Promise<CpuFigure> {
+    const small = o.small ?? 1000
+    const large = o.large ?? 4000
+    const repeats = o.repeats ?? 3
+    const speed = o.speed ?? 4
+    const log = o.log ?? (() => {})
+    buildSimFirmware()
+    // data lines plus STX, "!" CR LF, ETX, BCC: the same overhead in both sizes, so it cancels
+    const db = generatedBytes(large) - generatedBytes(small)
+    const fw: number[] = []
+    const whole: number[] = []
+    for (let i = 0; i < repeats; i++) {
+        // interleaved, so a change in the machine's load hits both sizes
+        const rs = await cpuRun(small, speed)
+        const rl = await cpuRun(large, speed)
+        const w = (rl.vmUs - rs.vmUs) / db
+        const pw = (rl.cpuUs - rs.cpuUs) / db
+        log(`run ${i + 1}: firmware ${r2(w)} µs/B in the VM (whole process ${r2(pw)}; wall ${rs.wallMs}/${rl.wallMs} ms)`)
+        fw.push(w)
+        whole.push(pw)
+    }
+    return {
+        firmwareUsPerByte: r2(median(fw)),
+        spread: [r2(Math.min(...fw)), r2(Math.max(...fw))],
+        processUsPerByte: r2(median(whole)),
+        bytes: [generatedBytes(small), generatedBytes(large)],
+        repeats,
+        speed,
+        method:
+            "process.cpuUsage summed over the in-process VM's entry points (scheduler turns, frames, socket events) from boot to done, the device image alone in the VM (head and meter in Node), " +
+            "generated 19200 Bd D0 readouts of two sizes (difference / byte difference); VM steps: not exposed by the VM",
+    }
+}
+
+if (require.main === module) {
+    console.debug = () => {}
+    const arg = (k: string) => {
+        const i = process.argv.indexOf(k)
+        return i >= 0 ? Number(process.argv[i + 1]) : undefined
+    }
+    void cpuPerByte({ small: arg("--small"), large: arg("--large"), repeats: arg("--repeats"), speed: arg("--speed"), log: s => process.stderr.write(s + "\n") }).then(
+        f => {
+            process.stdout.write(JSON.stringify({ cpu: f }) + "\n")
+            process.exit(0)
+        },
+        e => {
+            process.stderr.write(`bench cpu: ${(e as Error).message}\n`)
+            process.exit(2)
+        },
+    )
+}
