@@ -13,12 +13,19 @@ export interface Msg {
     retain: boolean
 }
 
+/**
+ * How much faster than the line the end-to-end scenarios run their simulated head: they check what
+ * is published, not timing (which the engine's tests check in virtual time), so characters need not
+ * take their real time. The meter's reaction times and the firmware's timeouts stay real.
+ */
+export const E2E_SPEED = 4
+
 /** The default line, with parts of the meter profile (quirks merged), the head, or a generator replaced. */
 export function simProfile(over: { meter?: Record<string, unknown>; quirks?: Record<string, unknown>; head?: Partial<SimProfile["head"]>; generated?: number }): SimProfile {
     return {
         name: "test",
         meter: { ...DEFAULT_PROFILE.meter, ...(over.meter ?? {}), quirks: { ...DEFAULT_PROFILE.meter.quirks, ...(over.quirks ?? {}) } },
-        head: { ...DEFAULT_PROFILE.head, ...(over.head ?? {}) },
+        head: { ...DEFAULT_PROFILE.head, speed: E2E_SPEED, ...(over.head ?? {}) },
         generated: over.generated ?? 0,
     }
 }
