@@ -13,6 +13,8 @@ const COMMANDS: [string, string][] = [
     ["bench", "tools/bench/bench.ts"],
     ["meter", "tools/serial/meter.ts"],
     ["serve", "tools/serial/serve.ts"],
+    ["fuzz", "tools/fuzz/fuzz.ts"],
+    ["faults", "tools/faults/faults.ts"],
 ]
 
 function run(file: string, args: string[], input?: Buffer) {

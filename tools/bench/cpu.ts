@@ -17,6 +17,7 @@ import { startBroker } from "../vm-host/broker"
 import { readEnvSettings, settingValue } from "../vm-host/devs-host"
 import { buildSimFirmware, SimProfile, startSimulation } from "../vm-host/sim-profile"
 import { generatedBytes } from "./max-readout"
+import { parseCommand, wholeNumber } from "../cli"
 
 export interface CpuRun {
     lines: number
@@ -128,11 +129,19 @@ export async function cpuPerByte(o: { small?: number; large?: number; repeats?: 
 
 if (require.main === module) {
     console.debug = () => {}
-    const arg = (k: string) => {
-        const i = process.argv.indexOf(k)
-        return i >= 0 ? Number(process.argv[i + 1]) : undefined
-    }
-    void cpuPerByte({ small: arg("--small"), large: arg("--large"), repeats: arg("--repeats"), speed: arg("--speed"), log: s => process.stderr.write(s + "\n") }).then(
+    const cmd = {
+        name: "bench:cpu",
+        usage: `usage: npx tsx tools/bench/cpu.ts -- [--small N] [--large N] [--repeats N] [--speed N]
+The firmware's CPU per received byte in the simulator's VM (also part of npm run bench).
+  --small N, --large N   generated readout sizes in data lines (default 1000 and 4000)
+  --repeats N            interleaved runs (default 3)
+  --speed N              how much faster than 19200 Bd the simulated head runs (default 4)
+  -h, --help             this text`,
+        options: { small: { type: "string" }, large: { type: "string" }, repeats: { type: "string" }, speed: { type: "string" } },
+    } as const
+    const { values: v } = parseCommand(cmd)
+    const n = (flag: string, text: string | undefined) => (text === undefined ? undefined : wholeNumber(cmd, flag, text, 1, 0))
+    void cpuPerByte({ small: n("--small", v.small), large: n("--large", v.large), repeats: n("--repeats", v.repeats), speed: n("--speed", v.speed), log: s => process.stderr.write(s + "\n") }).then(
         f => {
             process.stdout.write(JSON.stringify({ cpu: f }) + "\n")
             process.exit(0)

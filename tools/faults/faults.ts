@@ -9,7 +9,7 @@ import { FAULTS, formatMatrix, runMatrix } from "./matrix"
 
 const cmd = {
     name: "faults",
-    usage: `npm run faults -- [--fault NAME] [--json]
+    usage: `usage: npm run faults -- [--fault NAME] [--json]
   --fault NAME  only this fault (one of: ${Object.keys(FAULTS).join(", ")})
   --json        one JSON object per cell instead of the table`,
     options: { fault: { type: "string" }, json: { type: "boolean" } },

@@ -8,7 +8,7 @@ import { allTelegrams, checkDecodeCase, checkEngineCase, decodeCaseArb, engineCa
 
 const cmd = {
     name: "fuzz",
-    usage: `npm run fuzz -- [--cases N] [--seconds S] [--seed X]
+    usage: `usage: npm run fuzz -- [--cases N] [--seconds S] [--seed X]
   --cases N     decode cases (default 200000); engine sessions get N/100
   --seconds S   stop each part after S seconds instead (whichever comes first)
   --seed X      fast-check seed (default: random, printed)
