@@ -47,10 +47,6 @@ export class Outbox {
         return this.used
     }
 
-    private put(off: number, v: number) {
-        this.buf[(this.head + off) % this.capacity] = v
-    }
-
     private get(off: number) {
         return this.buf[(this.head + off) % this.capacity]
     }
@@ -69,16 +65,10 @@ export class Outbox {
             this.dropped++
             return false
         }
-        while (this.capacity - this.used < size) this.makeRoom()
-        let off = this.used
-        const h = topicHash(t)
-        const hdr = [t.length & 0xff, t.length >> 8, payload.length & 0xff, payload.length >> 8, (retain ? RETAIN : 0) | (history ? HISTORY : 0), h & 0xff, h >> 8]
-        for (let i = 0; i < HDR; i++) this.put(off++, hdr[i])
-        off = this.copyIn(off, t)
-        this.copyIn(off, payload)
-        this.used += size
-        this.n++
-        return true
+        // written as begin/raw/end would: the same records make room, in the same order
+        this.begin(topic, retain, history)
+        this.raw(payload)
+        return this.end()
     }
 
     // a record being written piece by piece (begin/append/end): absolute ring positions
@@ -138,14 +128,6 @@ export class Outbox {
         this.pend += b.length
     }
 
-    private copyIn(off: number, src: Buffer): number {
-        let start = (this.head + off) % this.capacity
-        let first = Math.min(src.length, this.capacity - start)
-        this.buf.blitAt(start, src, 0, first)
-        if (first < src.length) this.buf.blitAt(0, src, first, src.length - first)
-        return off + src.length
-    }
-
     private copyOut(off: number, len: number): Buffer {
         const out = Buffer.alloc(len)
         const start = (this.head + off) % this.capacity
@@ -157,7 +139,11 @@ export class Outbox {
 
     /** Frees one record: the oldest superseded one if there is one, else the oldest. */
     private makeRoom() {
-        if (!this.dropSuperseded()) this.dropOldest()
+        if (!this.dropSuperseded()) {
+            // the oldest
+            this.shift()
+            this.dropped++
+        }
     }
 
     /** The record at ring offset `a` (from head) has the same topic as the one at `b`. */
@@ -211,15 +197,6 @@ export class Outbox {
             this.buf.blitAt(to, this.scratch, 0, first)
             if (first < len) this.buf.blitAt(0, this.scratch, first, len - first)
         }
-        this.head = (this.head + size) % this.capacity
-        this.used -= size
-        this.n--
-        this.dropped++
-    }
-
-    private dropOldest() {
-        if (!this.n) return
-        const size = this.recordSize(0)
         this.head = (this.head + size) % this.capacity
         this.used -= size
         this.n--
