@@ -119,7 +119,11 @@ export class Outbox {
                 this.recFailed = true // larger than the whole queue
                 return
             }
-            this.makeRoom()
+            // frees one record: the oldest superseded one if there is one, else the oldest
+            if (!this.dropSuperseded()) {
+                this.shift()
+                this.dropped++
+            }
         }
         const at = (this.recStart + this.pend) % this.capacity
         const first = Math.min(b.length, this.capacity - at)
@@ -137,24 +141,6 @@ export class Outbox {
         return out
     }
 
-    /** Frees one record: the oldest superseded one if there is one, else the oldest. */
-    private makeRoom() {
-        if (!this.dropSuperseded()) {
-            // the oldest
-            this.shift()
-            this.dropped++
-        }
-    }
-
-    /** The record at ring offset `a` (from head) has the same topic as the one at `b`. */
-    private sameTopic(a: number, b: number): boolean {
-        const tl = this.get(a) | (this.get(a + 1) << 8)
-        if (tl !== (this.get(b) | (this.get(b + 1) << 8))) return false
-        if (this.get(a + 5) !== this.get(b + 5) || this.get(a + 6) !== this.get(b + 6)) return false
-        for (let i = 0; i < tl; i++) if (this.get(a + HDR + i) !== this.get(b + HDR + i)) return false
-        return true
-    }
-
     /** Cuts out the oldest retained, non-history record that a later record for its topic supersedes. */
     private dropSuperseded(): boolean {
         // offsets and hashes of every record, oldest first (headers only: a few ops per record)
@@ -169,10 +155,16 @@ export class Outbox {
         for (let i = 0; i < this.n - 1; i++) {
             const flags = this.get(offs[i] + 4)
             if ((flags & RETAIN) === 0 || (flags & HISTORY) !== 0) continue
+            const a = offs[i]
+            const tl = this.get(a) | (this.get(a + 1) << 8)
             let j = hashes.indexOf(hashes[i], i + 1)
             while (j > 0) {
-                if (this.sameTopic(offs[i], offs[j])) {
-                    this.cut(offs[i])
+                // the same topic: same length and bytes (the hash is equal already)
+                const b = offs[j]
+                let same = tl === (this.get(b) | (this.get(b + 1) << 8))
+                for (let k = 0; k < tl && same; k++) if (this.get(a + HDR + k) !== this.get(b + HDR + k)) same = false
+                if (same) {
+                    this.cut(a)
                     return true
                 }
                 j = hashes.indexOf(hashes[i], j + 1)
