@@ -88,10 +88,6 @@ export class LineWatch {
         }
     }
 
-    uartChanged(baud: number): void {
-        if (baud > this.switchedBaud) this.switchedBaud = baud
-    }
-
     event(now: number, ev: SessionEvent): void {
         this.endAt = now
         if (ev.type === "identification") this.identification = true

@@ -78,41 +78,20 @@ function num(s: string): number {
     return n
 }
 
-function info(quantity: string, name: string, deviceClass: string | null, stateClass: string | null): ObisInfo {
-    return { quantity: quantity, name: name, deviceClass: deviceClass, stateClass: stateClass }
+/** The value of `key` in a table `|key=value|key=value|` (no key or value contains | or =), or null. */
+export function lookup(table: string, key: string): string | null {
+    const i = key.indexOf("|") < 0 ? table.indexOf("|" + key + "=") : -1
+    return i < 0 ? null : table.slice(i + key.length + 2, table.indexOf("|", i + 1))
 }
 
 // The units Home Assistant accepts for each device class we set ("" = no unit).
-const CLASS_UNITS: Record<string, string[]> = {
-    energy: ["Wh", "kWh", "MWh", "GWh", "MJ", "GJ"],
-    reactive_energy: ["varh", "kvarh"],
-    power: ["W", "kW", "MW"],
-    reactive_power: ["var", "kvar"],
-    apparent_power: ["VA", "kVA"],
-    voltage: ["V", "kV", "mV"],
-    current: ["A", "mA"],
-    frequency: ["Hz", "kHz"],
-    power_factor: ["", "%"],
-    gas: ["m³", "L"],
-    water: ["m³", "L"],
-    volume: ["m³", "L"],
-}
+const CLASS_UNITS = "|energy=Wh,kWh,MWh,GWh,MJ,GJ|reactive_energy=varh,kvarh|power=W,kW,MW|reactive_power=var,kvar|apparent_power=VA,kVA|voltage=V,kV,mV|current=A,mA|frequency=Hz,kHz|power_factor=,%|gas=m³,L|water=m³,L|volume=m³,L|"
 
-// The device class if Home Assistant accepts the unit for it, else null.
-function classFor(deviceClass: string, unit: string | null): string | null {
-    const units = CLASS_UNITS[deviceClass]
-    return units !== undefined && units.indexOf(unit === null ? "" : unit) >= 0 ? deviceClass : null
-}
-
-// C of 21..39/41..59/61..79 is the quantity C-20/-40/-60 on phase L1/L2/L3.
-function phase(c: number): string {
-    return c > 20 && c < 80 ? (c < 40 ? "1" : c < 60 ? "2" : "3") : ""
-}
-
-function base(c: number): number {
-    return c > 20 && c < 80 ? c % 20 : c
-}
-
+// What each register is: quantity/name/device class/state class, keyed by
+// m (m³ volume: m7 gas, m8 water), h (heat meter short code: hD), or D.C (D.base(C) for D 7 and 8;
+// 7.p is the per-phase active power, 7.C with C > 13 has no per-phase form).
+// Quantity and name get the phase and tariff suffixes.
+const REGISTERS = "|m7=gas_volume/Gas volume/gas/total_increasing|m8=water_volume/Water volume/water/total_increasing|m=volume/Volume/volume/total_increasing|h8=heat_energy/Heat energy/energy/total_increasing|h26=volume/Volume/volume/total_increasing|h6=heat_power_max/Maximum heat power/power/|6.1=max_demand_import/Maximum demand import/power/|6.2=max_demand_export/Maximum demand export/power/|4.1=demand_import/Demand import/power/measurement|4.2=demand_export/Demand export/power/measurement|8.1=energy_import/Energy import/energy/total_increasing|8.2=energy_export/Energy export/energy/total_increasing|8.3=reactive_energy_import/Reactive energy import/reactive_energy/total_increasing|8.4=reactive_energy_export/Reactive energy export/reactive_energy/total_increasing|8.15=energy_absolute/Energy absolute/energy/total_increasing|8.16=energy_net/Energy net/energy/total|7.1=power_import/Power import/power/measurement|7.p=power/Power/power/measurement|7.2=power_export/Power export/power/measurement|7.3=reactive_power_import/Reactive power import/reactive_power/measurement|7.4=reactive_power_export/Reactive power export/reactive_power/measurement|7.9=apparent_power/Apparent power/apparent_power/measurement|7.11=current/Current/current/measurement|7.12=voltage/Voltage/voltage/measurement|7.13=power_factor/Power factor/power_factor/measurement|7.14=frequency/Frequency/frequency/measurement|7.15=power_absolute/Power absolute/power/measurement|7.16=power/Power/power/measurement|7.91=current_neutral/Current neutral/current/measurement|"
 /** Metadata for an address as the meter sent it (reduced or full OBIS), given its unit; null when unknown. */
 export function obisInfo(address: string, unit: string | null): ObisInfo | null {
     const o = splitObis(address)
@@ -120,100 +99,50 @@ export function obisInfo(address: string, unit: string | null): ObisInfo | null 
     if (o.f.length && num(o.f) !== 255) return null // billing-period snapshot
     const u = normaliseUnit(unit)
     const a = o.medium.length ? num(o.medium) : -1
-    const c = num(o.c)
+    let c = num(o.c)
     const d = num(o.d)
-    const e = o.e.length ? num(o.e) : 0
+    let e = o.e.length ? num(o.e) : 0
     if (c < 0 || d < 0 || e < 0) return null
+    // C of 21..39/41..59/61..79 is the quantity C-20/-40/-60 on phase L1/L2/L3
+    let ph = ""
+    let key: string
     if (u === "m³") {
-        if (a === 7) return info("gas_volume", "Gas volume", "gas", "total_increasing")
-        if (a === 8 || a === 9) return info("water_volume", "Water volume", "water", "total_increasing")
-        return info("volume", "Volume", "volume", "total_increasing")
+        key = a === 7 ? "m7" : a === 8 || a === 9 ? "m8" : "m"
+        e = 0
+    } else if (!o.medium.length && c === 6) {
+        // heat meter short codes (Landis+Gyr UH50 style), reduced form only
+        key = "h" + d
+        if (d !== 8) e = 0
+    } else {
+        if (o.medium.length && a !== 1) return null // not electricity
+        if (d > 6) {
+            if (c > 20 && c < 80) {
+                ph = c < 40 ? "1" : c < 60 ? "2" : "3"
+                c = c % 20
+            }
+            if (d === 7) {
+                if (e) return null
+                if (ph.length) {
+                    if (c === 1) c = -1
+                    else if (c > 13) return null
+                }
+            }
+        } else if (d !== 6 && e) return null
+        key = d + "." + (c < 0 ? "p" : c)
     }
-    if (!o.medium.length && c === 6) return heat(d, e, u)
-    if (o.medium.length && a !== 1) return null // not electricity
-    const t = e > 0 ? "_t" + e : ""
-    const tn = e > 0 ? " tariff " + e : ""
-    if (d === 8) return register(c, t, tn, u)
-    if (d === 6 && (c === 1 || c === 2)) {
-        const dir = c === 1 ? "import" : "export"
-        return info("max_demand_" + dir + t, "Maximum demand " + dir + tn, classFor("power", u), null)
+    const r = lookup(REGISTERS, key)
+    if (r === null) return null
+    const v = r.split("/")
+    const q = (ph.length ? "_l" + ph : "") + (e > 0 ? "_t" + e : "")
+    const n = (ph.length ? " L" + ph : "") + (e > 0 ? " tariff " + e : "")
+    // a device class only when Home Assistant accepts the unit for it
+    const units = (lookup(CLASS_UNITS, v[2]) as string).split(",")
+    return {
+        quantity: v[0] + q,
+        name: v[1] + n,
+        deviceClass: units.indexOf(u === null ? "" : u) >= 0 ? v[2] : null,
+        stateClass: v[3].length ? v[3] : null,
     }
-    if (d === 4 && e === 0 && (c === 1 || c === 2)) {
-        const dir = c === 1 ? "import" : "export"
-        return info("demand_" + dir, "Demand " + dir, classFor("power", u), "measurement")
-    }
-    if (d === 7 && e === 0) return instantaneous(c, u)
-    return null
-}
-
-// Energy registers (D=8), per tariff E.
-function register(c: number, t: string, tn: string, u: string | null): ObisInfo | null {
-    const ph = phase(c)
-    const q = (ph.length ? "_l" + ph : "") + t
-    const n = (ph.length ? " L" + ph : "") + tn
-    switch (base(c)) {
-        case 1:
-            return info("energy_import" + q, "Energy import" + n, classFor("energy", u), "total_increasing")
-        case 2:
-            return info("energy_export" + q, "Energy export" + n, classFor("energy", u), "total_increasing")
-        case 3:
-            return info("reactive_energy_import" + q, "Reactive energy import" + n, classFor("reactive_energy", u), "total_increasing")
-        case 4:
-            return info("reactive_energy_export" + q, "Reactive energy export" + n, classFor("reactive_energy", u), "total_increasing")
-        case 15:
-            return info("energy_absolute" + q, "Energy absolute" + n, classFor("energy", u), "total_increasing")
-        case 16:
-            // import minus export: it can go down
-            return info("energy_net" + q, "Energy net" + n, classFor("energy", u), "total")
-    }
-    return null
-}
-
-// Instantaneous values (D=7, E=0).
-function instantaneous(c: number, u: string | null): ObisInfo | null {
-    const ph = phase(c)
-    const q = ph.length ? "_l" + ph : ""
-    const n = ph.length ? " L" + ph : ""
-    switch (base(c)) {
-        case 1:
-            // 1 is the import total; 21/41/61 the per-phase active power
-            return ph.length
-                ? info("power" + q, "Power" + n, classFor("power", u), "measurement")
-                : info("power_import", "Power import", classFor("power", u), "measurement")
-        case 2:
-            return info("power_export" + q, "Power export" + n, classFor("power", u), "measurement")
-        case 3:
-            return info("reactive_power_import" + q, "Reactive power import" + n, classFor("reactive_power", u), "measurement")
-        case 4:
-            return info("reactive_power_export" + q, "Reactive power export" + n, classFor("reactive_power", u), "measurement")
-        case 9:
-            return info("apparent_power" + q, "Apparent power" + n, classFor("apparent_power", u), "measurement")
-        case 11:
-            return info("current" + q, "Current" + n, classFor("current", u), "measurement")
-        case 12:
-            return info("voltage" + q, "Voltage" + n, classFor("voltage", u), "measurement")
-        case 13:
-            return info("power_factor" + q, "Power factor" + n, classFor("power_factor", u), "measurement")
-        case 14:
-            return ph.length ? null : info("frequency", "Frequency", classFor("frequency", u), "measurement")
-        case 15:
-            return ph.length ? null : info("power_absolute", "Power absolute", classFor("power", u), "measurement")
-        case 16:
-            // signed sum: import positive, export negative
-            return ph.length ? null : info("power", "Power", classFor("power", u), "measurement")
-    }
-    if (c === 91) return info("current_neutral", "Current neutral", classFor("current", u), "measurement")
-    return null
-}
-
-// Heat meter short codes (Landis+Gyr UH50 style), reduced form only.
-function heat(d: number, e: number, u: string | null): ObisInfo | null {
-    const t = e > 0 ? "_t" + e : ""
-    const tn = e > 0 ? " tariff " + e : ""
-    if (d === 8) return info("heat_energy" + t, "Heat energy" + tn, classFor("energy", u), "total_increasing")
-    if (d === 26) return info("volume", "Volume", classFor("volume", u), "total_increasing")
-    if (d === 6) return info("heat_power_max", "Maximum heat power", classFor("power", u), null)
-    return null
 }
 
 /** Serial number / device id addresses (`0.0.0`, `C.1.0`, `96.1.0`, `0-0:96.1.0*255`), for Home Assistant device blocks. */
@@ -229,72 +158,8 @@ export function isSerialNumberAddress(address: string): boolean {
 export function normaliseUnit(unit: string | null): string | null {
     if (unit === null) return null
     // Case-insensitive, so "MW"/"mW" both mean mega: meters write mega, never milli.
-    switch (unit.trim().toLowerCase()) {
-        case "wh":
-            return "Wh"
-        case "kwh":
-            return "kWh"
-        case "mwh":
-            return "MWh"
-        case "gwh":
-            return "GWh"
-        case "w":
-            return "W"
-        case "kw":
-            return "kW"
-        case "mw":
-            return "MW"
-        case "varh":
-            return "varh"
-        case "kvarh":
-            return "kvarh"
-        case "var":
-            return "var"
-        case "kvar":
-            return "kvar"
-        case "va":
-            return "VA"
-        case "kva":
-            return "kVA"
-        case "vah":
-            return "VAh"
-        case "kvah":
-            return "kVAh"
-        case "v":
-            return "V"
-        case "kv":
-            return "kV"
-        case "a":
-            return "A"
-        case "hz":
-            return "Hz"
-        case "m3":
-        case "m³":
-            return "m³"
-        case "m3/h":
-        case "m3ph":
-        case "m³/h":
-            return "m³/h"
-        case "l":
-            return "L"
-        case "l/h":
-            return "L/h"
-        case "gj":
-            return "GJ"
-        case "mj":
-            return "MJ"
-        case "c":
-        case "°c":
-        case "degc":
-            return "°C"
-        case "k":
-            return "K"
-        case "%":
-            return "%"
-        case "h":
-            return "h"
-        case "":
-            return ""
-    }
-    return unit
+    const n = lookup(UNITS, unit.trim().toLowerCase())
+    return n === null ? unit : n
 }
+
+const UNITS = "|wh=Wh|kwh=kWh|mwh=MWh|gwh=GWh|w=W|kw=kW|mw=MW|varh=varh|kvarh=kvarh|var=var|kvar=kvar|va=VA|kva=kVA|vah=VAh|kvah=kVAh|v=V|kv=kV|a=A|hz=Hz|m3=m³|m³=m³|m3/h=m³/h|m3ph=m³/h|m³/h=m³/h|l=L|l/h=L/h|gj=GJ|mj=MJ|c=°C|°c=°C|degc=°C|k=K|%=%|h=h|=|"

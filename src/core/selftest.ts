@@ -5,7 +5,7 @@
 // so the same drivers run it; its result is a Diagnosis with the session codes.
 // A UART cannot see the line's level, only characters: "RX rests" means no
 // characters and no breaks while we were silent.
-import { Diagnosis } from "./diagnosis"
+import { Diagnosis, dx } from "./diagnosis"
 import { ByteEngine, Output, SessionStats } from "./session-types"
 import { fromBytes } from "./framer"
 import { charMs } from "./timing"
@@ -96,16 +96,13 @@ export class SelfTest implements ByteEngine {
     verdict(headEchoedBefore: boolean): Diagnosis {
         const r = this.result
         if (r.quietErrors >= BUSY_CHARS)
-            return { code: "RX_HELD", text: "Self-test: " + r.quietErrors + " damaged characters (breaks) arrived while nothing was sent: the RX line does not rest. Shade the head from sunlight or lamps, check the RX wiring and the head's supply." }
+            return dx("RX_HELD", "Self-test: " + r.quietErrors + " damaged characters (breaks) arrived while nothing was sent: the RX line does not rest. Shade the head from sunlight or lamps, check the RX wiring and the head's supply.")
         if (r.quietChars >= BUSY_CHARS)
-            return { code: "RX_BUSY", text: "Self-test: " + r.quietChars + " clean characters arrived while nothing was sent: a meter that pushes on its own (set PUSH_UART=auto) or another device on the line." }
+            return dx("RX_BUSY", "Self-test: " + r.quietChars + " clean characters arrived while nothing was sent: a meter that pushes on its own (set PUSH_UART=auto) or another device on the line.")
         if (r.echoChars >= PROBE.length - 1)
-            return { code: "HEAD_OK", text: "Self-test: RX rests, and the head saw its own light (TX and RX work, RX and TX are not swapped)." }
+            return dx("HEAD_OK", "Self-test: RX rests, and the head saw its own light (TX and RX work, RX and TX are not swapped).")
         if (headEchoedBefore)
-            return { code: "NO_SIGNAL", text: "Self-test: RX rests, but the head no longer sees its own light, as it did in earlier sessions: it has moved off the window, a wire came loose, or RX and TX are swapped." }
-        return {
-            code: "NO_ECHO",
-            text: "Self-test: RX rests (no characters, no breaks), but the head did not see its own light. That cannot tell more: many heads see their LED only on a meter's window, some never. If it is on the window and never echoes, check the TX wire and whether RX and TX are swapped.",
-        }
+            return dx("NO_SIGNAL", "Self-test: RX rests, but the head no longer sees its own light, as it did in earlier sessions: it has moved off the window, a wire came loose, or RX and TX are swapped.")
+        return dx("NO_ECHO", "Self-test: RX rests (no characters, no breaks), but the head did not see its own light. That cannot tell more: many heads see their LED only on a meter's window, some never. If it is on the window and never echoes, check the TX wire and whether RX and TX are swapped.")
     }
 }

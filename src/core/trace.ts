@@ -56,10 +56,6 @@ export class LineTrace {
         this.startAt = now
     }
 
-    size(): number {
-        return this.count
-    }
-
     /** One character on the line at `at` (ms, the same clock as clear). */
     add(at: number, dir: Direction, c: number, baud: number, format: Format): void {
         if (this.capacity <= 0) return

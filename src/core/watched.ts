@@ -60,7 +60,8 @@ export class WatchedEngine implements ByteEngine {
         if (this.pending !== null && now >= this.txFree) {
             this.uart = this.pending
             this.pending = null
-            this.watch.uartChanged(this.uart.baud)
+            // the highest baud the UART was switched to
+            if (this.uart.baud > this.watch.switchedBaud) this.watch.switchedBaud = this.uart.baud
         }
     }
 

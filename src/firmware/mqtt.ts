@@ -80,14 +80,15 @@ export class MqttConnection {
 
     /** Opens the socket, sends CONNECT and waits for CONNACK. */
     async connect(timeoutMs: number): Promise<boolean> {
+        const o = this.opt
         await this.close()
         this.rx = null
         this.connack = -1
         try {
             this.sock = await connect({
-                host: this.opt.host,
-                port: this.opt.port,
-                proto: this.opt.tls ? "tls" : "tcp",
+                host: o.host,
+                port: o.port,
+                proto: o.tls ? "tls" : "tcp",
                 timeout: timeoutMs,
             })
         } catch (e) {
@@ -100,22 +101,22 @@ export class MqttConnection {
         const s = this.sock
         this.reader.start(s)
         let flags = 0x02 // clean session
-        let payload = str(this.opt.clientId)
-        if (this.opt.willTopic.length) {
+        let payload = str(o.clientId)
+        if (o.willTopic.length) {
             flags |= 0x04 | 0x08 // will, QoS 1
-            if (this.opt.willRetain) flags |= 0x20
-            payload = payload.concat(str(this.opt.willTopic)).concat(str(this.opt.willPayload))
+            if (o.willRetain) flags |= 0x20
+            payload = payload.concat(str(o.willTopic)).concat(str(o.willPayload))
         }
-        if (this.opt.username.length) {
+        if (o.username.length) {
             flags |= 0x80
-            payload = payload.concat(str(this.opt.username))
-            if (this.opt.password.length) {
+            payload = payload.concat(str(o.username))
+            if (o.password.length) {
                 flags |= 0x40
-                payload = payload.concat(str(this.opt.password))
+                payload = payload.concat(str(o.password))
             }
         }
-        const vh = str("MQTT").concat(Buffer.from([4, flags])).concat(u16(this.opt.keepAliveSec))
-        if (!(await this.write(packet(0x10, vh.concat(payload))))) return false
+        const vh = str("MQTT").concat(Buffer.from([4, flags])).concat(u16(o.keepAliveSec))
+        if (!(await this.writeParts(packet(0x10, vh.concat(payload)), null))) return false
         const t0 = ds.millis()
         while (this.connack < 0 && !this.closed && ds.millis() - t0 < timeoutMs)
             await ds.wait(this.events, timeoutMs - (ds.millis() - t0))
@@ -128,7 +129,7 @@ export class MqttConnection {
         for (let i = 0; i < this.subscriptions.length; i++) {
             const body = u16(this.nextPid).concat(str(this.subscriptions[i])).concat(Buffer.from([0]))
             this.nextPid = this.nextPid >= 65535 ? 1 : this.nextPid + 1
-            if (!(await this.write(packet(PACKET_SUBSCRIBE, body)))) return false
+            if (!(await this.writeParts(packet(PACKET_SUBSCRIBE, body), null))) return false
         }
         return true
     }
@@ -159,16 +160,11 @@ export class MqttConnection {
     async keepAlive() {
         if (!this.isConnected()) return
         const now = ds.millis()
-        if (now - this.lastRecv > this.opt.keepAliveSec * 1500) {
-            this.lastError = "broker silent for " + this.opt.keepAliveSec * 1.5 + " s"
+        const k = this.opt.keepAliveSec
+        if (now - this.lastRecv > k * 1500) {
+            this.lastError = "broker silent for " + k * 1.5 + " s"
             await this.close()
-        } else if (now - this.lastSend > (this.opt.keepAliveSec * 1000) / 2) await this.write(Buffer.from([0xc0, 0]))
-    }
-
-    /** Clean close: DISCONNECT, so the broker does not send the will. */
-    async disconnect() {
-        if (this.isConnected()) await this.write(Buffer.from([0xe0, 0]))
-        await this.close()
+        } else if (now - this.lastSend > (k * 1000) / 2) await this.writeParts(Buffer.from([0xc0, 0]), null)
     }
 
     async close() {
@@ -181,10 +177,6 @@ export class MqttConnection {
             } catch {}
         }
         this.events.emit(0)
-    }
-
-    private async write(b: Buffer): Promise<boolean> {
-        return await this.writeParts(b, null)
     }
 
     private sending = false

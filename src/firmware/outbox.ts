@@ -47,10 +47,6 @@ export class Outbox {
         return this.used
     }
 
-    private put(off: number, v: number) {
-        this.buf[(this.head + off) % this.capacity] = v
-    }
-
     private get(off: number) {
         return this.buf[(this.head + off) % this.capacity]
     }
@@ -69,16 +65,10 @@ export class Outbox {
             this.dropped++
             return false
         }
-        while (this.capacity - this.used < size) this.makeRoom()
-        let off = this.used
-        const h = topicHash(t)
-        const hdr = [t.length & 0xff, t.length >> 8, payload.length & 0xff, payload.length >> 8, (retain ? RETAIN : 0) | (history ? HISTORY : 0), h & 0xff, h >> 8]
-        for (let i = 0; i < HDR; i++) this.put(off++, hdr[i])
-        off = this.copyIn(off, t)
-        this.copyIn(off, payload)
-        this.used += size
-        this.n++
-        return true
+        // written as begin/raw/end would: the same records make room, in the same order
+        this.begin(topic, retain, history)
+        this.raw(payload)
+        return this.end()
     }
 
     // a record being written piece by piece (begin/append/end): absolute ring positions
@@ -129,21 +119,17 @@ export class Outbox {
                 this.recFailed = true // larger than the whole queue
                 return
             }
-            this.makeRoom()
+            // frees one record: the oldest superseded one if there is one, else the oldest
+            if (!this.dropSuperseded()) {
+                this.shift()
+                this.dropped++
+            }
         }
         const at = (this.recStart + this.pend) % this.capacity
         const first = Math.min(b.length, this.capacity - at)
         this.buf.blitAt(at, b, 0, first)
         if (first < b.length) this.buf.blitAt(0, b, first, b.length - first)
         this.pend += b.length
-    }
-
-    private copyIn(off: number, src: Buffer): number {
-        let start = (this.head + off) % this.capacity
-        let first = Math.min(src.length, this.capacity - start)
-        this.buf.blitAt(start, src, 0, first)
-        if (first < src.length) this.buf.blitAt(0, src, first, src.length - first)
-        return off + src.length
     }
 
     private copyOut(off: number, len: number): Buffer {
@@ -153,20 +139,6 @@ export class Outbox {
         out.blitAt(0, this.buf, start, first)
         if (first < len) out.blitAt(first, this.buf, 0, len - first)
         return out
-    }
-
-    /** Frees one record: the oldest superseded one if there is one, else the oldest. */
-    private makeRoom() {
-        if (!this.dropSuperseded()) this.dropOldest()
-    }
-
-    /** The record at ring offset `a` (from head) has the same topic as the one at `b`. */
-    private sameTopic(a: number, b: number): boolean {
-        const tl = this.get(a) | (this.get(a + 1) << 8)
-        if (tl !== (this.get(b) | (this.get(b + 1) << 8))) return false
-        if (this.get(a + 5) !== this.get(b + 5) || this.get(a + 6) !== this.get(b + 6)) return false
-        for (let i = 0; i < tl; i++) if (this.get(a + HDR + i) !== this.get(b + HDR + i)) return false
-        return true
     }
 
     /** Cuts out the oldest retained, non-history record that a later record for its topic supersedes. */
@@ -183,10 +155,16 @@ export class Outbox {
         for (let i = 0; i < this.n - 1; i++) {
             const flags = this.get(offs[i] + 4)
             if ((flags & RETAIN) === 0 || (flags & HISTORY) !== 0) continue
+            const a = offs[i]
+            const tl = this.get(a) | (this.get(a + 1) << 8)
             let j = hashes.indexOf(hashes[i], i + 1)
             while (j > 0) {
-                if (this.sameTopic(offs[i], offs[j])) {
-                    this.cut(offs[i])
+                // the same topic: same length and bytes (the hash is equal already)
+                const b = offs[j]
+                let same = tl === (this.get(b) | (this.get(b + 1) << 8))
+                for (let k = 0; k < tl && same; k++) if (this.get(a + HDR + k) !== this.get(b + HDR + k)) same = false
+                if (same) {
+                    this.cut(a)
                     return true
                 }
                 j = hashes.indexOf(hashes[i], j + 1)
@@ -211,15 +189,6 @@ export class Outbox {
             this.buf.blitAt(to, this.scratch, 0, first)
             if (first < len) this.buf.blitAt(0, this.scratch, first, len - first)
         }
-        this.head = (this.head + size) % this.capacity
-        this.used -= size
-        this.n--
-        this.dropped++
-    }
-
-    private dropOldest() {
-        if (!this.n) return
-        const size = this.recordSize(0)
         this.head = (this.head + size) % this.capacity
         this.used -= size
         this.n--

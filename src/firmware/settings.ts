@@ -60,32 +60,41 @@ function isDigits(s: string): boolean {
 export class SettingsParser {
     errors: ConfigError[] = []
 
+    constructor(public get: (key: string) => any) {}
+
     fail(key: string, accepted: string, shown: string, def: string) {
         this.errors.push({ key: key, message: `${key}: ${shown} is not accepted (${accepted}); using ${def}` })
     }
 
-    int(key: string, v: any, def: number, min: number, max: number): number {
-        const s = settingText(v).trim()
+    /** the key's value as trimmed text */
+    trimmed(key: string): string {
+        return settingText(this.get(key)).trim()
+    }
+
+    int(key: string, def: number, min: number, max: number): number {
+        const s = this.trimmed(key)
         if (!s.length) return def
-        if (!isDigits(s) || s.length > 9 || parseInt(s) < min || parseInt(s) > max) {
+        const n = parseInt(s)
+        if (!isDigits(s) || s.length > 9 || n < min || n > max) {
             this.fail(key, `a whole number from ${min} to ${max}`, `'${s}'`, "" + def)
             return def
         }
-        return parseInt(s)
+        return n
     }
 
-    oneOf(key: string, v: any, def: string, options: string[]): string {
-        const s = settingText(v).trim()
+    /** options: the accepted values, separated by ", " */
+    oneOf(key: string, def: string, options: string): string {
+        const s = this.trimmed(key)
         if (!s.length) return def
-        if (options.indexOf(s) < 0) {
-            this.fail(key, `one of ${options.join(", ")}`, `'${s}'`, def)
+        if (options.split(", ").indexOf(s) < 0) {
+            this.fail(key, "one of " + options, `'${s}'`, def)
             return def
         }
         return s
     }
 
-    bool(key: string, v: any, def: boolean): boolean {
-        const s = settingText(v).trim().toLowerCase()
+    bool(key: string, def: boolean): boolean {
+        const s = this.trimmed(key).toLowerCase()
         if (!s.length) return def
         if (s === "true" || s === "1" || s === "yes") return true
         if (s === "false" || s === "0" || s === "no") return false
@@ -94,8 +103,8 @@ export class SettingsParser {
     }
 
     /** printable ASCII without the characters the protocol reserves */
-    text(key: string, v: any, def: string, maxLen: number, forbidden: string, secret: boolean): string {
-        const s = settingText(v)
+    text(key: string, def: string, maxLen: number, forbidden: string, secret?: boolean): string {
+        const s = settingText(this.get(key))
         if (!s.length) return def
         let bad = s.length > maxLen
         for (let i = 0; i < s.length && !bad; i++) {
@@ -110,41 +119,35 @@ export class SettingsParser {
         return s
     }
 
-    /** "300".."19200" + "/7E1" or "/8N1", e.g. "2400/7E1"; "auto" hunts; "" = not a push meter */
-    uart(key: string, v: any): { uart: UartSettings | null } | null {
-        const s = settingText(v).trim()
+    /** PUSH_UART: "300".."19200" + "/7E1" or "/8N1", e.g. "2400/7E1"; "auto" hunts; "" = not a push meter */
+    uart(): { uart: UartSettings | null } | null {
+        const s = this.trimmed("PUSH_UART")
         if (!s.length) return null
         if (s === "auto") return { uart: null }
         const slash = s.indexOf("/")
         const b = slash < 0 ? s : s.slice(0, slash)
         const f = slash < 0 ? "7E1" : s.slice(slash + 1)
-        if (BAUDS.indexOf(b) < 0 || (f !== "7E1" && f !== "8N1")) {
-            this.fail(key, `empty, auto, or a baud (${BAUDS.join(", ")}) with /7E1 or /8N1`, `'${s}'`, "no push")
+        if (BAUDS.split(", ").indexOf(b) < 0 || (f !== "7E1" && f !== "8N1")) {
+            this.fail("PUSH_UART", `empty, auto, or a baud (${BAUDS}) with /7E1 or /8N1`, `'${s}'`, "no push")
             return null
         }
         return { uart: { baud: parseInt(b), format: f as Format } }
     }
 }
 
-/** the standard bauds as setting texts */
-const BAUDS = STANDARD_BAUDS.map(b => "" + b)
-
-/** Mode letter or null. */
-function modeOf(s: string): Mode | null {
-    if (s === "A" || s === "B" || s === "C" || s === "D" || s === "E") return s
-    return null
-}
+/** the standard bauds as setting texts, separated by ", " */
+const BAUDS = STANDARD_BAUDS.join(", ")
 
 /** Pure: turns raw setting values into a Config. `get(key)` returns what readSetting gave (or undefined). */
 export function parseConfig(get: (key: string) => any): { config: Config; errors: ConfigError[] } {
-    const p = new SettingsParser()
-    const url = settingText(get("MQTT_URL")).trim()
+    const p = new SettingsParser(get)
+    const url = p.trimmed("MQTT_URL")
     let mqttUrl = "mqtt://127.0.0.1:1883"
     if (url.length) {
         if (parseBrokerUrl(url)) mqttUrl = url
         else p.fail("MQTT_URL", "mqtt://host[:port] or mqtts://host[:port]", `'${url}'`, mqttUrl)
     }
-    const regs = p.text("PROG_REGS", get("PROG_REGS"), "", 200, "()!/", false)
+    const regs = p.text("PROG_REGS", "", 200, "()!/")
     const registers: string[] = []
     if (regs.length) {
         const parts = regs.split(",")
@@ -153,61 +156,56 @@ export function parseConfig(get: (key: string) => any): { config: Config; errors
             if (r.length) registers.push(r)
         }
     }
-    const progPass = p.text("PROG_PASS", get("PROG_PASS"), "", 32, "()", true)
-    const forceMode = p.oneOf("FORCE_MODE", get("FORCE_MODE"), "", ["A", "B", "C", "D", "E"])
+    const progPass = p.text("PROG_PASS", "", 32, "()", true)
+    const forceMode = p.oneOf("FORCE_MODE", "", "A, B, C, D, E")
     const d = defaultSessionConfig()
     const session: SessionConfig = {
-        requestChar: p.text("REQUEST_CHAR", get("REQUEST_CHAR"), d.requestChar, 1, "!/", false) || d.requestChar,
-        address: p.text("METER_ADDRESS", get("METER_ADDRESS"), d.address, 32, "!/?", false),
-        maxBaud: parseInt(p.oneOf("MAX_BAUD", get("MAX_BAUD"), "" + d.maxBaud, BAUDS)),
+        requestChar: p.text("REQUEST_CHAR", d.requestChar, 1, "!/") || d.requestChar,
+        address: p.text("METER_ADDRESS", d.address, 32, "!/?"),
+        maxBaud: parseInt(p.oneOf("MAX_BAUD", "" + d.maxBaud, BAUDS)),
         forceBaud: d.forceBaud,
-        forceMode: modeOf(forceMode),
-        wakeup: p.oneOf("WAKEUP", get("WAKEUP"), d.wakeup, ["auto", "always", "never"]) as "auto" | "always" | "never",
-        fallback: p.bool("BAUD_FALLBACK", get("BAUD_FALLBACK"), d.fallback),
-        push: p.uart("PUSH_UART", get("PUSH_UART")),
+        forceMode: forceMode.length ? (forceMode as Mode) : null,
+        wakeup: p.oneOf("WAKEUP", d.wakeup, "auto, always, never") as "auto" | "always" | "never",
+        fallback: p.bool("BAUD_FALLBACK", d.fallback),
+        push: p.uart(),
         programming: d.programming,
-        maxRetries: p.int("MAX_RETRIES", get("MAX_RETRIES"), d.maxRetries, 0, 10),
+        maxRetries: p.int("MAX_RETRIES", d.maxRetries, 0, 10),
     }
-    const fb = p.oneOf("FORCE_BAUD", get("FORCE_BAUD"), "", BAUDS)
+    const fb = p.oneOf("FORCE_BAUD", "", BAUDS)
     if (fb.length) session.forceBaud = parseInt(fb)
     if (registers.length)
         session.programming = {
             password: progPass.length ? progPass : null,
             registers: registers,
-            command: p.oneOf("PROG_CMD", get("PROG_CMD"), "R1", ["R1", "R5"]) as "R1" | "R5",
+            command: p.oneOf("PROG_CMD", "R1", "R1, R5") as "R1" | "R5",
         }
     // an empty value never reaches the device (the compiler drops it), so "off" disables discovery
-    const haPrefix = p.text("HA_PREFIX", get("HA_PREFIX"), "homeassistant", 64, "+#", false)
+    const haPrefix = p.text("HA_PREFIX", "homeassistant", 64, "+#")
     const poll = defaultPollConfig()
-    const pollMs = p.int("POLL_MS", get("POLL_MS"), poll.intervalMs, 1000, 86400000)
+    const pollMs = p.int("POLL_MS", poll.intervalMs, 1000, 86400000)
     const config: Config = {
         mqttUrl: mqttUrl,
-        mqttUser: p.text("MQTT_USER", get("MQTT_USER"), "", 64, "", false),
-        mqttPass: p.text("MQTT_PASS", get("MQTT_PASS"), "", 64, "", true),
-        baseTopic: p.text("MQTT_BASE", get("MQTT_BASE"), "opto62056", 64, "+#", false) || "opto62056",
+        mqttUser: p.text("MQTT_USER", "", 64, ""),
+        mqttPass: p.text("MQTT_PASS", "", 64, "", true),
+        baseTopic: p.text("MQTT_BASE", "opto62056", 64, "+#") || "opto62056",
         haPrefix: haPrefix === "off" ? "" : haPrefix,
-        deviceName: p.text("DEVICE_NAME", get("DEVICE_NAME"), "", 32, "/+#", false),
-        meterId: p.text("METER_ID", get("METER_ID"), "", 32, "/+#", false),
+        deviceName: p.text("DEVICE_NAME", "", 32, "/+#"),
+        meterId: p.text("METER_ID", "", 32, "/+#"),
         pollMs: pollMs,
-        backoffMs: p.int("BACKOFF_MS", get("BACKOFF_MS"), poll.backoffMs, 100, 86400000),
-        backoffMaxMs: p.int("BACKOFF_MAX", get("BACKOFF_MAX"), poll.maxBackoffMs, 100, 86400000),
-        framing: p.oneOf("FRAMING", get("FRAMING"), "auto", ["auto", "hardware", "software"]) as Framing,
-        maxValues: p.int("MAX_VALUES", get("MAX_VALUES"), 64, 1, 1000),
-        queueBytes: p.int("QUEUE_BYTES", get("QUEUE_BYTES"), 8192, 1024, 32768),
-        protocol: p.oneOf("PROTOCOL", get("PROTOCOL"), "auto", ["auto", "d0", "sml"]) as Protocol,
-        trace: p.oneOf("TRACE", get("TRACE"), "on-fail", ["off", "on-fail", "always"]) as TraceMode,
+        backoffMs: p.int("BACKOFF_MS", poll.backoffMs, 100, 86400000),
+        backoffMaxMs: p.int("BACKOFF_MAX", poll.maxBackoffMs, 100, 86400000),
+        framing: p.oneOf("FRAMING", "auto", "auto, hardware, software") as Framing,
+        maxValues: p.int("MAX_VALUES", 64, 1, 1000),
+        queueBytes: p.int("QUEUE_BYTES", 8192, 1024, 32768),
+        protocol: p.oneOf("PROTOCOL", "auto", "auto, d0, sml") as Protocol,
+        trace: p.oneOf("TRACE", "on-fail", "off, on-fail, always") as TraceMode,
         session: session,
     }
     return { config: config, errors: p.errors }
 }
 
 /** Every key the firmware reads (WIFI_SSID/WIFI_PWD are the runtime's own). */
-export const SETTING_KEYS = [
-    "MQTT_URL", "MQTT_USER", "MQTT_PASS", "MQTT_BASE", "HA_PREFIX", "DEVICE_NAME", "METER_ID",
-    "POLL_MS", "BACKOFF_MS", "BACKOFF_MAX", "REQUEST_CHAR", "METER_ADDRESS", "MAX_BAUD", "FORCE_BAUD",
-    "FORCE_MODE", "WAKEUP", "BAUD_FALLBACK", "PUSH_UART", "FRAMING", "PROG_REGS", "PROG_PASS", "PROG_CMD",
-    "MAX_RETRIES", "MAX_VALUES", "QUEUE_BYTES", "PROTOCOL", "TRACE",
-]
+export const SETTING_KEYS = "MQTT_URL,MQTT_USER,MQTT_PASS,MQTT_BASE,HA_PREFIX,DEVICE_NAME,METER_ID,POLL_MS,BACKOFF_MS,BACKOFF_MAX,REQUEST_CHAR,METER_ADDRESS,MAX_BAUD,FORCE_BAUD,FORCE_MODE,WAKEUP,BAUD_FALLBACK,PUSH_UART,FRAMING,PROG_REGS,PROG_PASS,PROG_CMD,MAX_RETRIES,MAX_VALUES,QUEUE_BYTES,PROTOCOL,TRACE"
 
 export interface BrokerUrl {
     tls: boolean
@@ -242,8 +240,9 @@ export function parseBrokerUrl(url: string): BrokerUrl | null {
 /** Reads every key from the settings store. */
 export async function loadConfig(): Promise<{ config: Config; errors: ConfigError[] }> {
     const raw: Record<string, any> = {}
-    for (let i = 0; i < SETTING_KEYS.length; i++) {
-        const k = SETTING_KEYS[i]
+    const keys = SETTING_KEYS.split(",")
+    for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]
         raw[k] = await readSetting(k, undefined)
     }
     return parseConfig(k => raw[k])

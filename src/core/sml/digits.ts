@@ -7,50 +7,31 @@
 const TWO32 = 4294967296
 
 // Least significant digit first, so carries append at the end.
-function digitsOf(n: number): number[] {
-    const s = "" + n
-    const out: number[] = []
-    for (let i = s.length - 1; i >= 0; i--) out.push(s.charCodeAt(i) - 48)
-    return out
-}
-
-function mulAdd(d: number[], m: number, add: number): void {
-    let carry = add
-    for (let i = 0; i < d.length; i++) {
-        const v = d[i] * m + carry
-        carry = Math.floor(v / 10)
-        d[i] = v - carry * 10
-    }
-    while (carry > 0) {
-        const q = Math.floor(carry / 10)
-        d.push(carry - q * 10)
-        carry = q
-    }
-}
-
-function addDigits(d: number[], e: number[]): void {
-    let carry = 0
-    for (let i = 0; i < e.length || carry; i++) {
-        if (i === d.length) d.push(0)
-        const v = d[i] + (i < e.length ? e[i] : 0) + carry
-        carry = v >= 10 ? 1 : 0
-        d[i] = v - carry * 10
-    }
-}
-
 /** Decimal text of hi × 2^32 + lo, where 0 ≤ hi, lo < 2^32 (no sign, no leading zeros). */
 export function u64Text(hi: number, lo: number): string {
-    if (hi === 0) return "" + lo
-    const d = digitsOf(hi)
-    // × 2^32 as two × 2^16 steps: digit × 65536 + carry stays far below 2^53
-    mulAdd(d, 65536, 0)
-    mulAdd(d, 65536, 0)
-    addDigits(d, digitsOf(lo))
-    let i = d.length - 1
-    while (i > 0 && d[i] === 0) i--
     let s = ""
-    for (; i >= 0; i--) s += String.fromCharCode(48 + d[i])
-    return s
+    // printed in chunks of 6 digits, each converted to an integer first: DeviceScript's
+    // number formatter garbles large doubles
+    while (hi > 0 || lo >= 1000000) {
+        // hi·2^32 + lo = (hi'·2^32 + lo')·10^6 + r; rh·2^32 + lo < 2^53, so every step is exact
+        // (no %: DeviceScript's remainder is not exact on large doubles)
+        const rh = hi - Math.floor(hi / 1000000) * 1000000
+        hi = (hi - rh) / 1000000
+        const t = rh * TWO32 + lo
+        lo = Math.floor(t / 1000000)
+        let r = t - lo * 1000000
+        if (r < 0) {
+            lo--
+            r += 1000000
+        } else if (r >= 1000000) {
+            lo++
+            r -= 1000000
+        }
+        let c = "" + (r | 0)
+        while (c.length < 6) c = "0" + c
+        s = c + s
+    }
+    return (lo | 0) + s
 }
 
 /**

@@ -41,8 +41,23 @@ export class SmlSession implements ByteEngine {
         const self = this
         this.reader = new SmlReader(
             {
-                reading: (t: SmlReading) => self.onReading(t),
-                error: (e: CoreError) => self.onError(e),
+                reading: (t: SmlReading) => {
+                    if (self.done) return
+                    const id = t.serverId !== null ? t.serverId : "sml"
+                    self.emit({
+                        type: "identification",
+                        identification: { manufacturer: t.manufacturer !== null ? t.manufacturer : "SML", fastReaction: false, baudChar: "", mode: "D", baud: SML_BAUD, capability: null, ident: id },
+                    })
+                    if (t.diagnosis !== null) self.emit({ type: "error", error: { kind: "meter", message: t.diagnosis } })
+                    for (let i = 0; i < t.dataSets.length; i++) self.emit({ type: "dataSet", dataSet: t.dataSets[i] as DataSet })
+                    self.emit({ type: "readout", ok: true })
+                    self.count = t.dataSets.length
+                    self.finish(self.now, true, "")
+                },
+                error: (e: CoreError) => {
+                    if (self.done || ++self.errors > MAX_ERRORS) return
+                    self.emit({ type: "error", error: e })
+                },
             },
             options
         )
@@ -87,25 +102,6 @@ export class SmlSession implements ByteEngine {
 
     private emit(e: SessionEvent): void {
         this.out.events.push(e)
-    }
-
-    private onError(e: CoreError): void {
-        if (this.done || ++this.errors > MAX_ERRORS) return
-        this.emit({ type: "error", error: e })
-    }
-
-    private onReading(t: SmlReading): void {
-        if (this.done) return
-        const id = t.serverId !== null ? t.serverId : "sml"
-        this.emit({
-            type: "identification",
-            identification: { manufacturer: t.manufacturer !== null ? t.manufacturer : "SML", fastReaction: false, baudChar: "", mode: "D", baud: SML_BAUD, capability: null, ident: id },
-        })
-        if (t.diagnosis !== null) this.emit({ type: "error", error: { kind: "meter", message: t.diagnosis } })
-        for (let i = 0; i < t.dataSets.length; i++) this.emit({ type: "dataSet", dataSet: t.dataSets[i] as DataSet })
-        this.emit({ type: "readout", ok: true })
-        this.count = t.dataSets.length
-        this.finish(this.now, true, "")
     }
 
     private finish(now: number, ok: boolean, why: string): void {
@@ -169,13 +165,6 @@ export class AutoPushSession implements ByteEngine {
         return o
     }
 
-    private toD0(now: number): Output {
-        this.sml = null
-        this.d0 = new Session(this.config, this.memory)
-        const o = this.d0.start(now)
-        return this.rememberD0(o)
-    }
-
     private rememberD0(o: Output): Output {
         for (let i = 0; i < o.events.length; i++) {
             const e = o.events[i]
@@ -198,7 +187,11 @@ export class AutoPushSession implements ByteEngine {
         if (this.d0 !== null) return this.rememberD0(this.d0.tick(now))
         const s = this.sml as SmlSession
         // nothing SML-like in the hunt window: this is not an SML meter (or not at 9600 8N1)
-        if (this.huntEnd > 0 && now >= this.huntEnd && !s.sawStart && !s.isDone()) return this.toD0(now)
+        if (this.huntEnd > 0 && now >= this.huntEnd && !s.sawStart && !s.isDone()) {
+            this.sml = null
+            this.d0 = new Session(this.config, this.memory)
+            return this.rememberD0(this.d0.start(now))
+        }
         return this.fromSml(s.tick(now))
     }
 }

@@ -76,7 +76,21 @@ export class SmlTransport {
 
     push(b: number): void {
         b = b & 0xff
-        const started = this.matchStart(b)
+        // the start sequence: 4 escapes, then 4 times 0x01
+        let started = false
+        if (b === Esc.Byte) {
+            this.escRun++
+            this.oneRun = 0
+        } else if (b === Esc.Start && this.escRun >= 4) {
+            if (++this.oneRun === 4) {
+                this.escRun = 0
+                this.oneRun = 0
+                started = true
+            }
+        } else {
+            this.escRun = 0
+            this.oneRun = 0
+        }
         if (this.st === St.Hunt) {
             if (started) this.begin()
             return
@@ -92,23 +106,6 @@ export class SmlTransport {
         if (this.gl < 4) return
         this.gl = 0
         this.group()
-    }
-
-    private matchStart(b: number): boolean {
-        if (b === Esc.Byte) {
-            this.escRun++
-            this.oneRun = 0
-        } else if (b === Esc.Start && this.escRun >= 4) {
-            if (++this.oneRun === 4) {
-                this.escRun = 0
-                this.oneRun = 0
-                return true
-            }
-        } else {
-            this.escRun = 0
-            this.oneRun = 0
-        }
-        return false
     }
 
     private begin(): void {
