@@ -19,7 +19,7 @@ import type { SerialDevice } from "../serial/jacdac-serial"
 
 /** how often the line is serviced (ms of wall time) */
 const PUMP_MS = 4
-/** received bytes handed over per report at most (the server splits larger ones) */
+/** received bytes handed over per pump turn at real line rate (the server splits them into reports); scaled by `speed` */
 const MAX_BATCH = 230
 
 export class SimulatedHead implements SerialDevice {
@@ -113,7 +113,7 @@ export class SimulatedHead implements SerialDevice {
             this.pendingBaud = 0
         }
         this.meter.tick(now)
-        while (this.out.length < MAX_BATCH) {
+        while (this.out.length < MAX_BATCH * (this.opt.speed > 8 ? this.opt.speed / 8 : 1)) {
             if (this.chunk === null || this.pos >= this.chunk.wire.length) {
                 this.chunk = this.meter.transmit(now)
                 this.pos = 0
