@@ -342,7 +342,7 @@ async function main(argv: string[]): Promise<number> {
         }
         if (res.cpu) {
             const c = res.cpu
-            process.stdout.write(`firmware CPU per received byte (D0, simulator VM): ${c.firmwareUsPerByte} us median, ${c.spread[0]}..${c.spread[1]} over ${c.repeats} runs (whole process ${c.processUsPerByte}); goal <= 2\n  how: ${c.method}\n`)
+            process.stdout.write(`firmware CPU per received byte (D0, simulator VM): ${c.firmwareUsPerByte} us median, ${c.spread[0]}..${c.spread[1]} over ${c.repeats} runs (VM with the firmware ${c.vmUsPerByte}, with a drain-only program ${c.drainUsPerByte}; whole process ${c.processUsPerByte}); goal <= 2\n  how: ${c.method}\n`)
         }
         if (res.footprint) process.stdout.write(`footprint: bytecode ${res.footprint.bytecodeBytes ?? "null"} B, max readout ${res.footprint.maxReadoutBytes ?? "null"} B (${res.footprint.note})\n`)
         if (v.plot) process.stdout.write(`timelines written to ${v.plot}\n`)

@@ -8,13 +8,15 @@
 // frames, socket events) from boot until the session is done: the time Node
 // spends around them (the head, timers, the MQTT broker) follows the wall clock
 // and the machine's load. Two readout sizes are read, so boot, sign-on and
-// publishing cancel in the difference. What is left is the firmware's cost per
-// received byte, including the runtime's handling of the Serial reports that
-// carry the bytes (as on the device): link, session, framer, data-set parser,
-// publisher. The VM exposes no step counter (the emscripten module exports no
-// such function), so there is no steps-per-byte figure.
+// publishing cancel in the difference. The same runs with a program that only
+// drains the serial role (src/sim/head/drain.ts) give what the runtime spends
+// carrying the bytes (Jacdac reports, the role's subscription), which is
+// subtracted: what is left is the firmware's own cost per received byte (link,
+// line watch and trace, session, framer, data-set parser, publisher). Both
+// figures are printed. The VM exposes no step counter (the emscripten module
+// exports no such function), so there is no steps-per-byte figure.
 import { startBroker } from "../vm-host/broker"
-import { readEnvSettings, settingValue } from "../vm-host/devs-host"
+import { buildFirmware, readEnvSettings, settingValue } from "../vm-host/devs-host"
 import { buildSimFirmware, SimProfile, startSimulation } from "../vm-host/sim-profile"
 import { generatedBytes } from "./max-readout"
 import { parseCommand, wholeNumber } from "../cli"
@@ -29,7 +31,7 @@ export interface CpuRun {
 }
 
 /** One read of a generated readout of `lines` lines; CPU microseconds of this process from boot to done. */
-export async function cpuRun(lines: number, speed: number, timeoutMs = 120000): Promise<CpuRun> {
+export async function cpuRun(lines: number, speed: number, binary?: Buffer, timeoutMs = 120000): Promise<CpuRun> {
     const broker = await startBroker()
     const p: SimProfile = { name: "generated", meter: { identification: "/ABC6BIG" }, head: { eightN1Only: false, speed }, generated: lines }
     const s = readEnvSettings(undefined, false)
@@ -38,11 +40,12 @@ export async function cpuRun(lines: number, speed: number, timeoutMs = 120000): 
     put("MAX_BAUD", "19200")
     put("MAX_VALUES", "40")
     put("POLL_MS", "600000")
+    if (process.env.CPU_TRACE) put("TRACE", JSON.stringify(process.env.CPU_TRACE))
     let done = false
     let failed = ""
     let panic = 0
     const onLine = (l: string) => {
-        if (/session: ok/.test(l)) done = true
+        if (/session: ok|drain: done/.test(l)) done = true
         else if (/session: failed|OutOfMemory|PANIC/i.test(l)) failed = l
     }
     // CPU spent inside the VM's entry points (its scheduler turn, received frames, socket events):
@@ -63,7 +66,7 @@ export async function cpuRun(lines: number, speed: number, timeoutMs = 120000): 
     const onVm = (inst: any) => ["_jd_em_process", "_jd_em_frame_received", "_jd_em_tcpsock_on_event"].forEach(n => timed(inst, n))
     const c0 = process.cpuUsage()
     const t0 = Date.now()
-    const run = await startSimulation(p, { settings: s, onLine, onPanic: c => (panic = c), onVm })
+    const run = await startSimulation(p, { settings: s, binary, onLine, onPanic: c => (panic = c), onVm })
     while (!done && !failed && !panic && Date.now() - t0 < timeoutMs) await new Promise(r => setTimeout(r, 2))
     const c = process.cpuUsage(c0)
     const wallMs = Date.now() - t0
@@ -74,10 +77,14 @@ export async function cpuRun(lines: number, speed: number, timeoutMs = 120000): 
 }
 
 export interface CpuFigure {
-    /** firmware µs per received byte in the VM, median over the repeats */
+    /** firmware µs per received byte in the VM, net of the drain-only program, median over the repeats */
     firmwareUsPerByte: number
     /** min and max over the repeats */
     spread: [number, number]
+    /** the VM with the firmware, gross (the runtime's carrying of the bytes included), median */
+    vmUsPerByte: number
+    /** the VM with the drain-only program, median */
+    drainUsPerByte: number
     /** the whole process (head, broker, timers included), µs per byte, median: for comparison */
     processUsPerByte: number
     bytes: [number, number]
@@ -99,31 +106,41 @@ export async function cpuPerByte(o: { small?: number; large?: number; repeats?: 
     const repeats = o.repeats ?? 3
     const speed = o.speed ?? 4
     const log = o.log ?? (() => {})
-    buildSimFirmware()
+    const firmware = buildSimFirmware()
+    const drain = buildFirmware("src/sim/head/drain.ts")
     // data lines plus STX, "!" CR LF, ETX, BCC: the same overhead in both sizes, so it cancels
     const db = generatedBytes(large) - generatedBytes(small)
     const fw: number[] = []
+    const gross: number[] = []
+    const dr: number[] = []
     const whole: number[] = []
     for (let i = 0; i < repeats; i++) {
-        // interleaved, so a change in the machine's load hits both sizes
-        const rs = await cpuRun(small, speed)
-        const rl = await cpuRun(large, speed)
+        // interleaved, so a change in the machine's load hits all four
+        const rs = await cpuRun(small, speed, firmware)
+        const rl = await cpuRun(large, speed, firmware)
+        const ds = await cpuRun(small, speed, drain)
+        const dl = await cpuRun(large, speed, drain)
         const w = (rl.vmUs - rs.vmUs) / db
+        const d = (dl.vmUs - ds.vmUs) / db
         const pw = (rl.cpuUs - rs.cpuUs) / db
-        log(`run ${i + 1}: firmware ${r2(w)} µs/B in the VM (whole process ${r2(pw)}; wall ${rs.wallMs}/${rl.wallMs} ms)`)
-        fw.push(w)
+        log(`run ${i + 1}: firmware ${r2(w - d)} µs/B net (VM with the firmware ${r2(w)}, with the drain-only program ${r2(d)}; whole process ${r2(pw)}; wall ${rs.wallMs}/${rl.wallMs}/${ds.wallMs}/${dl.wallMs} ms)`)
+        fw.push(w - d)
+        gross.push(w)
+        dr.push(d)
         whole.push(pw)
     }
     return {
         firmwareUsPerByte: r2(median(fw)),
         spread: [r2(Math.min(...fw)), r2(Math.max(...fw))],
+        vmUsPerByte: r2(median(gross)),
+        drainUsPerByte: r2(median(dr)),
         processUsPerByte: r2(median(whole)),
         bytes: [generatedBytes(small), generatedBytes(large)],
         repeats,
         speed,
         method:
             "process.cpuUsage summed over the in-process VM's entry points (scheduler turns, frames, socket events) from boot to done, the device image alone in the VM (head and meter in Node), " +
-            "generated 19200 Bd D0 readouts of two sizes (difference / byte difference); VM steps: not exposed by the VM",
+            "generated 19200 Bd D0 readouts of two sizes (difference / byte difference), minus the same with a program that only drains the serial role; VM steps: not exposed by the VM",
     }
 }
 

@@ -104,10 +104,10 @@ export interface Simulation {
  * Starts the device firmware (src/firmware/main.ts) in the VM with a simulated head and the
  * profile's meter behind it. `o` is what startFirmware takes, without the binary and frame hook.
  */
-export async function startSimulation(p: SimProfile, o: Omit<FirmwareOptions, "binary" | "onFrame">): Promise<Simulation> {
+export async function startSimulation(p: SimProfile, o: Omit<FirmwareOptions, "binary" | "onFrame"> & { binary?: Buffer }): Promise<Simulation> {
     const head = new SimulatedHead(lineMeterFor(p, 0), { eightN1Only: p.head.eightN1Only, echo: !!(p.meter.quirks && p.meter.quirks.echo), speed: p.head.speed })
     let toBus: (f: Uint8Array) => void = () => {}
-    const run = await startFirmware({ ...o, binary: buildSimFirmware(), onFrame: f => toBus(f) })
+    const run = await startFirmware({ ...o, binary: o.binary ?? buildSimFirmware(), onFrame: f => toBus(f) })
     const bus = frameBus(new SerialBridgeServer(head), { send: f => run.sendFrame(f), onFrame: cb => (toBus = cb) })
     head.start()
     return {
