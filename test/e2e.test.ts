@@ -162,7 +162,7 @@ describe("firmware end to end", { concurrency: false }, () => {
         scenarios.push(s)
         await s.start(simProfile({ quirks: { corruptBcc: true } }), { POLL_MS: "2000", BACKOFF_MS: "500" })
         const diag = () => s.msgs().filter(x => x.topic.endsWith("/diagnostics") && x.payload.includes('"failed":2'))
-        await waitFor("two failed sessions", () => diag().length > 0, 30000, () => s.log())
+        await waitFor("two failed sessions", () => diag().length > 0, 60000, () => s.log())
         assert.equal(s.states().length, 0)
         assert.equal(s.msgs().filter(x => x.topic.startsWith("opto62056/METER1/")).length, 0)
         assert.match(JSON.parse(diag()[0].payload).lastError, /^bcc/)

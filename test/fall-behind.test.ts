@@ -49,8 +49,8 @@ describe("falling behind the line", () => {
         const { s, t, sent } = toDataPhase(memory)
         assert.deepEqual(sent[1], [0x06, 0x30, 0x36, 0x30, 0x0d, 0x0a]) // ACK 0 6 0: 19200 Bd
         const data = block("1.8.0(00001.000*kWh)\r\n2.8.0(00002.000*kWh)\r\n")
-        const first = s.receiveBytes(t + 500, data.slice(0, 20), 800, 0)
-        const rest = s.receiveBytes(t + 520, data.slice(20, data.length), 900, 0)
+        const first = s.receiveBytes(t + 500, data.slice(0, 20), 1800, 0)
+        const rest = s.receiveBytes(t + 520, data.slice(20, data.length), 1900, 0)
         const evs = [...first.events, ...rest.events]
         assert.deepEqual(kinds(evs), ["overrun"])
         assert.deepEqual(evs.filter(e => e.type === "readout"), [{ type: "readout", ok: true }])
@@ -74,7 +74,7 @@ describe("falling behind the line", () => {
     test("a wait within the bound says nothing and caps nothing", () => {
         const memory = newMemory()
         const { s, t } = toDataPhase(memory)
-        const o = s.receiveBytes(t + 500, block("1.8.0(00001.000*kWh)\r\n"), 400, 0)
+        const o = s.receiveBytes(t + 500, block("1.8.0(00001.000*kWh)\r\n"), 1400, 0)
         assert.deepEqual(kinds(o.events), [])
         assert.equal(memory.baudCap, 0)
     })

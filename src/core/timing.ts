@@ -20,7 +20,11 @@ export interface Timing {
     retryQuietMs: number
     /** how late the driver may deliver received characters (chunking in the serial service) */
     rxLatencyMs: number
-    /** received characters that waited longer than this for the reader mean it cannot keep up with the baud */
+    /**
+     * received characters that waited longer than this for the reader mean it cannot keep up with
+     * the baud: as long as the standard lets the meter pause between characters (ta), so a busy
+     * moment (a publish burst, a loaded simulator) is not mistaken for it
+     */
     rxWaitMs: number
 }
 
@@ -35,7 +39,7 @@ export function defaultTiming(): Timing {
         huntListenMs: 3500,
         retryQuietMs: 800,
         rxLatencyMs: 0,
-        rxWaitMs: 500,
+        rxWaitMs: 1500,
     }
 }
 
