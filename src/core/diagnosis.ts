@@ -59,12 +59,6 @@ export function dx(code: DiagnosisCode, text: string): Diagnosis {
     return { code: code, text: text }
 }
 
-function wakeupText(w: LineWatch, cfg: SessionConfig): string {
-    if (w.txNuls > 0) return "a wake-up (NULs) was tried and did not help"
-    if (cfg.wakeup === "never") return "no wake-up was tried (WAKEUP=never; a battery meter needs WAKEUP=auto or always)"
-    return "no wake-up was tried"
-}
-
 /** The diagnosis of one session from its line watch. `bccSessions` of `sessions` recent ones had BCC errors. */
 export function diagnose(w: LineWatch, cfg: SessionConfig, bccSessions: number, sessions: number, headEchoes: boolean): Diagnosis {
     const push = cfg.push !== null
@@ -81,7 +75,13 @@ export function diagnose(w: LineWatch, cfg: SessionConfig, bccSessions: number, 
         if (w.echoChars > 0) {
             const addr = cfg.address.length ? "METER_ADDRESS is '" + cfg.address + "': is it this meter's?" : "METER_ADDRESS is empty: an addressed meter may ignore /?!"
             return dx("METER_SILENT", "The head works (our own request came back as echo), but the meter never answered. Check: " + addr +
-                    " Has the utility switched the optical port off (some do; ask them)? A battery meter sleeps: " + wakeupText(w, cfg) + ".")
+                    " Has the utility switched the optical port off (some do; ask them)? A battery meter sleeps: " +
+                    (w.txNuls > 0
+                        ? "a wake-up (NULs) was tried and did not help"
+                        : cfg.wakeup === "never"
+                          ? "no wake-up was tried (WAKEUP=never; a battery meter needs WAKEUP=auto or always)"
+                          : "no wake-up was tried") +
+                    ".")
         }
         if (push)
             return dx("NO_SIGNAL", "Not a single character arrived while listening for the meter's push. Check that the head sits on the meter's optical window and the RX wire; does the meter push at all (some must be enabled with a PIN)?")

@@ -619,10 +619,9 @@ export class Session implements ByteEngine, FrameSink {
         if (this.phase === Phase.Done) return
         this.phase = Phase.Done
         this.timer = Timer.None
-        this.line.close(this.now)
         const stats: SessionStats = {
             durationMs: this.now - this.startAt,
-            lineMinimumMs: this.line.totalMs(),
+            lineMinimumMs: this.line.close(this.now),
             msAtBaud: this.line.msAtBaud,
             mode: this.mode,
             baud: this.mode === "D" ? this.uart.baud : this.chosenBaud,
@@ -642,7 +641,7 @@ export class Session implements ByteEngine, FrameSink {
 
     private applyDrainedUart(now: number): void {
         if (this.pendingUart === null || now < this.txFreeAt) return
-        this.line.baudChanged(this.line.changeTime(this.txFreeAt, now), this.pendingUart.baud)
+        this.line.baudChanged(this.txFreeAt, now, this.pendingUart.baud)
         this.uart = this.pendingUart
         this.pendingUart = null
         this.badChars = 0
