@@ -228,8 +228,15 @@ export class Session implements ByteEngine, FrameSink {
                 this.sendRequest(now)
                 break
             case Timer.Reaction:
-                if (this.phase === Phase.AckDelay) this.sendOptionSelect(now)
-                else this.sendProgNext(now)
+                if (this.phase === Phase.AckDelay) {
+                    // the option select, then the data (or the programming mode's P0) at the chosen baud
+                    const prog = this.config.programming !== null
+                    this.transmit(now, optionSelect("0", digitForBaud(this.chosenBaud), prog ? "1" : "0"), minReactionMs((this.id as Identification).fastReaction))
+                    if (this.chosenBaud !== 300) this.setUart({ baud: this.chosenBaud, format: "7E1" })
+                    this.framer.reset()
+                    this.phase = prog ? Phase.ProgOperand : Phase.Data
+                    this.arm(Timer.Response, this.txFreeAt + this.timing.responseMs)
+                } else this.sendProgNext(now)
                 break
             case Timer.RetryQuiet:
                 if (now >= this.lastRxAt + this.timing.retryQuietMs) {
@@ -421,17 +428,6 @@ export class Session implements ByteEngine, FrameSink {
         this.phase = Phase.Ident
         this.arm(Timer.Response, this.txFreeAt + this.timing.responseMs)
         this.identUntil = this.txFreeAt + this.timing.responseMs + IDENT_MAX_CHARS * charMs(300) + this.timing.interCharMs
-    }
-
-    private sendOptionSelect(now: number): void {
-        const id = this.id as Identification
-        const prog = this.config.programming !== null
-        const z = digitForBaud(this.chosenBaud)
-        this.transmit(now, optionSelect("0", z, prog ? "1" : "0"), minReactionMs(id.fastReaction))
-        if (this.chosenBaud !== 300) this.setUart({ baud: this.chosenBaud, format: "7E1" })
-        this.framer.reset()
-        this.phase = prog ? Phase.ProgOperand : Phase.Data
-        this.arm(Timer.Response, this.txFreeAt + this.timing.responseMs)
     }
 
     // ---- failures and fallback ----------------------------------------------
