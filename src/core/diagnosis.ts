@@ -59,12 +59,6 @@ export function dx(code: DiagnosisCode, text: string): Diagnosis {
     return { code: code, text: text }
 }
 
-function wakeupText(w: LineWatch, cfg: SessionConfig): string {
-    if (w.txNuls > 0) return "a wake-up (NULs) was tried and did not help"
-    if (cfg.wakeup === "never") return "no wake-up was tried (WAKEUP=never; a battery meter needs WAKEUP=auto or always)"
-    return "no wake-up was tried"
-}
-
 /** The diagnosis of one session from its line watch. `bccSessions` of `sessions` recent ones had BCC errors. */
 export function diagnose(w: LineWatch, cfg: SessionConfig, bccSessions: number, sessions: number, headEchoes: boolean): Diagnosis {
     const push = cfg.push !== null
@@ -76,19 +70,26 @@ export function diagnose(w: LineWatch, cfg: SessionConfig, bccSessions: number, 
             return dx("OK", "read at " + w.stats.baud + " Bd after the data at " + w.switchedBaud + " Bd was unreadable; MAX_BAUD=" + w.stats.baud + " skips the failed attempt")
         return dx("OK", "read")
     }
-    const meter = w.meterChars()
+    // characters that came from the meter's side (everything but our echo)
+    const meter = w.rxChars - w.echoChars
     if (meter === 0) {
         if (w.echoChars > 0) {
             const addr = cfg.address.length ? "METER_ADDRESS is '" + cfg.address + "': is it this meter's?" : "METER_ADDRESS is empty: an addressed meter may ignore /?!"
             return dx("METER_SILENT", "The head works (our own request came back as echo), but the meter never answered. Check: " + addr +
-                    " Has the utility switched the optical port off (some do; ask them)? A battery meter sleeps: " + wakeupText(w, cfg) + ".")
+                    " Has the utility switched the optical port off (some do; ask them)? A battery meter sleeps: " +
+                    (w.txNuls > 0
+                        ? "a wake-up (NULs) was tried and did not help"
+                        : cfg.wakeup === "never"
+                          ? "no wake-up was tried (WAKEUP=never; a battery meter needs WAKEUP=auto or always)"
+                          : "no wake-up was tried") +
+                    ".")
         }
         if (push)
             return dx("NO_SIGNAL", "Not a single character arrived while listening for the meter's push. Check that the head sits on the meter's optical window and the RX wire; does the meter push at all (some must be enabled with a PIN)?")
         const before = headEchoes ? " This head saw its own light in earlier sessions, so it has moved or a wire came loose." : ""
         return dx("NO_SIGNAL", "Nothing came back on RX, not even the head's own light. Check that the head sits on the optical window, the RX wire, and whether RX and TX are swapped (some heads are labelled the wrong way round). Run the self-test on the window: if the head sees its own light there, TX and RX are right and the meter is silent." + before)
     }
-    if (!w.identification && w.errorChars >= MANY_ERRORS && (w.nulErrors * 5 >= w.errorChars * 4 || w.errorMs >= HELD_SHARE * w.durationMs())) {
+    if (!w.identification && w.errorChars >= MANY_ERRORS && (w.nulErrors * 5 >= w.errorChars * 4 || w.errorMs >= HELD_SHARE * (w.endAt - w.startAt))) {
         return dx("RX_HELD", "The RX line never rested: " + w.errorChars + " characters with break/framing errors arrived, most of the time. Shade the head from sunlight or lamps (light on the sensor reads as a held line), check the RX wiring and the head's supply.")
     }
     const readable = w.readoutsOk + w.readoutsBad > 0 || w.identification

@@ -53,8 +53,6 @@ export class EchoFilter {
         }
         // not an echo: whatever was held was the meter's, and no more echo comes for this message
         this.release(out)
-        this.q = []
-        this.head = 0
         out.push(c)
     }
 
@@ -67,24 +65,17 @@ export class EchoFilter {
     expire(now: number, out: number[]): void {
         if (now > this.until && (this.held >= 0 || this.head < this.q.length)) {
             this.release(out)
-            this.q = []
-            this.head = 0
         }
     }
 
     private confirmed = false
 
+    /** The held character (if any) was the meter's, and no more echo comes for this message. */
     private release(out: number[]): void {
         if (this.held >= 0) out.push(this.held)
         this.held = -1
         this.confirmed = false
-    }
-
-    clear(): void {
         this.q = []
         this.head = 0
-        this.held = -1
-        this.confirmed = false
-        this.until = -1
     }
 }

@@ -5,10 +5,6 @@ import { coreError, CoreError, Identification, Mode } from "./types"
 /** Longest identification line accepted: "/" + 3 + Z + "\W" + 16 ident chars, with slack for meters that overrun. */
 export const MAX_IDENT_LINE = 48
 
-function isLetter(c: number): boolean {
-    return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
-}
-
 /** A request line (`/?…!`), as echoed by a head, is not an identification. */
 export function isRequestLine(line: string): boolean {
     return line.length >= 3 && line.charAt(0) === "/" && line.charAt(line.length - 1) === "!"
@@ -20,9 +16,12 @@ export function parseIdentification(line: string): Identification | CoreError {
         return coreError("overlength", `identification line is ${line.length} characters, at most ${MAX_IDENT_LINE} are accepted`)
     if (line.length < 5 || line.charAt(0) !== "/")
         return coreError("syntax", `identification "${line}" is too short: expected "/XXXZ" and an ident`)
-    for (let i = 1; i <= 3; i++)
-        if (!isLetter(line.charCodeAt(i)))
+    for (let i = 1; i <= 3; i++) {
+        // a letter: A-Z or a-z (lower case with bit 5 set)
+        const c = line.charCodeAt(i) | 0x20
+        if (c < 0x61 || c > 0x7a)
             return coreError("syntax", `identification "${line}": manufacturer must be 3 letters, got "${line.slice(1, 4)}"`)
+    }
     for (let i = 4; i < line.length; i++) {
         const c = line.charCodeAt(i)
         if (c < 0x20 || c > 0x7e)

@@ -55,26 +55,21 @@ export class LineMinimum {
         }
     }
 
-    /** The baud changes to `baud` at `at`: the time since the last change counts for the old one. */
-    baudChanged(at: number, baud: number): void {
-        this.close(at)
+    /**
+     * The baud changes to `baud` once the transmitter drains at `txFreeAt`, seen at `now`: the time
+     * since the last change counts for the old one.
+     */
+    baudChanged(txFreeAt: number, now: number, baud: number): void {
+        this.close(txFreeAt > this.atBaudSince ? txFreeAt : now)
         this.baud = baud
     }
 
-    /** Closes the time at the current baud up to `at` (at the session's end). */
-    close(at: number): void {
+    /** Closes the time at the current baud up to `at` (at the session's end); the line minimum so far. */
+    close(at: number): number {
         const k = "" + this.baud
         const prev = this.msAtBaud[k]
         this.msAtBaud[k] = (prev === undefined ? 0 : prev) + (at - this.atBaudSince)
         this.atBaudSince = at
-    }
-
-    /** The time a change that takes effect when the transmitter drains at `txFreeAt` counts from, seen at `now`. */
-    changeTime(txFreeAt: number, now: number): number {
-        return txFreeAt > this.atBaudSince ? txFreeAt : now
-    }
-
-    totalMs(): number {
         return this.wireMs + this.meterMs + this.readerMinMs
     }
 }

@@ -44,7 +44,8 @@ export class LineWatch {
     private echoPos = 0
     private echoUntil = -1
 
-    begin(now: number): void {
+    /** `now`: the session's start */
+    constructor(now: number) {
         this.startAt = now
         this.endAt = now
     }
@@ -108,14 +109,5 @@ export class LineWatch {
     kindCount(k: ErrorKind): number {
         const n = this.errorKinds[k]
         return n === undefined ? 0 : n
-    }
-
-    /** characters that came from the meter's side (everything but our echo) */
-    meterChars(): number {
-        return this.rxChars - this.echoChars
-    }
-
-    durationMs(): number {
-        return this.endAt - this.startAt
     }
 }

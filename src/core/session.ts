@@ -52,10 +52,8 @@ const enum Phase {
     Done,
 }
 
-/** The phases in which the meter owes us characters: a gap there is the meter's reaction time. */
-function awaitsMeter(p: Phase): boolean {
-    return p === Phase.Ident || p === Phase.Data || p === Phase.Push || p === Phase.ProgOperand || p === Phase.ProgAnswer
-}
+/** The phases in which the meter owes us characters (one bit per phase): a gap there is the meter's reaction time. */
+const AWAITS_METER = (1 << Phase.Ident) | (1 << Phase.Data) | (1 << Phase.Push) | (1 << Phase.ProgOperand) | (1 << Phase.ProgAnswer)
 
 /** What the one armed deadline means. */
 const enum Timer {
@@ -96,19 +94,6 @@ const HUNT_BAD_CHARS = 24
 const GARBLED_CHARS = 4
 /** Longest identification answer we wait for (leading garbage included): a line that never rests must not hold the Ident phase open forever. */
 const IDENT_MAX_CHARS = 64
-
-/** The push hunt's position: which candidate (baud, format) the UART is on. */
-class Hunt {
-    index = 0
-
-    uart(): UartSettings {
-        return { baud: HUNT_BAUDS[this.index >> 1], format: this.index % 2 === 0 ? "7E1" : "8N1" }
-    }
-
-    exhausted(): boolean {
-        return this.index >= HUNT_BAUDS.length * 2
-    }
-}
 
 /** What a programming-mode read has done so far (only used in the Prog* phases). */
 class Programming {
@@ -152,8 +137,8 @@ export class Session implements ByteEngine, FrameSink {
     private wokeUp = false
     /** the Ident phase ends by then, however many characters keep arriving */
     private identUntil = 0
-    /** the push hunt, while it runs */
-    private hunt: Hunt | null = null
+    /** the push hunt's position while it runs: candidate i is HUNT_BAUDS[i >> 1] at 7E1 (even i) or 8N1 (odd); -1 = no hunt */
+    private hunt = -1
     /** the current push frame's shape (frames without a check character are confirmed by it) */
     private shape = new FrameShape()
     private prog = new Programming()
@@ -182,7 +167,7 @@ export class Session implements ByteEngine, FrameSink {
             const known = this.config.push.uart !== null ? this.config.push.uart : this.memory.pushUart
             if (known !== null) this.setUart(known)
             else this.nextHuntCandidate()
-            if (this.hunt !== null) this.arm(Timer.HuntListen, now + this.timing.huntListenMs)
+            if (this.hunt >= 0) this.arm(Timer.HuntListen, now + this.timing.huntListenMs)
             else this.arm(Timer.PushListen, now + this.timing.pushListenMs)
         } else {
             this.setUart({ baud: 300, format: "7E1" })
@@ -211,7 +196,7 @@ export class Session implements ByteEngine, FrameSink {
             // characters with errors at the new baud and no block in sight: the switch did not work
             this.unreadable("parity", `${this.badChars} characters with errors at ${this.chosenBaud} Bd and no data block`)
         }
-        if (this.phase === Phase.Push && this.hunt !== null && this.badChars >= HUNT_BAD_CHARS) {
+        if (this.phase === Phase.Push && this.hunt >= 0 && this.badChars >= HUNT_BAD_CHARS) {
             this.nextHuntCandidate()
             this.arm(Timer.HuntListen, now + this.timing.huntListenMs)
         }
@@ -236,25 +221,44 @@ export class Session implements ByteEngine, FrameSink {
         this.applyDrainedUart(now)
         switch (this.timer) {
             case Timer.SignOn:
-                this.signOn(now)
+                if ((this.config.wakeup === "always" || (this.config.wakeup === "auto" && this.memory.needsWakeup)) && !this.wokeUp) this.sendWakeup(now)
+                else this.sendRequest(now)
                 break
             case Timer.WakeupSilence:
                 this.sendRequest(now)
                 break
             case Timer.Reaction:
-                if (this.phase === Phase.AckDelay) this.sendOptionSelect(now)
-                else this.sendProgNext(now)
+                if (this.phase === Phase.AckDelay) {
+                    // the option select, then the data (or the programming mode's P0) at the chosen baud
+                    const prog = this.config.programming !== null
+                    this.transmit(now, optionSelect("0", digitForBaud(this.chosenBaud), prog ? "1" : "0"), minReactionMs((this.id as Identification).fastReaction))
+                    if (this.chosenBaud !== 300) this.setUart({ baud: this.chosenBaud, format: "7E1" })
+                    this.framer.reset()
+                    this.phase = prog ? Phase.ProgOperand : Phase.Data
+                    this.arm(Timer.Response, this.txFreeAt + this.timing.responseMs)
+                } else this.sendProgNext(now)
                 break
             case Timer.RetryQuiet:
-                if (now >= this.lastRxAt + this.timing.retryQuietMs) this.restartAtLowerBaud(now)
-                else this.arm(Timer.RetryQuiet, this.lastRxAt + this.timing.retryQuietMs)
+                if (now >= this.lastRxAt + this.timing.retryQuietMs) {
+                    // back to the start at 300 Bd
+                    this.framer.reset()
+                    this.id = null
+                    this.setUart({ baud: 300, format: "7E1" })
+                    this.phase = Phase.Begin
+                    this.arm(Timer.SignOn, now)
+                    this.wokeUp = false
+                } else this.arm(Timer.RetryQuiet, this.lastRxAt + this.timing.retryQuietMs)
                 break
             case Timer.TxDrain:
                 this.finish(this.prog.registersRead > 0)
                 break
             default:
-                if (this.phase === Phase.Push) this.pushTimeout(now)
-                else this.timeout(now)
+                if (this.phase !== Phase.Push) this.timeout(now)
+                else if (this.hunt >= 0) {
+                    this.nextHuntCandidate()
+                    if (!this.isDone()) this.arm(Timer.HuntListen, now + this.timing.huntListenMs)
+                } else if (this.rxInMessage) this.fail("timeout", "the push frame stopped in the middle")
+                else this.fail("timeout", `no push from the meter within ${this.timing.pushListenMs} ms`)
         }
         return this.finishCall()
     }
@@ -266,7 +270,7 @@ export class Session implements ByteEngine, FrameSink {
             this.charsReceived++
             // the baud can change inside the chunk (a mode B identification switches at once)
             const cm = charMs(this.uart.baud)
-            this.line.received(now - (chars.length - 1 - i) * cm, cm, c <= 0x7f, awaitsMeter(this.phase))
+            this.line.received(now - (chars.length - 1 - i) * cm, cm, c <= 0x7f, ((AWAITS_METER >> this.phase) & 1) === 1)
             this.lastRxAt = now
             if (c > 0x7f) this.badChars++
             this.framer.push(c)
@@ -283,7 +287,7 @@ export class Session implements ByteEngine, FrameSink {
             // the baud can change inside the chunk (a mode B identification switches at once)
             const cm = charMs(this.uart.baud)
             this.charsReceived++
-            this.line.received(now - (n - 1 - i) * cm, cm, c <= 0x7f, awaitsMeter(this.phase))
+            this.line.received(now - (n - 1 - i) * cm, cm, c <= 0x7f, ((AWAITS_METER >> this.phase) & 1) === 1)
             this.lastRxAt = now
             if (j === i + 1) {
                 if (c > 0x7f) this.badChars++
@@ -304,8 +308,8 @@ export class Session implements ByteEngine, FrameSink {
         if (this.phase === Phase.Push) {
             this.id = id
             this.mode = "D"
-            if (this.hunt !== null || this.memory.pushUart === null) this.memory.pushUart = { baud: this.uart.baud, format: this.uart.format }
-            this.hunt = null
+            if (this.hunt >= 0 || this.memory.pushUart === null) this.memory.pushUart = { baud: this.uart.baud, format: this.uart.format }
+            this.hunt = -1
             this.shape.reset()
             this.emit({ type: "identification", identification: id })
             return
@@ -325,9 +329,19 @@ export class Session implements ByteEngine, FrameSink {
             this.phase = Phase.Data
             this.arm(Timer.Response, this.now + this.timing.responseMs)
         } else {
-            this.chosenBaud = this.pickBaud(id.baud)
+            // the baud to switch to: the highest standard one the meter offers, below our caps
+            const offered = id.baud
+            let cap = this.config.maxBaud
+            if (this.memory.baudCap > 0 && this.memory.baudCap < cap) cap = this.memory.baudCap
+            let baud = 300
+            if (this.config.forceBaud !== null && this.config.forceBaud <= offered) baud = this.config.forceBaud
+            else for (let i = STANDARD_BAUDS.length - 1; i >= 0; i--) if (STANDARD_BAUDS[i] <= offered && STANDARD_BAUDS[i] <= cap) {
+                baud = STANDARD_BAUDS[i]
+                break
+            }
+            this.chosenBaud = baud
             this.phase = Phase.AckDelay
-            this.arm(Timer.Reaction, this.now + minReactionMs(id.fastReaction) + this.timing.reactionMarginMs)
+            this.armReaction()
         }
     }
 
@@ -345,7 +359,17 @@ export class Session implements ByteEngine, FrameSink {
             return
         }
         if (this.phase !== Phase.Data && this.phase !== Phase.Push) return
-        const taken = ok && (end !== "bare" || this.confirmedShape())
+        let taken = ok
+        if (ok && end === "bare") {
+            // a bare push frame is taken when its shape equals the last bare frame's (frame-shape.ts);
+            // the first one after a start is held back silently; one that differs is reported, and its
+            // data sets are discarded when the next frame's identification arrives
+            const shape = this.shape.value()
+            const before = this.memory.frameShape
+            this.memory.frameShape = shape
+            taken = before === shape
+            if (!taken && before !== 0) this.reportError("unconfirmed", "a push frame without a check character differs from the one before it (a character lost or doubled?); nothing from it is published")
+        }
         if (taken || !ok) this.emit({ type: "readout", ok: ok })
         if (taken) this.finish(true)
         else if (this.phase === Phase.Push) {
@@ -379,33 +403,13 @@ export class Session implements ByteEngine, FrameSink {
     error(e: CoreError): void {
         if (this.phase === Phase.Done) return
         // in the hunt, errors are expected at every wrong candidate
-        if (this.phase === Phase.Push && this.hunt !== null) return
+        if (this.phase === Phase.Push && this.hunt >= 0) return
         // programming answers are parsed by progBlock from the re-assembled text, which reports its own problems
-        if ((e.kind === "syntax" || e.kind === "overlength") && this.inProgramming()) return
+        if ((e.kind === "syntax" || e.kind === "overlength") && this.phase >= Phase.ProgOperand && this.phase <= Phase.ProgAnswer) return
         this.reportError(e.kind, e.message)
     }
 
-    /**
-     * A bare push frame is taken when its shape equals the last bare frame's (frame-shape.ts).
-     * The first one after a start is held back silently; one that differs is reported, and its
-     * data sets are discarded when the next frame's identification arrives.
-     */
-    private confirmedShape(): boolean {
-        const shape = this.shape.value()
-        const before = this.memory.frameShape
-        this.memory.frameShape = shape
-        if (before === shape) return true
-        if (before !== 0) this.reportError("unconfirmed", "a push frame without a check character differs from the one before it (a character lost or doubled?); nothing from it is published")
-        return false
-    }
-
     // ---- sign-on ------------------------------------------------------------
-
-    private signOn(now: number): void {
-        const wake = this.config.wakeup === "always" || (this.config.wakeup === "auto" && this.memory.needsWakeup)
-        if (wake && !this.wokeUp) this.sendWakeup(now)
-        else this.sendRequest(now)
-    }
 
     private sendWakeup(now: number): void {
         this.wokeUp = true
@@ -424,25 +428,6 @@ export class Session implements ByteEngine, FrameSink {
         this.phase = Phase.Ident
         this.arm(Timer.Response, this.txFreeAt + this.timing.responseMs)
         this.identUntil = this.txFreeAt + this.timing.responseMs + IDENT_MAX_CHARS * charMs(300) + this.timing.interCharMs
-    }
-
-    private pickBaud(offered: number): number {
-        let cap = this.config.maxBaud
-        if (this.memory.baudCap > 0 && this.memory.baudCap < cap) cap = this.memory.baudCap
-        if (this.config.forceBaud !== null && this.config.forceBaud <= offered) return this.config.forceBaud
-        for (let i = STANDARD_BAUDS.length - 1; i >= 0; i--) if (STANDARD_BAUDS[i] <= offered && STANDARD_BAUDS[i] <= cap) return STANDARD_BAUDS[i]
-        return 300
-    }
-
-    private sendOptionSelect(now: number): void {
-        const id = this.id as Identification
-        const prog = this.config.programming !== null
-        const z = digitForBaud(this.chosenBaud)
-        this.transmit(now, optionSelect("0", z, prog ? "1" : "0"), minReactionMs(id.fastReaction))
-        if (this.chosenBaud !== 300) this.setUart({ baud: this.chosenBaud, format: "7E1" })
-        this.framer.reset()
-        this.phase = prog ? Phase.ProgOperand : Phase.Data
-        this.arm(Timer.Response, this.txFreeAt + this.timing.responseMs)
     }
 
     // ---- failures and fallback ----------------------------------------------
@@ -467,7 +452,12 @@ export class Session implements ByteEngine, FrameSink {
         if (this.config.fallback && this.chosenBaud > 300 && this.retries < this.config.maxRetries && this.phase === Phase.Data) {
             if (kind !== null) this.reportError(kind, why + "; signing on again at a lower baud")
             this.retries++
-            const lower = this.lowerBaud(this.chosenBaud)
+            // one step down the first time, straight to 300 after that
+            let lower = 300
+            if (this.memory.fallbackFrom <= 0) {
+                this.memory.fallbackFrom = this.chosenBaud
+                for (let i = 0; i < STANDARD_BAUDS.length; i++) if (STANDARD_BAUDS[i] < this.chosenBaud) lower = STANDARD_BAUDS[i]
+            }
             this.memory.baudCap = lower
             this.phase = Phase.Quiet
             const quietAt = this.lastRxAt + this.timing.retryQuietMs
@@ -489,47 +479,20 @@ export class Session implements ByteEngine, FrameSink {
         this.reportError("overrun", `the reader fell behind the line at ${baud} Bd: ${lost} characters lost, waited ${waitedMs} ms`)
     }
 
-    private lowerBaud(b: number): number {
-        // one step down the first time, straight to 300 after that
-        if (this.memory.fallbackFrom > 0) return 300
-        this.memory.fallbackFrom = b
-        for (let i = STANDARD_BAUDS.length - 1; i >= 0; i--) if (STANDARD_BAUDS[i] < b) return STANDARD_BAUDS[i]
-        return 300
-    }
-
-    private restartAtLowerBaud(now: number): void {
-        this.framer.reset()
-        this.id = null
-        this.setUart({ baud: 300, format: "7E1" })
-        this.phase = Phase.Begin
-        this.arm(Timer.SignOn, now)
-        this.wokeUp = false
-    }
-
     // ---- push meters -------------------------------------------------------
 
     private nextHuntCandidate(): void {
-        if (this.hunt === null) this.hunt = new Hunt()
-        else this.hunt.index++
-        if (this.hunt.exhausted()) {
-            this.hunt = null
+        this.hunt++
+        if (this.hunt >= HUNT_BAUDS.length * 2) {
+            this.hunt = -1
             this.fail("timeout", "no push found at any of 2400, 9600, 300, 4800, 19200 Bd in 7E1 or 8N1")
             return
         }
         this.badChars = 0
         this.framer.reset()
-        this.setUart(this.hunt.uart())
+        this.setUart({ baud: HUNT_BAUDS[this.hunt >> 1], format: this.hunt % 2 === 0 ? "7E1" : "8N1" })
     }
 
-    private pushTimeout(now: number): void {
-        if (this.hunt !== null) {
-            this.nextHuntCandidate()
-            if (this.phase !== Phase.Done) this.arm(Timer.HuntListen, now + this.timing.huntListenMs)
-            return
-        }
-        if (this.rxInMessage) return this.fail("timeout", "the push frame stopped in the middle")
-        this.fail("timeout", `no push from the meter within ${this.timing.pushListenMs} ms`)
-    }
 
     // ---- programming mode (read-only) --------------------------------------
 
@@ -614,10 +577,6 @@ export class Session implements ByteEngine, FrameSink {
 
     // ---- plumbing -----------------------------------------------------------
 
-    private inProgramming(): boolean {
-        return this.phase === Phase.ProgOperand || this.phase === Phase.ProgSend || this.phase === Phase.ProgAnswer
-    }
-
     isDone(): boolean {
         return this.phase === Phase.Done
     }
@@ -656,10 +615,9 @@ export class Session implements ByteEngine, FrameSink {
         if (this.phase === Phase.Done) return
         this.phase = Phase.Done
         this.timer = Timer.None
-        this.line.close(this.now)
         const stats: SessionStats = {
             durationMs: this.now - this.startAt,
-            lineMinimumMs: this.line.totalMs(),
+            lineMinimumMs: this.line.close(this.now),
             msAtBaud: this.line.msAtBaud,
             mode: this.mode,
             baud: this.mode === "D" ? this.uart.baud : this.chosenBaud,
@@ -679,7 +637,7 @@ export class Session implements ByteEngine, FrameSink {
 
     private applyDrainedUart(now: number): void {
         if (this.pendingUart === null || now < this.txFreeAt) return
-        this.line.baudChanged(this.line.changeTime(this.txFreeAt, now), this.pendingUart.baud)
+        this.line.baudChanged(this.txFreeAt, now, this.pendingUart.baud)
         this.uart = this.pendingUart
         this.pendingUart = null
         this.badChars = 0
@@ -704,7 +662,7 @@ export class Session implements ByteEngine, FrameSink {
             this.arm(Timer.RetryQuiet, now + this.timing.retryQuietMs)
             return
         }
-        if (this.phase === Phase.Ident || this.phase === Phase.Data || this.phase === Phase.ProgOperand || this.phase === Phase.ProgAnswer) {
+        if (((AWAITS_METER >> this.phase) & 1) === 1) {
             if (this.charsReceived > 0 && this.lastRxAt === now) {
                 let d = now + this.timing.interCharMs
                 if (this.phase === Phase.Ident && d > this.identUntil) d = this.identUntil

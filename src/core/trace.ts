@@ -18,10 +18,12 @@ const BURST_GAP_MS = 30
 /** first line of a formatted trace; the parser accepts any text after the version */
 export const TRACE_HEADER = "# opto62056 trace v1"
 
-/** the name a control character is written with, in angle brackets */
-const CONTROL_NAMES: Record<string, number> = { NUL: 0, SOH: 1, STX: 2, ETX: 3, EOT: 4, ACK: 6, NAK: 0x15, CR: 13, LF: 10 }
-/** the names by code (0..0x15), so writing a character is one lookup: the VM allows ~128K steps between awaits */
-const NAME_OF: string[] = ["NUL", "SOH", "STX", "ETX", "EOT", "", "ACK", "", "", "", "LF", "", "", "CR", "", "", "", "", "", "", "", "NAK"]
+/**
+ * the name a control character is written with, in angle brackets, by code (0..0x15), so writing a
+ * character is one lookup (the VM allows ~128K steps between awaits); split from one string, which
+ * costs no function code
+ */
+const NAME_OF: string[] = "NUL,SOH,STX,ETX,EOT,,ACK,,,,LF,,,CR,,,,,,,,NAK".split(",")
 const HEX = "0123456789abcdef"
 
 export type Direction = "TX" | "RX"
@@ -159,9 +161,8 @@ function escapeValue(name: string): number {
         const v = hexValue(name.slice(2, name.length))
         return v < 0 ? -1 : v | RX_PARITY_ERROR
     }
-    const named = CONTROL_NAMES[name.toUpperCase()]
-    if (named !== undefined) return named
-    return hexValue(name)
+    const named = name.length ? NAME_OF.indexOf(name.toUpperCase()) : -1
+    return named >= 0 ? named : hexValue(name)
 }
 
 export interface ParsedTrace {

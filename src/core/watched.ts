@@ -10,7 +10,7 @@ import { LineTrace } from "./trace"
 import { charMs } from "./timing"
 
 export class WatchedEngine implements ByteEngine {
-    watch = new LineWatch()
+    watch = new LineWatch(0)
     private uart: UartSettings = { baud: 300, format: "7E1" }
     private pending: UartSettings | null = null
     private txFree = 0
@@ -19,8 +19,7 @@ export class WatchedEngine implements ByteEngine {
     constructor(public inner: ByteEngine, public trace: LineTrace | null) {}
 
     start(now: number): Output {
-        this.watch = new LineWatch()
-        this.watch.begin(now)
+        this.watch = new LineWatch(now)
         if (this.trace !== null) this.trace.clear(now)
         this.uart = { baud: 300, format: "7E1" }
         this.pending = null

@@ -49,7 +49,7 @@ export async function runSession(engine: ByteEngine, link: SerialLink, pub: Even
             else if (ev.type === "error") console.log(`session: ${ev.error.kind}: ${ev.error.message}`)
         }
         if (done) return ok
-        while (!link.available()) {
+        while (!link.count) {
             const now = ds.millis()
             if (out.deadline !== null && now >= out.deadline) break
             await ds.wait(link.rx, out.deadline === null ? 1000 : out.deadline - now)
@@ -61,9 +61,9 @@ export async function runSession(engine: ByteEngine, link: SerialLink, pub: Even
             unyielded = 0
         }
         const now = ds.millis()
-        if (link.available()) {
-            // how far behind the line the reader is: the engine reports it and caps the baud
-            const waited = link.waitedMs(now)
+        if (link.count) {
+            // how far behind the line the reader is (how long characters have waited): the engine reports it and caps the baud
+            const waited = now - link.waitingSince
             const lost = link.overruns - overruns
             overruns = link.overruns
             const chars = link.take(CHUNK)
@@ -73,18 +73,13 @@ export async function runSession(engine: ByteEngine, link: SerialLink, pub: Even
     }
 }
 
-export function deviceNameOf(cfg: Config): string {
-    if (cfg.deviceName.length) return cfg.deviceName
-    const id = ds.deviceIdentifier("self")
-    return "opto62056-" + id.slice(id.length - 8, id.length)
-}
-
 // The image's function code must stay below 64 KB (DeviceScript's verifier,
 // verify.c check 1051): test/firmware-size.test.ts watches the headroom.
 export async function runFirmware() {
     const { config, errors } = await loadConfig()
     for (let i = 0; i < errors.length; i++) console.log(`settings: ${errors[i].message}`)
-    const device = deviceNameOf(config)
+    const id = ds.deviceIdentifier("self")
+    const device = config.deviceName.length ? config.deviceName : "opto62056-" + id.slice(id.length - 8, id.length)
     const pub = new Publisher(config, device)
     pub.configErrors = errors
     pub.diagnostics(null)
@@ -112,8 +107,8 @@ export async function runFirmware() {
     while (true) {
         const t0 = ds.millis()
         const ok = await runSession(doctor.watch(newEngine(config, memory)), link, pub)
-        const tr = await doctor.traceAfter(ok)
-        if (tr !== null) pub.publishTrace(tr)
+        // TRACE: published after a failed session (on-fail) or after every one (always)
+        if (doctor.trace !== null && (config.trace !== "on-fail" || !ok)) pub.publishTrace(await doctor.traceText())
         const now = ds.millis()
         // at least a scheduler turn between sessions, so the publisher's fiber runs
         const wait = Math.max(schedule.next(t0, now, ok, kind) - now, 10)

@@ -11,6 +11,7 @@ import { Publisher, commandTopic } from "./publisher"
 import { Doctor } from "./doctor"
 import { SerialLink } from "./link"
 import { runSession } from "./app"
+import { SelfTest } from "../core/selftest"
 
 /** commands waiting; more are refused (a flood must not grow the heap) */
 const MAX_WAITING = 4
@@ -65,9 +66,13 @@ export class CommandQueue {
     }
 
     async selfTest(doctor: Doctor, link: SerialLink) {
-        const st = doctor.newSelfTest()
+        const st = new SelfTest()
         await runSession(st, link, { onEvent: async ev => {} })
-        doctor.selfTestEnded(st)
+        const dg = doctor.diagnoser
+        const d = st.verdict(dg.headEchoes)
+        if (d.code === "HEAD_OK") dg.headEchoes = true
+        doctor.selfTest = d
+        console.log("selftest: " + d.code + ": " + d.text)
         this.pub.diagnostics(null)
     }
 }

@@ -8,7 +8,6 @@ import { ByteEngine, SessionConfig } from "../core/session-types"
 import * as ds from "@devicescript/core"
 import { burstLine, LineTrace } from "../core/trace"
 import { WatchedEngine } from "../core/watched"
-import { SelfTest } from "../core/selftest"
 import { TraceMode } from "./settings"
 
 /** characters kept in the trace: a sign-on and the end of a readout, 8 bytes each (4 KB) */
@@ -44,13 +43,6 @@ export class Doctor {
         return d
     }
 
-    /** The trace text to publish after a session that ended `ok`, or null (TRACE decides). */
-    async traceAfter(ok: boolean): Promise<string | null> {
-        if (this.trace === null || this.mode === "off") return null
-        if (this.mode === "on-fail" && ok) return null
-        return await this.traceText()
-    }
-
     /** The trace as it is now (the `trace` command), or why there is none. */
     async traceNow(): Promise<string> {
         if (this.trace === null) return "# opto62056 trace: off (set TRACE=on-fail or TRACE=always)\n"
@@ -58,7 +50,7 @@ export class Doctor {
     }
 
     /** The core's LineTrace.text, written a few bursts per scheduler turn: a full trace is more than the VM's step budget. */
-    private async traceText(): Promise<string> {
+    async traceText(): Promise<string> {
         const t = this.trace as LineTrace
         const lines = t.headerLines(this.note)
         const bs = t.bursts()
@@ -69,15 +61,4 @@ export class Doctor {
         return lines.join("\n") + "\n"
     }
 
-    newSelfTest(): SelfTest {
-        return new SelfTest()
-    }
-
-    selfTestEnded(st: SelfTest): Diagnosis {
-        const d = st.verdict(this.diagnoser.headEchoes)
-        if (d.code === "HEAD_OK") this.diagnoser.headEchoes = true
-        this.selfTest = d
-        console.log("selftest: " + d.code + ": " + d.text)
-        return d
-    }
 }

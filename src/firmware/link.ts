@@ -27,9 +27,14 @@ export class SerialLink {
     // 7-bit characters with bit 7 set for an error: the byte form the engine takes (receiveBytes)
     private ring = Buffer.alloc(RX_CAPACITY)
     private head = 0
-    private count = 0
-    /** since when characters have been waiting without a break (ms) */
-    private waitingSince = 0
+    /** characters waiting (read only: take and clear change it) */
+    count = 0
+    /**
+     * since when characters have been waiting without a break (ms; read only): now minus this is the
+     * age of the oldest waiting character while the reader keeps up (each take empties the ring), and
+     * how long it has not caught up once when it does not
+     */
+    waitingSince = 0
     /** software 7E1: byte on the wire -> character, bit 7 set on odd parity */
     private decode: Buffer = null
     /** emits when characters are waiting */
@@ -47,7 +52,28 @@ export class SerialLink {
             const data = pkt.payload
             // the server framework answers our `send` with an empty 0x80 report: not data
             if (!data || !data.length) return
-            self.onBytes(data)
+            let n = data.length
+            if (self.count === 0) self.waitingSince = ds.millis()
+            if (self.count + n > RX_CAPACITY) {
+                // overrun: the newest characters are lost, so flag the last one kept and the block fails
+                self.overruns += self.count + n - RX_CAPACITY
+                n = RX_CAPACITY - self.count
+            }
+            // 7 data bits (0x80|c marks an error) and 8N1 push meters (the engine flags bytes >= 0x80): as they come
+            const dec = self.format === "7E1" && !self.hardware7E1 ? self.decode : null
+            const ring = self.ring
+            let at = (self.head + self.count) % RX_CAPACITY
+            let i = 0
+            while (i < n) {
+                const k = Math.min(n - i, RX_CAPACITY - at)
+                if (dec === null) ring.blitAt(at, data, i, k)
+                else for (let j = 0; j < k; j++) ring[at + j] = dec[data[i + j]]
+                i += k
+                at = (at + k) % RX_CAPACITY
+            }
+            self.count += n
+            if (n < data.length && self.count > 0) ring[(self.head + self.count - 1) % RX_CAPACITY] |= 0x80
+            self.rx.emit(data.length)
         })
         this.subscribed = true
         this.format = "7E1"
@@ -74,43 +100,6 @@ export class SerialLink {
             }
         }
         console.log(`link: 300 baud, ${this.hardware7E1 ? "7E1 by the serial server" : "8N1 with software 7E1"}`)
-    }
-
-    private onBytes(data: Buffer) {
-        let n = data.length
-        if (this.count === 0) this.waitingSince = ds.millis()
-        if (this.count + n > RX_CAPACITY) {
-            // overrun: the newest characters are lost, so flag the last one kept and the block fails
-            this.overruns += this.count + n - RX_CAPACITY
-            n = RX_CAPACITY - this.count
-        }
-        // 7 data bits (0x80|c marks an error) and 8N1 push meters (the engine flags bytes >= 0x80): as they come
-        const dec = this.format === "7E1" && !this.hardware7E1 ? this.decode : null
-        let at = (this.head + this.count) % RX_CAPACITY
-        let i = 0
-        while (i < n) {
-            const k = Math.min(n - i, RX_CAPACITY - at)
-            if (dec === null) this.ring.blitAt(at, data, i, k)
-            else for (let j = 0; j < k; j++) this.ring[at + j] = dec[data[i + j]]
-            i += k
-            at = (at + k) % RX_CAPACITY
-        }
-        this.count += n
-        if (n < data.length && this.count > 0) this.ring[(this.head + this.count - 1) % RX_CAPACITY] |= 0x80
-        this.rx.emit(data.length)
-    }
-
-    available() {
-        return this.count
-    }
-
-    /**
-     * How long characters have been waiting without a break (ms), 0 when none waits: the age of the
-     * oldest waiting character while the reader keeps up (each take empties the ring), and how long
-     * it has not caught up once when it does not.
-     */
-    waitedMs(now: number) {
-        return this.count > 0 ? now - this.waitingSince : 0
     }
 
     /** Takes up to `max` waiting characters as bytes (7-bit, bit 7 set = parity or framing error), oldest first. */

@@ -223,16 +223,6 @@ export class MqttConnection {
         }
     }
 
-    /** A PUBLISH whose variable header starts at `at` and whose body is `len` bytes. */
-    private incoming(r: Buffer, at: number, len: number) {
-        const tlen = (r[at] << 8) | r[at + 1]
-        let p = at + 2 + tlen
-        if ((r[0] >> 1) & 3) p += 2 // QoS > 0 carries a packet id (we subscribe at QoS 0, so the broker should not)
-        const end = at + len
-        if (p > end || !this.onMessage) return
-        this.onMessage(r.slice(at + 2, at + 2 + tlen).toString(), r.slice(p, end))
-    }
-
     private parse() {
         while (this.rx && this.rx.length >= 2) {
             const r = this.rx
@@ -258,7 +248,14 @@ export class MqttConnection {
             }
             if (r.length < i + len) return
             const type = r[0] >> 4
-            if (type === PACKET_PUBLISH && len >= 2) this.incoming(r, i, len)
+            if (type === PACKET_PUBLISH && len >= 2) {
+                // the variable header starts at i, the body is len bytes
+                const tlen = (r[i] << 8) | r[i + 1]
+                let p = i + 2 + tlen
+                if ((r[0] >> 1) & 3) p += 2 // QoS > 0 carries a packet id (we subscribe at QoS 0, so the broker should not)
+                const end = i + len
+                if (p <= end && this.onMessage) this.onMessage(r.slice(i + 2, i + 2 + tlen).toString(), r.slice(p, end))
+            }
             else if (type === 2 && len >= 2) this.connack = r[i + 1]
             else if (type === 4 && len >= 2) this.acked = (r[i] << 8) | r[i + 1]
             // PINGRESP (13) and anything else: nothing to do

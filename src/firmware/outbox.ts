@@ -13,12 +13,6 @@ const HISTORY = 2
 /** bytes moved per step when a record is cut out of the middle (a small scratch, no large block) */
 const SCRATCH = 64
 
-function topicHash(t: Buffer): number {
-    let h = 0
-    for (let i = 0; i < t.length; i++) h = ((h * 31) ^ t[i]) & 0xffff
-    return h
-}
-
 export interface OutMessage {
     topic: string
     payload: Buffer
@@ -51,10 +45,13 @@ export class Outbox {
         return this.buf[(this.head + off) % this.capacity]
     }
 
+    /** the 16-bit little-endian number at ring offset `off` */
+    private u16(off: number) {
+        return this.get(off) | (this.get(off + 1) << 8)
+    }
+
     private recordSize(at: number) {
-        const tl = this.get(at) | (this.get(at + 1) << 8)
-        const pl = this.get(at + 2) | (this.get(at + 3) << 8)
-        return HDR + tl + pl
+        return HDR + this.u16(at) + this.u16(at + 2)
     }
 
     /** Appends a message; drops the oldest ones while it does not fit. Returns false when the message itself is too large. */
@@ -82,7 +79,9 @@ export class Outbox {
         this.recStart = (this.head + this.used) % this.capacity
         this.pend = 0
         this.recFailed = false
-        const h = topicHash(t)
+        // the topic's hash, to find records for the same topic fast
+        let h = 0
+        for (let i = 0; i < t.length; i++) h = ((h * 31) ^ t[i]) & 0xffff
         this.raw(Buffer.from([t.length & 0xff, t.length >> 8, 0, 0, (retain ? RETAIN : 0) | (history ? HISTORY : 0), h & 0xff, h >> 8]))
         this.raw(t)
     }
@@ -149,19 +148,19 @@ export class Outbox {
         let off = 0
         for (let i = 0; i < this.n; i++) {
             offs.push(off)
-            hashes.push(this.get(off + 5) | (this.get(off + 6) << 8))
+            hashes.push(this.u16(off + 5))
             off += this.recordSize(off)
         }
         for (let i = 0; i < this.n - 1; i++) {
             const flags = this.get(offs[i] + 4)
             if ((flags & RETAIN) === 0 || (flags & HISTORY) !== 0) continue
             const a = offs[i]
-            const tl = this.get(a) | (this.get(a + 1) << 8)
+            const tl = this.u16(a)
             let j = hashes.indexOf(hashes[i], i + 1)
             while (j > 0) {
                 // the same topic: same length and bytes (the hash is equal already)
                 const b = offs[j]
-                let same = tl === (this.get(b) | (this.get(b + 1) << 8))
+                let same = tl === this.u16(b)
                 for (let k = 0; k < tl && same; k++) if (this.get(a + HDR + k) !== this.get(b + HDR + k)) same = false
                 if (same) {
                     this.cut(a)
@@ -198,8 +197,8 @@ export class Outbox {
     /** The oldest message (not removed), or null. */
     peek(): OutMessage | null {
         if (!this.n) return null
-        const tl = this.get(0) | (this.get(1) << 8)
-        const pl = this.get(2) | (this.get(3) << 8)
+        const tl = this.u16(0)
+        const pl = this.u16(2)
         const flags = this.get(4)
         return {
             topic: this.copyOut(HDR, tl).toString(),

@@ -48,22 +48,6 @@ function obisText(b: Buffer, p: number): string {
     return b[p] + "-" + b[p + 1] + ":" + b[p + 2] + "." + b[p + 3] + "." + b[p + 4] + "*" + b[p + 5]
 }
 
-// Octet strings: printable ASCII as text (manufacturer "EMH", serial "02280816"), else hex.
-function octetText(b: Buffer, from: number, to: number): string {
-    let s = ""
-    for (let i = from; i < to; i++) {
-        const c = b[i]
-        if (c < 0x20 || c > 0x7e) return hexText(b, from, to)
-        s += String.fromCharCode(c)
-    }
-    return s
-}
-
-function startsWithAny(s: string, prefixes: string[]): boolean {
-    for (let i = 0; i < prefixes.length; i++) if (s.slice(0, prefixes[i].length) === prefixes[i]) return true
-    return false
-}
-
 /** Parses one telegram payload; never throws: problems are counted and reported through `errors`. */
 export function parseSmlFile(buf: Buffer, length: number, opt: MessageOptions, errors: CoreError[]): SmlTelegram {
     const t: SmlTelegram = { serverId: null, manufacturer: null, dataSets: [], badMessages: 0 }
@@ -99,9 +83,23 @@ function message(r: TlReader, t: SmlTelegram, opt: MessageOptions, start: number
     const tag = r.smallUnsigned()
     if (!r.ok) return false
     if (tag === Tag.GetListResponse) {
-        if (!getList(r, t, opt, out)) return false
+        if (!r.list(Count.GetListResponse)) return false
+        if (!r.skip()) return false // client id
+        const server = octets(r)
+        if (!r.ok) return false
+        if (server !== null) t.serverId = server
+        if (!r.skip() || !r.skip()) return false // list name, sensor time
+        if (!r.header() || r.kind() !== Tl.List) return r.fail()
+        const n = r.len
+        for (let i = 0; i < n; i++) if (!entry(r, t, opt, out)) return false
+        if (!r.skip() || !r.skip()) return false // list signature, gateway time
     } else if (tag === Tag.OpenResponse) {
-        if (!openResponse(r, t)) return false
+        if (!r.list(Count.OpenResponse)) return false
+        if (!r.skip() || !r.skip() || !r.skip()) return false // codepage, client id, request file id
+        const server = octets(r)
+        if (!r.ok) return false
+        if (server !== null && t.serverId === null) t.serverId = server
+        if (!r.skip() || !r.skip()) return false // reference time, SML version
     } else if (!r.skip()) return false
     const crcEnd = r.pos
     const crc = r.smallUnsigned()
@@ -127,28 +125,6 @@ function octets(r: TlReader): string | null {
     const from = r.pos
     r.pos += r.len
     return hexText(r.buf, from, r.pos)
-}
-
-function openResponse(r: TlReader, t: SmlTelegram): boolean {
-    if (!r.list(Count.OpenResponse)) return false
-    if (!r.skip() || !r.skip() || !r.skip()) return false // codepage, client id, request file id
-    const server = octets(r)
-    if (!r.ok) return false
-    if (server !== null && t.serverId === null) t.serverId = server
-    return r.skip() && r.skip() // reference time, SML version
-}
-
-function getList(r: TlReader, t: SmlTelegram, opt: MessageOptions, out: DataSet[]): boolean {
-    if (!r.list(Count.GetListResponse)) return false
-    if (!r.skip()) return false // client id
-    const server = octets(r)
-    if (!r.ok) return false
-    if (server !== null) t.serverId = server
-    if (!r.skip() || !r.skip()) return false // list name, sensor time
-    if (!r.header() || r.kind() !== Tl.List) return r.fail()
-    const n = r.len
-    for (let i = 0; i < n; i++) if (!entry(r, t, opt, out)) return false
-    return r.skip() && r.skip() // list signature, gateway time
 }
 
 // One SML_ListEntry: objName, status, valTime, unit, scaler, value, signature.
@@ -179,16 +155,33 @@ function entry(r: TlReader, t: SmlTelegram, opt: MessageOptions, out: DataSet[])
             if (!r.skip()) return false
         } else {
             const from = r.pos
-            r.pos += r.len
-            if (r.kind() === Tl.Integer || r.kind() === Tl.Unsigned) {
-                if (r.len < 1 || r.len > 8) return r.fail()
-                let signed = r.kind() === Tl.Integer
-                const address = nameLen === 6 ? obisText(b, nameAt) : ""
-                if (signed && r.len <= 2 && address === POWER && t.serverId !== null && startsWithAny(t.serverId, opt.powerUnsignedFor)) signed = false
-                text = scaledText(intText(b, from, r.len, signed), scaler)
+            const len = r.len
+            const kind = r.kind()
+            r.pos += len
+            if (kind === Tl.Integer || kind === Tl.Unsigned) {
+                if (len < 1 || len > 8) return r.fail()
+                let signed = kind === Tl.Integer
+                const id = t.serverId
+                if (signed && len <= 2 && nameLen === 6 && id !== null && obisText(b, nameAt) === POWER) {
+                    // a DZG meter listed in powerUnsignedFor (server id prefixes)
+                    const ps = opt.powerUnsignedFor
+                    for (let i = 0; i < ps.length; i++) if (id.slice(0, ps[i].length) === ps[i]) signed = false
+                }
+                text = scaledText(intText(b, from, len, signed), scaler)
                 numeric = true
-            } else if (r.kind() === Tl.Boolean) text = r.len === 1 && b[from] !== 0 ? "true" : "false"
-            else text = octetText(b, from, r.pos)
+            } else if (kind === Tl.Boolean) text = len === 1 && b[from] !== 0 ? "true" : "false"
+            else {
+                // octet strings: printable ASCII as text (manufacturer "EMH", serial "02280816"), else hex
+                text = ""
+                for (let i = from; i < r.pos; i++) {
+                    const c = b[i]
+                    if (c < 0x20 || c > 0x7e) {
+                        text = hexText(b, from, r.pos)
+                        break
+                    }
+                    text += String.fromCharCode(c)
+                }
+            }
         }
     }
     if (!r.skip()) return false // signature

@@ -41,19 +41,6 @@ export interface SmlSink {
     error(e: CoreError): void
 }
 
-/** True when the data sets hold an energy register but no power at all. */
-export function totalsOnly(ds: DataSet[]): boolean {
-    let energy = false
-    for (let i = 0; i < ds.length; i++) {
-        const v = ds[i].values[0]
-        const info = obisInfo(ds[i].address, v ? v.unit : null)
-        if (info === null) continue
-        if (info.deviceClass === "power") return false
-        if (info.deviceClass === "energy") energy = true
-    }
-    return energy
-}
-
 export class SmlReader implements TransportSink {
     private transport: SmlTransport
     private opt: SmlOptions
@@ -90,10 +77,6 @@ export class SmlReader implements TransportSink {
         }
     }
 
-    reset(): void {
-        this.transport.reset()
-    }
-
     /** True while a telegram is being received (a start sequence was seen). */
     inTelegram(): boolean {
         return this.transport.inTelegram()
@@ -118,12 +101,27 @@ export class SmlReader implements TransportSink {
         // one bad message taints the telegram: its other messages cannot be trusted to be complete
         if (t.badMessages > 0 || t.dataSets.length === 0) return
         this.readings++
+        // totals only: the data sets hold an energy register but no power at all
+        let totalsOnly = false
+        if (this.opt.pinDiagnosis) {
+            const ds = t.dataSets
+            for (let i = 0; i < ds.length; i++) {
+                const v = ds[i].values[0]
+                const info = obisInfo(ds[i].address, v ? v.unit : null)
+                if (info === null) continue
+                if (info.deviceClass === "power") {
+                    totalsOnly = false
+                    break
+                }
+                if (info.deviceClass === "energy") totalsOnly = true
+            }
+        }
         this.sink.reading({
             serverId: t.serverId,
             manufacturer: t.manufacturer,
             dataSets: t.dataSets,
             badMessages: 0,
-            diagnosis: this.opt.pinDiagnosis && totalsOnly(t.dataSets) ? PIN_DIAGNOSIS : null,
+            diagnosis: totalsOnly ? PIN_DIAGNOSIS : null,
             kermitCrc: kermit,
         })
     }

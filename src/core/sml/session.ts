@@ -30,7 +30,8 @@ export class SmlSession implements ByteEngine {
     private deadline = 0
     private chars = 0
     private errors = 0
-    private done = false
+    /** the session has finished (read only) */
+    done = false
     private count = 0
     private now = 0
     private out: Output = emptyOutput()
@@ -121,13 +122,6 @@ export class SmlSession implements ByteEngine {
         this.emit({ type: "finished", ok: ok, stats: stats })
     }
 
-    isDone(): boolean {
-        return this.done
-    }
-
-    inTelegram(): boolean {
-        return this.reader.inTelegram()
-    }
 }
 
 /**
@@ -155,43 +149,34 @@ export class AutoPushSession implements ByteEngine {
         return o
     }
 
-    private fromSml(o: Output): Output {
-        const s = this.sml as SmlSession
+    /** After a call into the SML or the D0 session: a good readout names the protocol to remember; the SML hunt window caps the deadline. */
+    private after(o: Output): Output {
+        const s = this.sml
         for (let i = 0; i < o.events.length; i++) {
             const e = o.events[i]
-            if (e.type === "readout" && e.ok) this.memory.pushProtocol = "sml"
+            if (e.type === "readout" && e.ok) this.memory.pushProtocol = s !== null ? "sml" : "d0"
         }
-        if (!s.isDone() && this.huntEnd > 0 && !s.sawStart && o.deadline !== null && o.deadline > this.huntEnd) o.deadline = this.huntEnd
-        return o
-    }
-
-    private rememberD0(o: Output): Output {
-        for (let i = 0; i < o.events.length; i++) {
-            const e = o.events[i]
-            if (e.type === "readout" && e.ok) this.memory.pushProtocol = "d0"
-        }
+        if (s !== null && !s.done && this.huntEnd > 0 && !s.sawStart && o.deadline !== null && o.deadline > this.huntEnd) o.deadline = this.huntEnd
         return o
     }
 
     receive(now: number, chars: number[]): Output {
-        if (this.d0 !== null) return this.rememberD0(this.d0.receive(now, chars))
-        return this.fromSml((this.sml as SmlSession).receive(now, chars))
+        return this.after(this.d0 !== null ? this.d0.receive(now, chars) : (this.sml as SmlSession).receive(now, chars))
     }
 
     receiveBytes(now: number, bytes: Buffer, waitedMs = 0, lost = 0): Output {
-        if (this.d0 !== null) return this.rememberD0(this.d0.receiveBytes(now, bytes, waitedMs, lost))
-        return this.fromSml((this.sml as SmlSession).receiveBytes(now, bytes))
+        return this.after(this.d0 !== null ? this.d0.receiveBytes(now, bytes, waitedMs, lost) : (this.sml as SmlSession).receiveBytes(now, bytes))
     }
 
     tick(now: number): Output {
-        if (this.d0 !== null) return this.rememberD0(this.d0.tick(now))
+        if (this.d0 !== null) return this.after(this.d0.tick(now))
         const s = this.sml as SmlSession
         // nothing SML-like in the hunt window: this is not an SML meter (or not at 9600 8N1)
-        if (this.huntEnd > 0 && now >= this.huntEnd && !s.sawStart && !s.isDone()) {
+        if (this.huntEnd > 0 && now >= this.huntEnd && !s.sawStart && !s.done) {
             this.sml = null
             this.d0 = new Session(this.config, this.memory)
-            return this.rememberD0(this.d0.start(now))
+            return this.after(this.d0.start(now))
         }
-        return this.fromSml(s.tick(now))
+        return this.after(s.tick(now))
     }
 }
