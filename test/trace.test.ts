@@ -5,7 +5,7 @@ import assert from "node:assert/strict"
 import { Session } from "../src/core/session"
 import { newMemory } from "../src/core/memory"
 import { WatchedEngine } from "../src/core/watched"
-import { LineTrace, parseTrace, burstLine } from "../src/core/trace"
+import { LineTrace, parseTrace, burstLine, traceCursor } from "../src/core/trace"
 import { replayTrace } from "../src/core/replay"
 import { RX_FRAMING_ERROR, RX_PARITY_ERROR } from "../src/core/types"
 import { SimMeter } from "../src/sim/meter"
@@ -97,4 +97,15 @@ test("npm run decode replays a trace file to the readings", () => {
     assert.equal(out.identification.ident, "METER1")
     assert.deepEqual(out.dataSets.map((d: any) => d.address), ["0.0.0", "1.8.0"])
     assert.deepEqual(out.errors, [])
+})
+
+test("the trace written piece by piece (as the firmware publishes it) is the trace's text", () => {
+    const p = testProfile({ identification: "/ABC5METER1", mode: "C", maxBaud: 9600, dataBlock: BLOCK, quirks: { reactionMs: 200 } })
+    const { trace } = traced(p)
+    for (const max of [1, 7, 32]) {
+        const at = traceCursor()
+        let text = trace.headerLines("n").join("\n") + "\n"
+        for (let piece = trace.piece(at, max); piece !== null; piece = trace.piece(at, max)) text += piece
+        assert.equal(text, trace.text("n"), `pieces of ${max}`)
+    }
 })

@@ -38,6 +38,21 @@ export interface TraceBurst {
     chars: number[]
 }
 
+/** Where LineTrace.piece stands in the entries, and the burst it has open. */
+export interface TraceCursor {
+    i: number
+    open: boolean
+    done: boolean
+    lastT: number
+    dir: Direction
+    baud: number
+    format: Format
+}
+
+export function traceCursor(): TraceCursor {
+    return { i: 0, open: false, done: false, lastT: 0, dir: "TX", baud: 300, format: "7E1" }
+}
+
 export class LineTrace {
     private buf: Buffer
     private head = 0
@@ -105,6 +120,42 @@ export class LineTrace {
         return out
     }
 
+    /**
+     * The text after the header, a piece at a time: at most `max` characters' worth from where
+     * `at` stands (it moves on), or null once everything was written. Nothing proportional to the
+     * trace is built, so a device writes a full trace with a small heap and between awaits.
+     */
+    piece(at: TraceCursor, max: number): string | null {
+        if (at.done) return null
+        const out: string[] = []
+        const b = this.buf
+        let n = 0
+        while (n < max && at.i < this.count) {
+            const o = ((this.head + at.i) % this.capacity) * ENTRY
+            const t = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0
+            const dir: Direction = (b[o + 6] & DIR_RX) !== 0 ? "RX" : "TX"
+            const format: Format = (b[o + 6] & FORMAT_8N1) !== 0 ? "8N1" : "7E1"
+            const baud = STANDARD_BAUDS[b[o + 7]]
+            if (!at.open || at.dir !== dir || at.baud !== baud || at.format !== format || t - at.lastT - 10000 / baud > BURST_GAP_MS) {
+                if (at.open) out.push("\"\n")
+                out.push(burstHead({ t: t, dir: dir, baud: baud, format: format, chars: [] }))
+                at.open = true
+                at.dir = dir
+                at.baud = baud
+                at.format = format
+            }
+            out.push(charText(b[o + 4] | (b[o + 5] << 8)))
+            at.lastT = t
+            at.i++
+            n++
+        }
+        if (at.i >= this.count) {
+            if (at.open) out.push("\"\n")
+            at.done = true
+        }
+        return out.join("")
+    }
+
     /** The text's first lines: the header, the note, what was overwritten. */
     headerLines(note: string): string[] {
         const lines: string[] = [TRACE_HEADER]
@@ -136,12 +187,15 @@ export function charText(c: number): string {
     return "<" + (name.length ? name : hex2(v)) + ">"
 }
 
+/** A burst line's start, up to its opening quote; its characters follow (charText each), then a closing quote. */
+export function burstHead(b: TraceBurst): string {
+    return "+" + b.t + " " + b.dir + " " + b.baud + " " + b.format + " \""
+}
+
 export function burstLine(b: TraceBurst): string {
-    const parts: string[] = ["+" + b.t, b.dir, "" + b.baud, b.format]
-    let s = ""
-    for (let i = 0; i < b.chars.length; i++) s += charText(b.chars[i])
-    parts.push("\"" + s + "\"")
-    return parts.join(" ")
+    const text: string[] = []
+    for (let i = 0; i < b.chars.length; i++) text.push(charText(b.chars[i]))
+    return burstHead(b) + text.join("") + "\""
 }
 
 function hexValue(s: string): number {

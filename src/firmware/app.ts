@@ -108,7 +108,7 @@ export async function runFirmware() {
         const t0 = ds.millis()
         const ok = await runSession(doctor.watch(newEngine(config, memory)), link, pub)
         // TRACE: published after a failed session (on-fail) or after every one (always)
-        if (doctor.trace !== null && (config.trace !== "on-fail" || !ok)) pub.publishTrace(await doctor.traceText())
+        if (doctor.trace !== null && (config.trace !== "on-fail" || !ok)) await pub.publishTrace(doctor.writeTrace)
         const now = ds.millis()
         // at least a scheduler turn between sessions, so the publisher's fiber runs
         const wait = Math.max(schedule.next(t0, now, ok, kind) - now, 10)

@@ -57,7 +57,7 @@ export class CommandQueue {
                 console.log("cmd: " + c)
                 if (c === "read") return
                 if (c === "selftest") await this.selfTest(doctor, link)
-                else if (c === "trace") this.pub.publishTrace(await doctor.traceNow())
+                else if (c === "trace") await this.pub.publishTrace(doctor.writeTrace)
             }
             const now = ds.millis()
             if (now >= until) return

@@ -6,7 +6,7 @@
 import { Diagnoser, Diagnosis } from "../core/diagnosis"
 import { ByteEngine, SessionConfig } from "../core/session-types"
 import * as ds from "@devicescript/core"
-import { burstLine, LineTrace } from "../core/trace"
+import { LineTrace, traceCursor } from "../core/trace"
 import { WatchedEngine } from "../core/watched"
 import { TraceMode } from "./settings"
 
@@ -43,22 +43,25 @@ export class Doctor {
         return d
     }
 
-    /** The trace as it is now (the `trace` command), or why there is none. */
-    async traceNow(): Promise<string> {
-        if (this.trace === null) return "# opto62056 trace: off (set TRACE=on-fail or TRACE=always)\n"
-        return await this.traceText()
-    }
-
-    /** The core's LineTrace.text, written a few bursts per scheduler turn: a full trace is more than the VM's step budget. */
-    async traceText(): Promise<string> {
-        const t = this.trace as LineTrace
-        const lines = t.headerLines(this.note)
-        const bs = t.bursts()
-        for (let i = 0; i < bs.length; i++) {
-            if ((i & 7) === 7) await ds.sleep(0)
-            lines.push(burstLine(bs[i]))
+    /**
+     * Writes the trace text (the core's LineTrace.text) in pieces of at most 32 characters and yields
+     * between them: a flooded line's burst is hundreds of damaged characters, more than one heap
+     * block holds as one string and more than the VM's step budget in one turn. TRACE=off writes
+     * why there is none.
+     */
+    async writeTrace(append: (s: string) => void): Promise<void> {
+        const t = this.trace
+        if (t === null) {
+            append("# opto62056 trace: off (set TRACE=on-fail or TRACE=always)\n")
+            return
         }
-        return lines.join("\n") + "\n"
+        append(t.headerLines(this.note).join("\n") + "\n")
+        const at = traceCursor()
+        while (true) {
+            const p = t.piece(at, 32)
+            if (p === null) break
+            append(p)
+            await ds.sleep(0)
+        }
     }
-
 }

@@ -323,9 +323,13 @@ export class Publisher {
         this.enqueue(diagnosticsTopic(this.topics), p.join(""), true)
     }
 
-    /** The line trace as readable text on <base>/<device>/trace (retained: the last one stays readable). */
-    publishTrace(text: string) {
-        this.enqueue(traceTopic(this.topics), text, true)
+    /** The line trace as readable text on <base>/<device>/trace (retained: the last one stays readable), written into the queue in pieces. */
+    async publishTrace(write: (append: (s: string) => void) => Promise<void>) {
+        const q = this.outbox
+        q.begin(traceTopic(this.topics), true)
+        await write(p => q.append(p))
+        q.end()
+        this.wake.emit(1)
     }
 
     /** Sends the outbox forever: connect (with backoff), "online", then messages in order. */
