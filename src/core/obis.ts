@@ -15,6 +15,13 @@
 //   heating loop and must not count as consumption in the energy dashboard.
 // - A device class is only given when the unit is one Home Assistant accepts for
 //   it (HA rejects an energy sensor in "m3"); quantity and state class stay.
+// - DSMR P1 (medium 0, "abstract"): `0-n:24.2.x`/`24.3.0` is the reading of M-Bus
+//   device n. Its type is announced in the same telegram by `0-n:24.1.0` (3 gas,
+//   7 water; DSMR 5.0.2 P1 companion standard, table of M-Bus device types), which
+//   the caller passes as mbusType; unknown means gas, what nearly every DSMR M-Bus
+//   channel carries. A GJ/MJ/kWh unit there is a heat meter (district heating).
+//   `96.14.0` is the tariff in force (1 low, 2 normal in NL); `96.7.21`/`96.7.9` count
+//   power failures (all / long ones).
 
 export interface ObisInfo {
     /** e.g. "energy_import", "power", "voltage_l1", "gas_volume" */
@@ -113,8 +120,14 @@ function base(c: number): number {
     return c > 20 && c < 80 ? c % 20 : c
 }
 
-/** Metadata for an address as the meter sent it (reduced or full OBIS), given its unit; null when unknown. */
-export function obisInfo(address: string, unit: string | null): ObisInfo | null {
+/** M-Bus device types of DSMR `0-n:24.1.0` that decide gas or water. */
+export const enum MbusType {
+    Gas = 3,
+    Water = 7,
+}
+
+/** Metadata for an address as the meter sent it (reduced or full OBIS), given its unit (and, for a DSMR M-Bus channel, the type its `0-n:24.1.0` announced); null when unknown. */
+export function obisInfo(address: string, unit: string | null, mbusType?: number): ObisInfo | null {
     const o = splitObis(address)
     if (!o) return null
     if (o.f.length && num(o.f) !== 255) return null // billing-period snapshot
@@ -124,6 +137,10 @@ export function obisInfo(address: string, unit: string | null): ObisInfo | null 
     const d = num(o.d)
     const e = o.e.length ? num(o.e) : 0
     if (c < 0 || d < 0 || e < 0) return null
+    if (a === 0 && o.medium.length) {
+        const r = dsmrAbstract(c, d, e, u, mbusType)
+        if (r !== null) return r
+    }
     if (u === "m³") {
         if (a === 7) return info("gas_volume", "Gas volume", "gas", "total_increasing")
         if (a === 8 || a === 9) return info("water_volume", "Water volume", "water", "total_increasing")
@@ -203,6 +220,20 @@ function instantaneous(c: number, u: string | null): ObisInfo | null {
             return ph.length ? null : info("power", "Power", classFor("power", u), "measurement")
     }
     if (c === 91) return info("current_neutral", "Current neutral", classFor("current", u), "measurement")
+    return null
+}
+
+// DSMR P1 abstract codes (medium 0).
+function dsmrAbstract(c: number, d: number, e: number, u: string | null, mbusType?: number): ObisInfo | null {
+    if (c === 24 && (d === 2 || d === 3)) {
+        if (u === "GJ" || u === "MJ" || u === "kWh" || u === "MWh") return info("heat_energy", "Heat energy", classFor("energy", u), "total_increasing")
+        if (u !== "m³") return null
+        if (mbusType === MbusType.Water) return info("water_volume", "Water volume", "water", "total_increasing")
+        return info("gas_volume", "Gas volume", "gas", "total_increasing")
+    }
+    if (c === 96 && d === 14 && e === 0) return info("tariff", "Tariff", null, null)
+    if (c === 96 && d === 7 && (e === 21 || e === 9))
+        return e === 21 ? info("power_failures", "Power failures", null, "total_increasing") : info("long_power_failures", "Long power failures", null, "total_increasing")
     return null
 }
 
