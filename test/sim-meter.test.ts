@@ -180,9 +180,12 @@ class ScriptedReader implements Engine {
                 const s = String.fromCharCode(...this.buf.map(x => x & 0x7f))
                 if ((this.buf[0] & 0x7f) !== 0x2f) continue
                 const framed = s.indexOf("\x02") >= 0
-                if ((!framed && (s.endsWith("!\r\n") || s.endsWith("!\n"))) || (framed && this.buf[this.buf.length - 2] === ETX)) {
+                // a DSMR 4/5 telegram ends "!" + four hex digits of CRC-16/ARC over "/" … "!"
+                const crcEnd = !framed ? /!([0-9A-F]{4})\r?\n$/.exec(s) : null
+                if ((!framed && (s.endsWith("!\r\n") || s.endsWith("!\n") || crcEnd)) || (framed && this.buf[this.buf.length - 2] === ETX)) {
                     const ok = !this.buf.some(x => (x & RX_ERROR_MASK) !== 0) &&
-                        (!framed || bcc(this.buf, s.indexOf("\x02") + 1, this.buf.length - 1) === this.buf[this.buf.length - 1])
+                        (!framed || bcc(this.buf, s.indexOf("\x02") + 1, this.buf.length - 1) === this.buf[this.buf.length - 1]) &&
+                        (!crcEnd || crcArc(s.slice(0, s.lastIndexOf("!") + 1)) === parseInt(crcEnd[1], 16))
                     const nl = s.indexOf("\n")
                     this.ident = s.slice(0, nl).replace("\r", "")
                     const body = framed ? s.slice(s.indexOf("\x02") + 1, s.lastIndexOf("!")) : s.slice(nl + 1, s.lastIndexOf("!"))
@@ -261,6 +264,16 @@ class ScriptedReader implements Engine {
 }
 
 // ---------------------------------------------------------------- helpers
+
+/** CRC-16/ARC (poly 0x8005 reflected, init 0), bit by bit from its definition: the test's own reference */
+function crcArc(text: string): number {
+    let crc = 0
+    for (let i = 0; i < text.length; i++) {
+        crc ^= text.charCodeAt(i)
+        for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xa001 : crc >>> 1
+    }
+    return crc
+}
 
 function session(p: Profile, ro: ReaderOpts = {}, lo: LineOptions = {}, startMs = 0): { r: LineResult; meter: SimMeter; line: VirtualLine } {
     const meter = new SimMeter(p, 0)

@@ -87,10 +87,27 @@ const enum ProgStep {
     Break,
 }
 
-/** Push meters with unknown settings: baud order to try, each at 7E1 then 8N1. */
-const HUNT_BAUDS = [2400, 9600, 300, 4800, 19200]
+/**
+ * Push meters with unknown settings: the (baud, format) candidates in the order tried. The
+ * settings real push meters use come first (mode D 2400 7E1, DSMR 2.2/3 9600 7E1, DSMR 4/5
+ * 115200 8N1): a meter that pushes every 10 s lets each telegram rule out about one candidate,
+ * so a rare setting tried early costs a telegram or two.
+ */
+const HUNT_BAUDS = [2400, 9600, 115200, 2400, 9600, 115200, 300, 300, 4800, 4800, 19200, 19200]
+const HUNT_8N1 = [false, false, true, true, true, false, false, true, false, true, false, true]
+
 /** Characters with errors and no identification before the hunt moves to the next candidate. */
 const HUNT_BAD_CHARS = 24
+/**
+ * After a hunt switch, characters with errors do not count for this long: what the UART read
+ * at the previous candidate still arrives (a 64-character report at 115200 Bd), and counting it
+ * against the new candidate skipped DSMR's 115200 8N1 before it could be heard.
+ */
+const HUNT_SETTLE_MS = 100
+/** Clean characters that make a hunt candidate the answer even before an identification. */
+const HUNT_CLEAN_CHARS = 8
+/** The whole hunt gives up after this long (a meter pushing every 10 s tests one candidate a telegram). */
+const HUNT_MAX_MS = 60000
 /** Characters with errors after a baud switch, outside any block, before the data counts as unreadable. */
 const GARBLED_CHARS = 4
 
@@ -99,11 +116,11 @@ class Hunt {
     index = 0
 
     uart(): UartSettings {
-        return { baud: HUNT_BAUDS[this.index >> 1], format: this.index % 2 === 0 ? "7E1" : "8N1" }
+        return { baud: HUNT_BAUDS[this.index], format: HUNT_8N1[this.index] ? "8N1" : "7E1" }
     }
 
     exhausted(): boolean {
-        return this.index >= HUNT_BAUDS.length * 2
+        return this.index >= HUNT_BAUDS.length
     }
 }
 
@@ -143,6 +160,11 @@ export class Session implements Engine, FrameSink {
     private charsReceived = 0
     /** characters with errors since the last UART change */
     private badChars = 0
+    /** the push hunt's last switch + HUNT_SETTLE_MS: bad characters before it belong to the previous candidate */
+    private huntSettleUntil = 0
+    /** characters without an error (0x7F is an 8N1 framing error's mark) at the current hunt candidate */
+    private cleanChars = 0
+    private huntGiveUpAt = 0
     private id: Identification | null = null
     private mode: Mode | null = null
     private chosenBaud = 300
@@ -172,7 +194,7 @@ export class Session implements Engine, FrameSink {
             this.phase = Phase.Push
             const known = this.config.push.uart !== null ? this.config.push.uart : this.memory.pushUart
             if (known !== null) this.setUart(known)
-            else this.nextHuntCandidate()
+            else this.nextHuntCandidate(now)
             if (this.hunt !== null) this.arm(Timer.HuntListen, now + this.timing.huntListenMs)
             else this.arm(Timer.PushListen, now + this.timing.pushListenMs)
         } else {
@@ -199,7 +221,7 @@ export class Session implements Engine, FrameSink {
             this.unreadable("parity", `${this.badChars} characters with errors at ${this.chosenBaud} Bd and no data block`)
         }
         if (this.phase === Phase.Push && this.hunt !== null && this.badChars >= HUNT_BAD_CHARS) {
-            this.nextHuntCandidate()
+            this.nextHuntCandidate(now)
             this.arm(Timer.HuntListen, now + this.timing.huntListenMs)
         }
         this.rxInMessage = this.framer.inMessage()
@@ -255,7 +277,8 @@ export class Session implements Engine, FrameSink {
             const cm = charMs(this.uart.baud)
             this.line.received(now - (chars.length - 1 - i) * cm, cm, c <= 0x7f, awaitsMeter(this.phase))
             this.lastRxAt = now
-            if (c > 0x7f) this.badChars++
+            if (c > 0x7f && now >= this.huntSettleUntil) this.badChars++
+            else if (c < 0x7f && now >= this.huntSettleUntil) this.cleanChars++
             this.framer.push(c)
         }
     }
@@ -440,12 +463,15 @@ export class Session implements Engine, FrameSink {
 
     // ---- push meters -------------------------------------------------------
 
-    private nextHuntCandidate(): void {
+    private nextHuntCandidate(now: number): void {
+        if (this.hunt === null) this.huntGiveUpAt = now + HUNT_MAX_MS
+        this.huntSettleUntil = now + HUNT_SETTLE_MS
+        this.cleanChars = 0
         if (this.hunt === null) this.hunt = new Hunt()
         else this.hunt.index++
         if (this.hunt.exhausted()) {
             this.hunt = null
-            this.fail("timeout", "no push found at any of 2400, 9600, 300, 4800, 19200 Bd in 7E1 or 8N1")
+            this.fail("timeout", "no push found at any of 2400, 9600, 115200, 300, 4800, 19200 Bd in 7E1 or 8N1")
             return
         }
         this.badChars = 0
@@ -454,8 +480,22 @@ export class Session implements Engine, FrameSink {
     }
 
     private pushTimeout(now: number): void {
+        if (this.hunt !== null && this.badChars === 0 && this.cleanChars >= HUNT_CLEAN_CHARS) {
+            // Clean characters and no error: these are the meter's settings, and the window
+            // opened in the middle of a telegram. A meter that pushes every 10 s (DSMR 2.2/4)
+            // would pass every candidate's window in silence; wait for its next telegram.
+            this.hunt = null
+            this.arm(Timer.PushListen, now + this.timing.pushListenMs)
+            return
+        }
+        if (this.hunt !== null && this.badChars === 0 && this.cleanChars === 0 && now < this.huntGiveUpAt) {
+            // Silence says nothing about this candidate: the meter has not pushed yet. Keep
+            // listening, so that each telegram tests a candidate.
+            this.arm(Timer.HuntListen, now + this.timing.huntListenMs)
+            return
+        }
         if (this.hunt !== null) {
-            this.nextHuntCandidate()
+            this.nextHuntCandidate(now)
             if (this.phase !== Phase.Done) this.arm(Timer.HuntListen, now + this.timing.huntListenMs)
             return
         }

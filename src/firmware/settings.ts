@@ -6,7 +6,7 @@
 import { readSetting } from "@devicescript/settings"
 import { Mode } from "../core/types"
 import { Format, SessionConfig, UartSettings } from "../core/session-types"
-import { defaultPollConfig, defaultSessionConfig, STANDARD_BAUDS } from "../core/defaults"
+import { defaultPollConfig, defaultSessionConfig, PUSH_ONLY_BAUDS, STANDARD_BAUDS } from "../core/defaults"
 
 export type Framing = "auto" | "hardware" | "software"
 
@@ -103,7 +103,7 @@ export class SettingsParser {
         return s
     }
 
-    /** "300".."19200" + "/7E1" or "/8N1", e.g. "2400/7E1"; "auto" hunts; "" = not a push meter */
+    /** "300".."19200" or 38400/57600/115200, + "/7E1" or "/8N1", e.g. "2400/7E1", "115200/8N1" (DSMR 4/5); "auto" hunts; "" = not a push meter */
     uart(key: string, v: any): { uart: UartSettings | null } | null {
         const s = settingText(v).trim()
         if (!s.length) return null
@@ -111,8 +111,8 @@ export class SettingsParser {
         const slash = s.indexOf("/")
         const b = slash < 0 ? s : s.slice(0, slash)
         const f = slash < 0 ? "7E1" : s.slice(slash + 1)
-        if (BAUDS.indexOf(b) < 0 || (f !== "7E1" && f !== "8N1")) {
-            this.fail(key, `empty, auto, or a baud (${BAUDS.join(", ")}) with /7E1 or /8N1`, `'${s}'`, "no push")
+        if (PUSH_BAUDS.indexOf(b) < 0 || (f !== "7E1" && f !== "8N1")) {
+            this.fail(key, `empty, auto, or a baud (${PUSH_BAUDS.join(", ")}) with /7E1 or /8N1`, `'${s}'`, "no push")
             return null
         }
         return { uart: { baud: parseInt(b), format: f as Format } }
@@ -121,6 +121,9 @@ export class SettingsParser {
 
 /** the standard bauds as setting texts */
 const BAUDS = STANDARD_BAUDS.map(b => "" + b)
+/** a push meter may also send at a baud the sign-on cannot ask for (DSMR P1: 115200) */
+const PUSH_BAUDS = STANDARD_BAUDS.map(b => "" + b)
+PUSH_ONLY_BAUDS.forEach(b => PUSH_BAUDS.push("" + b)) // no Array.concat in DeviceScript
 
 /** Mode letter or null. */
 function modeOf(s: string): Mode | null {

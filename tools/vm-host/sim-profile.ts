@@ -38,6 +38,7 @@ export function validate(p: SimProfile): SimProfile {
     if (p.generated > 0) return p
     const r = checkProfile(p.meter)
     if (r.errors.length) throw new ProfileError(`profile "${p.name}": ${r.errors.join("; ")}`)
+    for (const w of r.warnings) process.stderr.write(`profile "${p.name}": warning: ${w}\n`)
     return p
 }
 
@@ -69,10 +70,17 @@ const PIECE = 150
 export function profileSettings(p: SimProfile): Map<string, Buffer> {
     const m = new Map<string, Buffer>()
     const put = (k: string, v: string | number | boolean) => m.set(k, Buffer.from(JSON.stringify(v)))
-    const json = JSON.stringify(p.meter)
+    // the data lines travel apart from the rest of the profile (see src/sim/head/main.ts)
+    const block: string = typeof p.meter.dataBlock === "string" ? p.meter.dataBlock : ""
+    // checked and with its defaults filled in: the VM side does not check again
+    const checked = p.generated > 0 ? p.meter : checkProfile(p.meter).profile
+    const json = JSON.stringify({ ...checked, dataBlock: "" })
     const n = Math.ceil(json.length / PIECE)
     put("SIM_PN", n)
     for (let i = 0; i < n; i++) put("SIM_P" + i, json.slice(i * PIECE, (i + 1) * PIECE))
+    const nb = Math.ceil(block.length / PIECE)
+    put("SIM_BN", nb)
+    for (let i = 0; i < nb; i++) put("SIM_B" + i, block.slice(i * PIECE, (i + 1) * PIECE))
     put("SIM_GEN", p.generated)
     put("SIM_IDENT", p.meter.identification ?? "/ABC6BIG")
     put("SIM_HEAD", p.head.eightN1Only ? "8N1" : "7E1")
