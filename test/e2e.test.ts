@@ -78,13 +78,13 @@ describe("firmware end to end", { concurrency: false }, () => {
         assert.ok(st.payload.includes('"2.8.0":{"value":0.000,'), st.payload)
         // state after the per-value messages
         assert.ok(m.indexOf(st) > m.indexOf(perValue[perValue.length - 1]))
-        // Home Assistant: one config per value with a known quantity, plus 7 diagnostic entities
+        // Home Assistant: one config per value with a known quantity, plus 9 diagnostic entities
         const configs = m.filter(x => x.topic.startsWith("homeassistant/sensor/") && x.topic.endsWith("/config"))
         assert.ok(configs.every(c => c.retain))
         const diag = configs.filter(c => JSON.parse(c.payload).entity_category === "diagnostic")
         assert.deepEqual(
             diag.map(c => JSON.parse(c.payload).value_template),
-            ["duration", "baud", "retries", "lastError", "dropped", "readouts", "failed"].map(f => `{{ value_json.${f} }}`),
+            [...["duration", "baud", "retries", "lastError", "dropped", "readouts", "failed", "diagnosisCode"].map(f => `{{ value_json.${f} }}`), "{{ value_json.diagnosis[:255] }}"],
         )
         const d0 = JSON.parse(diag[0].payload)
         assert.equal(diag[0].topic, `homeassistant/sensor/opto62056_${dev}_duration/config`)
@@ -135,8 +135,10 @@ describe("firmware end to end", { concurrency: false }, () => {
             assert.equal(st.values[d.address].text, d.values[0].text, d.address)
             assert.equal(st.values[d.address].unit, d.values[0].unit, d.address)
         }
-        await waitFor("diagnostics", () => s.msgs().some(x => x.topic.endsWith("/diagnostics") && x.payload.includes('"duration"')), 10000)
-        const dg = JSON.parse(s.msgs().filter(x => x.topic.endsWith("/diagnostics") && x.payload.includes('"duration"'))[0].payload)
+        // the diagnostics of the session that read (a hunt on a loaded machine may fail once first)
+        const afterReadout = () => s.msgs().filter(x => x.topic.endsWith("/diagnostics") && x.payload.includes('"duration"') && JSON.parse(x.payload).readouts >= 1)
+        await waitFor("diagnostics", () => afterReadout().length > 0, 10000)
+        const dg = JSON.parse(afterReadout()[0].payload)
         assert.equal(dg.mode, "D")
         assert.equal(dg.baud, 9600)
     })
@@ -178,23 +180,6 @@ describe("firmware end to end", { concurrency: false }, () => {
         ])
         assert.ok(!s.lines.join("\n").includes("secret(1)"))
         assert.ok(!s.msgs().some(x => x.payload.includes("secret(1)")))
-    })
-
-    test("a readout far larger than the heap (256 KB of data lines) completes, values capped", async () => {
-        // 11 000 generated lines at 19200 baud; the head runs the line 8x faster than real time
-        const p = simProfile({ meter: { identification: "/ABC6BIG" }, generated: 11000, head: { speed: 8 } })
-        let bytes = 0
-        for (let n = 0; n < 11000; n++) bytes += `1.8.${n}(${n}.000*kWh)\r\n`.length
-        assert.ok(bytes > 256 * 1024, `${bytes} bytes of data lines`)
-        const s = await readout(p, { MAX_BAUD: "19200", MAX_VALUES: "40", POLL_MS: "600000" }, 1, 120000)
-        const st = JSON.parse(s.states()[0].payload)
-        assert.equal(Object.keys(st.values).length, 40)
-        await waitFor("diagnostics", () => s.msgs().some(x => x.topic.endsWith("/diagnostics") && x.payload.includes('"duration"')), 5000)
-        const d = JSON.parse(s.msgs().filter(x => x.topic.endsWith("/diagnostics")).pop()!.payload)
-        // (an engine that falls back to a lower baud after an overrun counts both attempts' data sets)
-        assert.ok(d.dataSets >= 11000, `dataSets ${d.dataSets}`)
-        assert.equal(d.valuesDropped, 11000 - 40)
-        assert.ok(!s.lines.some(l => /OutOfMemory|PANIC|panic/i.test(l)), s.log())
     })
 
     test("broker with username/password: right credentials connect, wrong ones are refused", { skip: process.env.OPTO_MQTT_URL ? "needs the embedded broker" : false }, async () => {

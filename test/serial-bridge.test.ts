@@ -124,7 +124,7 @@ test("bridge: a missing port is retried until it appears, an unplugged one until
         // unplug
         s.kill()
         await waitFor(() => !bridge.isOpen(), 5000, "the bridge to notice the unplug")
-        assert.ok(logs.some(l => /closed|error/i.test(l)), logs.join("\n"))
+        assert.ok(logs.some(l => /closed|error|disappeared/i.test(l)), logs.join("\n"))
         s = socat()
         await waitFor(() => existsSync(path), 3000, "the new pty")
         await waitFor(() => bridge.isOpen(), 5000, "the bridge to reopen")

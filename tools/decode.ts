@@ -3,7 +3,11 @@
 // the errors. The exit status is the promise a script can rely on (EXIT below).
 import { readFileSync } from "node:fs"
 import { decodeChars } from "../src/core/decode"
+import { parseTrace, TRACE_HEADER } from "../src/core/trace"
+import { replayTrace } from "../src/core/replay"
 import { CaptureError, readCapture } from "./capture"
+import { decodeSmlCapture } from "./decode-sml"
+import { readSmlCapture } from "./sml-capture"
 import { parseCommand } from "./cli"
 
 /** Exit statuses; README "Decode your capture" lists the same. */
@@ -20,8 +24,11 @@ const COMMAND = {
     name: "decode",
     usage: `usage: npm run decode -- FILE
 Decodes a capture of a meter's optical port (raw bytes, 7-bit or 8N1 with the parity bit, or a hex
-dump like "2F 3F 21 0D 0A" or text with <STX>/<0D> escapes; FILE - reads standard input) and prints
-one JSON object: identification, dataSets, errors.
+dump like "2F 3F 21 0D 0A" or text with <STX>/<0D> escapes; an SML capture, binary or hex; FILE - reads
+standard input) and prints one JSON object: identification, dataSets, errors (SML adds protocol, meter,
+telegrams, diagnosis). A line trace from the firmware (MQTT topic <base>/<device>/trace, or
+npm run simulate -- --trace; it starts with "# opto62056 trace") is replayed into the session engine at
+its recorded times instead, so it reproduces that session.
 Exit status:
   0  intact: every data block complete, its BCC/CRC matching, no character error
   1  integrity: a block rejected (BCC, CRC, parity error) or never completed (the
@@ -44,6 +51,9 @@ function main(argv: string[]): number {
         process.stderr.write(`decode: cannot read ${file}: ${(e as Error).message}\n`)
         return Exit.Unreadable
     }
+    if (bytes.toString("latin1").startsWith(TRACE_HEADER)) return replay(file, bytes.toString("latin1"))
+    const sml = readSmlCapture(bytes)
+    if (sml !== null) return decodeSmlCapture(file, sml)
     let chars: number[]
     try {
         chars = readCapture(bytes).chars
@@ -63,6 +73,31 @@ function main(argv: string[]): number {
     process.stdout.write(JSON.stringify({ identification: result.identification, dataSets: result.dataSets, errors: result.errors }) + "\n")
     const damaged = result.errors.some(e => e.kind === "bcc" || e.kind === "parity")
     return damaged || result.rejected > 0 || result.incomplete || result.blocks === 0 ? Exit.Integrity : Exit.Intact
+}
+
+/** A firmware line trace: the received characters go into a fresh session at their times. */
+function replay(file: string, text: string): number {
+    const parsed = parseTrace(text)
+    for (const e of parsed.errors) process.stderr.write(`decode: ${file}: ${e}\n`)
+    const { events } = replayTrace(parsed.bursts)
+    let identification = null
+    let pending: unknown[] = []
+    const dataSets: unknown[] = []
+    const errors: unknown[] = []
+    let ok = false
+    for (const e of events) {
+        if (e.type === "identification") identification = e.identification
+        else if (e.type === "dataSet") pending.push(e.dataSet)
+        else if (e.type === "readout") {
+            if (e.ok) dataSets.push(...pending)
+            pending = []
+        } else if (e.type === "register") dataSets.push(e.dataSet)
+        else if (e.type === "error") errors.push(e.error)
+        else if (e.type === "finished") ok = e.ok
+    }
+    process.stdout.write(JSON.stringify({ identification, dataSets, errors }) + "\n")
+    if (ok) return Exit.Intact
+    return dataSets.length || identification ? Exit.Integrity : Exit.Unreadable
 }
 
 process.exitCode = main(process.argv.slice(2))

@@ -1,10 +1,11 @@
 // npm run simulate -- [--profile FILE] [--broker URL] [--count N] [--json] [--set KEY=VALUE ...] [--timeout S] (--help)
 //
-// Builds the firmware for the simulator (src/sim/head/main.ts: the real firmware plus
-// a simulated optical head with a meter behind it), starts an embedded MQTT
+// Builds the device firmware (src/firmware/main.ts), starts an embedded MQTT
 // broker unless --broker is given, runs the firmware in the DeviceScript VM in
 // this process (tools/vm-host/devs-host.ts) with the settings from .env.defaults,
-// .env.local and --set, and shows what the firmware publishes.
+// .env.local and --set, its serial role bound to a simulated head with the
+// profile's meter behind it (tools/vm-host/sim-head.ts), and shows what the
+// firmware publishes.
 //   default: progress on stderr, each readout as a table on stdout
 //   --json:  exactly one JSON line per MQTT message, {"topic","payload","retain"}, nothing else on stdout
 // --count N stops after N readouts (exit 0); without a readout within --timeout
@@ -13,9 +14,9 @@
 import mqtt from "mqtt"
 import { parseCommand, usageError, wholeNumber } from "./cli"
 import { canonicalNumber } from "../src/core/numbers"
-import { readEnvSettings, settingValue, startFirmware } from "./vm-host/devs-host"
+import { readEnvSettings, settingValue } from "./vm-host/devs-host"
 import { startBroker, EmbeddedBroker } from "./vm-host/broker"
-import { buildSimFirmware, DEFAULT_PROFILE, readSimProfile, ProfileError, profileSettings, SimProfile } from "./vm-host/sim-profile"
+import { buildSimFirmware, DEFAULT_PROFILE, readSimProfile, ProfileError, SimProfile, Simulation, startSimulation } from "./vm-host/sim-profile"
 
 interface Args {
     profile: string | null
@@ -25,6 +26,7 @@ interface Args {
     set: [string, string][]
     timeout: number
     verbose: boolean
+    trace: boolean
 }
 
 const COMMAND = {
@@ -38,6 +40,7 @@ Runs the firmware in the DeviceScript simulator against a simulated meter and sh
   --set KEY=VALUE    a firmware setting for this run (repeatable)
   --timeout S        exit 1 with the reason when no readout came within S seconds (default 60);
                      a firmware panic (out of memory…) exits 3 at once with the VM's message
+  --trace            TRACE=always, and print each line trace the firmware publishes (stderr; replay one with npm run decode)
   -v, --verbose      every VM log line on stderr
   -h, --help         this text`,
     options: {
@@ -48,6 +51,7 @@ Runs the firmware in the DeviceScript simulator against a simulated meter and sh
         set: { type: "string", multiple: true },
         timeout: { type: "string" },
         verbose: { type: "boolean", short: "v" },
+        trace: { type: "boolean" },
     },
 } as const
 
@@ -69,6 +73,7 @@ function parseArguments(argv: string[]): Args {
         set,
         timeout: wholeNumber(COMMAND, "--timeout", v.timeout, 1, 60),
         verbose: v.verbose ?? false,
+        trace: v.trace ?? false,
     }
 }
 
@@ -83,6 +88,8 @@ export function readoutTable(payload: string): string {
 }
 
 async function main() {
+    // jacdac-ts reports its transports' life on console.debug, which is stdout in Node: stdout is for readings
+    console.debug = () => {}
     const args = parseArguments(process.argv.slice(2))
     const out = (s: string) => process.stdout.write(s + "\n")
     const info = (s: string) => process.stderr.write(s + "\n")
@@ -95,8 +102,8 @@ async function main() {
         process.exit(2)
     }
 
-    info(`simulate: building the simulator firmware (profile: ${profile.name})`)
-    const binary = buildSimFirmware()
+    info(`simulate: building the firmware (profile: ${profile.name})`)
+    buildSimFirmware()
 
     let broker: EmbeddedBroker | null = null
     let url = args.broker
@@ -107,14 +114,15 @@ async function main() {
     }
 
     const settings = readEnvSettings()
-    for (const [k, v] of profileSettings(profile)) settings.set(k, v)
     settings.set("MQTT_URL", settingValue(JSON.stringify(url))!)
     // what a user would configure for this meter, unless --set says otherwise
     const named = (key: string) => args.set.some(([k]) => k === key)
     if (profile.meter.address && profile.generated === 0 && !named("METER_ADDRESS"))
         settings.set("METER_ADDRESS", settingValue(JSON.stringify(profile.meter.address))!)
-    if (profile.meter.mode === "D" && profile.generated === 0 && !named("PUSH_UART"))
+    // a push meter, D0 mode D or SML: the auto hunt finds its protocol and line settings
+    if ((profile.meter.mode === "D" || profile.meter.protocol === "sml") && profile.generated === 0 && !named("PUSH_UART"))
         settings.set("PUSH_UART", settingValue(JSON.stringify("auto"))!)
+    if (args.trace) settings.set("TRACE", settingValue(JSON.stringify("always"))!)
     for (const [k, v] of args.set) {
         const b = settingValue(v)
         if (b) settings.set(k, b)
@@ -131,14 +139,14 @@ async function main() {
     let lastLines: string[] = []
     let finished = false
     const t0 = Date.now()
-    let run: { stop(): void } | null = null
+    let sim: Simulation | null = null
     let sub: mqtt.MqttClient | null = null
 
     async function finish(code: number, why?: string) {
         if (finished) return
         finished = true
         if (why) info(`simulate: ${why}`)
-        run?.stop()
+        await sim?.stop()
         sub?.end(true)
         await broker?.close()
         process.exit(code)
@@ -148,6 +156,7 @@ async function main() {
         if (finished) return
         if (args.json) out(JSON.stringify({ topic, payload: text, retain }))
         if (topic.startsWith(base + "/") && topic.endsWith("/diagnostics")) lastDiag = text
+        if (args.trace && topic.startsWith(base + "/") && topic.endsWith("/trace")) info(text)
         if (topic.startsWith(base + "/") && topic.endsWith("/state") && topic.split("/").length === 3) {
             readouts++
             if (!args.json) {
@@ -189,8 +198,7 @@ async function main() {
     }
 
     info("simulate: starting the firmware in the DeviceScript simulator")
-    run = await startFirmware({
-        binary,
+    sim = await startSimulation(profile, {
         settings,
         onLine: line => {
             lastLines.push(line)

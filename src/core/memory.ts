@@ -12,8 +12,10 @@ export interface ReaderMemory {
     fallbackFrom: number
     /** push meter settings found by the hunt */
     pushUart: UartSettings | null
+    /** the push protocol the auto hunt found ("sml" or "d0"), null before */
+    pushProtocol: "sml" | "d0" | null
 }
 
 export function newMemory(): ReaderMemory {
-    return { needsWakeup: false, baudCap: 0, fallbackFrom: 0, pushUart: null }
+    return { needsWakeup: false, baudCap: 0, fallbackFrom: 0, pushUart: null, pushProtocol: null }
 }

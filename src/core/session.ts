@@ -110,6 +110,8 @@ const HUNT_CLEAN_CHARS = 8
 const HUNT_MAX_MS = 60000
 /** Characters with errors after a baud switch, outside any block, before the data counts as unreadable. */
 const GARBLED_CHARS = 4
+/** Longest identification answer we wait for (leading garbage included): a line that never rests must not hold the Ident phase open forever. */
+const IDENT_MAX_CHARS = 64
 
 /** The push hunt's position: which candidate (baud, format) the UART is on. */
 class Hunt {
@@ -169,6 +171,8 @@ export class Session implements Engine, FrameSink {
     private mode: Mode | null = null
     private chosenBaud = 300
     private wokeUp = false
+    /** the Ident phase ends by then, however many characters keep arriving */
+    private identUntil = 0
     /** the push hunt, while it runs */
     private hunt: Hunt | null = null
     private prog = new Programming()
@@ -390,6 +394,7 @@ export class Session implements Engine, FrameSink {
         this.transmit(now, request(this.config.requestChar, this.config.address), minGap)
         this.phase = Phase.Ident
         this.arm(Timer.Response, this.txFreeAt + this.timing.responseMs)
+        this.identUntil = this.txFreeAt + this.timing.responseMs + IDENT_MAX_CHARS * charMs(300) + this.timing.interCharMs
     }
 
     private pickBaud(offered: number): number {
@@ -678,7 +683,8 @@ export class Session implements Engine, FrameSink {
         }
         if (this.phase === Phase.Ident || this.phase === Phase.Data || this.phase === Phase.ProgOperand || this.phase === Phase.ProgAnswer) {
             if (this.charsReceived > 0 && this.lastRxAt === now) {
-                const d = now + this.timing.interCharMs
+                let d = now + this.timing.interCharMs
+                if (this.phase === Phase.Ident && d > this.identUntil) d = this.identUntil
                 // before the answer's first character the response timeout rules; after it, the inter-character one
                 if (this.rxInMessage || this.deadline === null || d > this.deadline) this.arm(Timer.InterChar, d)
             }

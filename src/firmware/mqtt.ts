@@ -50,7 +50,16 @@ function packet(byte1: number, body: Buffer): Buffer {
     return header(byte1, body.length).concat(body)
 }
 
+/** an incoming packet longer than this closes the connection: we only subscribe to one-word commands */
+const MAX_INCOMING = 1024
+const PACKET_PUBLISH = 3
+const PACKET_SUBSCRIBE = 0x82 // type 8, reserved flags 0010 (MQTT 3.1.1 section 3.8.1)
+
 export class MqttConnection {
+    /** topics subscribed (QoS 0) after every connect: the session is clean, so the broker forgets them */
+    subscriptions: string[] = []
+    /** called for every PUBLISH the broker forwards (QoS 0: nothing to acknowledge) */
+    onMessage: ((topic: string, payload: Buffer) => void) | null = null
     private sock: Socket = null
     private rx: Buffer = null
     private events = ds.emitter<number>()
@@ -115,6 +124,11 @@ export class MqttConnection {
                 this.connack > 0 ? "broker refused the connection (code " + this.connack + ")" : this.closed ? this.lastError : "no CONNACK"
             await this.close()
             return false
+        }
+        for (let i = 0; i < this.subscriptions.length; i++) {
+            const body = u16(this.nextPid).concat(str(this.subscriptions[i])).concat(Buffer.from([0]))
+            this.nextPid = this.nextPid >= 65535 ? 1 : this.nextPid + 1
+            if (!(await this.write(packet(PACKET_SUBSCRIBE, body)))) return false
         }
         return true
     }
@@ -217,6 +231,16 @@ export class MqttConnection {
         }
     }
 
+    /** A PUBLISH whose variable header starts at `at` and whose body is `len` bytes. */
+    private incoming(r: Buffer, at: number, len: number) {
+        const tlen = (r[at] << 8) | r[at + 1]
+        let p = at + 2 + tlen
+        if ((r[0] >> 1) & 3) p += 2 // QoS > 0 carries a packet id (we subscribe at QoS 0, so the broker should not)
+        const end = at + len
+        if (p > end || !this.onMessage) return
+        this.onMessage(r.slice(at + 2, at + 2 + tlen).toString(), r.slice(p, end))
+    }
+
     private parse() {
         while (this.rx && this.rx.length >= 2) {
             const r = this.rx
@@ -234,9 +258,16 @@ export class MqttConnection {
                     return
                 }
             }
+            if (len > MAX_INCOMING) {
+                this.lastError = "the broker sent a packet of " + len + " bytes (at most " + MAX_INCOMING + ")"
+                this.rx = null
+                this.close.start()
+                return
+            }
             if (r.length < i + len) return
             const type = r[0] >> 4
-            if (type === 2 && len >= 2) this.connack = r[i + 1]
+            if (type === PACKET_PUBLISH && len >= 2) this.incoming(r, i, len)
+            else if (type === 2 && len >= 2) this.connack = r[i + 1]
             else if (type === 4 && len >= 2) this.acked = (r[i] << 8) | r[i + 1]
             // PINGRESP (13) and anything else: nothing to do
             this.rx = r.length > i + len ? r.slice(i + len, r.length) : null

@@ -13,6 +13,8 @@ import { haId, intText, jsonString, topicSegment, valueJson, valueText } from ".
 import { Outbox } from "./outbox"
 import { MqttConnection } from "./mqtt"
 import { Config, ConfigError } from "./settings"
+import { Doctor } from "./doctor"
+import { COMMANDS } from "../core/commands"
 
 export interface Held {
     address: string
@@ -33,6 +35,19 @@ export function availabilityTopic(t: Topics) {
 export function diagnosticsTopic(t: Topics) {
     return t.base + "/" + t.device + "/diagnostics"
 }
+
+export function traceTopic(t: Topics) {
+    return t.base + "/" + t.device + "/trace"
+}
+
+export function commandTopic(t: Topics) {
+    return t.base + "/" + t.device + "/cmd"
+}
+
+/** Home Assistant state texts longer than this are rejected, so the diagnosis sentence is cut for the entity */
+const HA_STATE_MAX = 255
+/** the buttons' names, in COMMANDS' order */
+const BUTTON_NAMES = ["Read now", "Head self-test", "Publish line trace"]
 
 /**
  * `{"meter":..,"time":..,"values":{address:{value,text,unit}}}` built by hand and handed out in
@@ -109,6 +124,8 @@ const DIAG_FIELDS = [
     ["dropped", "Dropped messages", ""],
     ["readouts", "Good readouts", ""],
     ["failed", "Failed sessions", ""],
+    ["diagnosisCode", "Diagnosis code", ""],
+    ["diagnosis", "Diagnosis", ""],
 ]
 
 /** Discovery for the reader's own diagnostic entity number i (0..DIAG_COUNT-1; one device per reader). */
@@ -118,14 +135,24 @@ export function diagnosticDiscovery(t: Topics, i: number): { topic: string; payl
     const uid = "opto62056_" + haId(t.device) + "_" + f[0]
     let p = "{\"name\":" + jsonString(f[1]) + ",\"unique_id\":" + jsonString(uid) + ",\"object_id\":" + jsonString(uid)
     p += ",\"entity_category\":\"diagnostic\",\"state_topic\":" + jsonString(diagnosticsTopic(t))
-    p += ",\"value_template\":" + jsonString("{{ value_json." + f[0] + " }}")
+    p += ",\"value_template\":" + jsonString("{{ value_json." + f[0] + (f[0] === "diagnosis" ? "[:" + HA_STATE_MAX + "]" : "") + " }}")
     p += ",\"availability_topic\":" + jsonString(availabilityTopic(t))
     if (f[2].length) p += ",\"unit_of_measurement\":" + jsonString(f[2])
     p += ",\"device\":" + dev + "}"
     return { topic: t.haPrefix + "/sensor/" + uid + "/config", payload: p }
 }
 
-const DIAG_COUNT = 7
+const DIAG_COUNT = 9
+
+/** Discovery for the button that sends command i (COMMANDS order) on the cmd topic. */
+export function buttonDiscovery(t: Topics, i: number): { topic: string; payload: string } {
+    const dev = "{\"identifiers\":[" + jsonString("opto62056_" + haId(t.device)) + "],\"name\":" + jsonString(t.device) + ",\"manufacturer\":\"opto62056\",\"model\":\"ESP32 optical head\"}"
+    const uid = "opto62056_" + haId(t.device) + "_cmd_" + COMMANDS[i]
+    let p = "{\"name\":" + jsonString(BUTTON_NAMES[i]) + ",\"unique_id\":" + jsonString(uid) + ",\"object_id\":" + jsonString(uid)
+    p += ",\"entity_category\":\"diagnostic\",\"command_topic\":" + jsonString(commandTopic(t)) + ",\"payload_press\":" + jsonString(COMMANDS[i])
+    p += ",\"availability_topic\":" + jsonString(availabilityTopic(t)) + ",\"device\":" + dev + "}"
+    return { topic: t.haPrefix + "/button/" + uid + "/config", payload: p }
+}
 
 export class Publisher {
     held: Held[] = []
@@ -137,6 +164,10 @@ export class Publisher {
     lastError = ""
     private sessionError = ""
     configErrors: ConfigError[] = []
+    /** diagnosis of each session and the self-test, or null (then diagnostics carry none) */
+    doctor: Doctor | null = null
+    /** the last refused command, until the next accepted one */
+    commandError = ""
     private ident: Identification = null
     private announced: string[] = []
     private toAnnounce: { meter: MeterInfo; value: Held }[] = []
@@ -198,6 +229,7 @@ export class Publisher {
             this.held = []
             this.sessionError = ""
             if (!ev.ok) this.failed++
+            if (this.doctor !== null) this.doctor.sessionEnded()
             this.diagnostics(ev.stats)
         }
     }
@@ -246,12 +278,13 @@ export class Publisher {
     nextDiscovery(): { topic: string; payload: string } | null {
         if (!this.topics.haPrefix.length) return null
         if (this.diagIndex < DIAG_COUNT) return diagnosticDiscovery(this.topics, this.diagIndex)
+        if (this.diagIndex < DIAG_COUNT + COMMANDS.length) return buttonDiscovery(this.topics, this.diagIndex - DIAG_COUNT)
         if (this.toAnnounce.length) return discoveryFor(this.topics, this.toAnnounce[0].meter, this.toAnnounce[0].value)
         return null
     }
 
     discoverySent() {
-        if (this.diagIndex < DIAG_COUNT) this.diagIndex++
+        if (this.diagIndex < DIAG_COUNT + COMMANDS.length) this.diagIndex++
         else this.toAnnounce.shift()
     }
 
@@ -268,6 +301,10 @@ export class Publisher {
         p.push(",\"readouts\":", intText(this.readouts), ",\"failed\":", intText(this.failed))
         p.push(",\"valuesDropped\":", intText(this.valuesDropped))
         p.push(",\"dropped\":", intText(this.outbox.dropped), ",\"queued\":", intText(this.outbox.count()))
+        const dr = this.doctor
+        if (dr !== null && dr.diagnosis !== null) p.push(",\"diagnosisCode\":", jsonString(dr.diagnosis.code), ",\"diagnosis\":", jsonString(dr.diagnosis.text))
+        if (dr !== null && dr.selfTest !== null) p.push(",\"selfTestCode\":", jsonString(dr.selfTest.code), ",\"selfTest\":", jsonString(dr.selfTest.text))
+        if (this.commandError.length) p.push(",\"commandError\":", jsonString(this.commandError))
         p.push(",\"mqttError\":", jsonString(this.mqttError), ",\"configErrors\":[")
         for (let i = 0; i < this.configErrors.length; i++) {
             if (i) p.push(",")
@@ -275,6 +312,11 @@ export class Publisher {
         }
         p.push("]}")
         this.enqueue(diagnosticsTopic(this.topics), p.join(""), true)
+    }
+
+    /** The line trace as readable text on <base>/<device>/trace (retained: the last one stays readable). */
+    publishTrace(text: string) {
+        this.enqueue(traceTopic(this.topics), text, true)
     }
 
     /** Sends the outbox forever: connect (with backoff), "online", then messages in order. */

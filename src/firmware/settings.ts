@@ -9,6 +9,8 @@ import { Format, SessionConfig, UartSettings } from "../core/session-types"
 import { defaultPollConfig, defaultSessionConfig, PUSH_ONLY_BAUDS, STANDARD_BAUDS } from "../core/defaults"
 
 export type Framing = "auto" | "hardware" | "software"
+/** TRACE: keep no line trace, publish it after a failed session, or after every session */
+export type TraceMode = "off" | "on-fail" | "always"
 
 export interface Config {
     mqttUrl: string
@@ -24,8 +26,13 @@ export interface Config {
     framing: Framing
     maxValues: number
     queueBytes: number
+    /** push protocol: "auto" tries SML then D0 when PUSH_UART=auto; "sml" reads SML only; "d0" IEC 62056-21 only */
+    protocol: Protocol
+    trace: TraceMode
     session: SessionConfig
 }
+
+export type Protocol = "auto" | "d0" | "sml"
 
 export interface ConfigError {
     key: string
@@ -190,6 +197,8 @@ export function parseConfig(get: (key: string) => any): { config: Config; errors
         framing: p.oneOf("FRAMING", get("FRAMING"), "auto", ["auto", "hardware", "software"]) as Framing,
         maxValues: p.int("MAX_VALUES", get("MAX_VALUES"), 64, 1, 1000),
         queueBytes: p.int("QUEUE_BYTES", get("QUEUE_BYTES"), 8192, 1024, 32768),
+        protocol: p.oneOf("PROTOCOL", get("PROTOCOL"), "auto", ["auto", "d0", "sml"]) as Protocol,
+        trace: p.oneOf("TRACE", get("TRACE"), "on-fail", ["off", "on-fail", "always"]) as TraceMode,
         session: session,
     }
     return { config: config, errors: p.errors }
@@ -200,7 +209,7 @@ export const SETTING_KEYS = [
     "MQTT_URL", "MQTT_USER", "MQTT_PASS", "MQTT_BASE", "HA_PREFIX", "DEVICE_NAME", "METER_ID",
     "POLL_MS", "BACKOFF_MS", "BACKOFF_MAX", "REQUEST_CHAR", "METER_ADDRESS", "MAX_BAUD", "FORCE_BAUD",
     "FORCE_MODE", "WAKEUP", "BAUD_FALLBACK", "PUSH_UART", "FRAMING", "PROG_REGS", "PROG_PASS", "PROG_CMD",
-    "MAX_RETRIES", "MAX_VALUES", "QUEUE_BYTES",
+    "MAX_RETRIES", "MAX_VALUES", "QUEUE_BYTES", "PROTOCOL", "TRACE",
 ]
 
 export interface BrokerUrl {

@@ -31,6 +31,8 @@ export interface NoiseBurst {
     at: number
     /** length, ms */
     ms: number
+    /** the line is held in the light (a flooded phototransistor): the idle line reads as breaks, not random garbage */
+    break?: boolean
 }
 
 export interface LineOptions {
@@ -345,7 +347,7 @@ export class VirtualLine {
         const b = ns[this.noiseIdx]
         const busy = this.meter.busyUntil() > now
         if (!busy) {
-            const g = this.garbage(now * 7 + this.noiseIdx)
+            const g = b.break ? RX_FRAMING_ERROR : this.garbage(now * 7 + this.noiseIdx)
             this.addRx(now, g)
             if (this.keepTrace) this.trace.push({ kind: "noise", at: now, rx: g })
         }

@@ -3,6 +3,7 @@
 import * as ds from "@devicescript/core"
 import { describe, test } from "@devicescript/test"
 import { runScalars, runVector, VECTORS } from "./vectors"
+import { SmlVectorRun, SML_VECTOR_COUNT, smlVector, smlWriterLines } from "./sml-vectors"
 import { sessionLines, SESSION_VECTORS, startSessionVector } from "./session-vectors"
 
 function print(lines: string[]) {
@@ -24,6 +25,18 @@ describe("conformance", () => {
             // a few dozen line events per slice, then yield: the VM allows ~128K steps between awaits
             while (!line.advance(20)) await ds.sleep(0)
             print(sessionLines(v, line))
+        }
+    })
+    test("sml vectors", async () => {
+        print(smlWriterLines())
+        await ds.sleep(0)
+        for (let i = 0; i < SML_VECTOR_COUNT; i++) {
+            const run = new SmlVectorRun(smlVector(i))
+            await ds.sleep(0)
+            // a serial report's worth of bytes per slice, as the firmware gets them
+            while (!run.advance(64)) await ds.sleep(0)
+            print(run.lines())
+            await ds.sleep(0)
         }
     })
     test("end", () => {

@@ -91,7 +91,7 @@ describe("publisher", () => {
         await p.onEvent(ds("1.8.0", "00132.149", "kWh"))
         await p.onEvent({ type: "readout", ok: true })
         const names: string[] = []
-        for (let i = 0; i < 7; i++) {
+        for (let i = 0; i < 9; i++) {
             await sleep(0)
             const d = p.nextDiscovery()
             expect(d.topic.indexOf("homeassistant/sensor/opto62056_reader1_")).toBe(0)
@@ -99,7 +99,16 @@ describe("publisher", () => {
             names.push(JSON.parse(d.payload).name)
             p.discoverySent()
         }
-        expect(names.join("|")).toBe("Session duration|Baud|Retries|Last error|Dropped messages|Good readouts|Failed sessions")
+        expect(names.join("|")).toBe("Session duration|Baud|Retries|Last error|Dropped messages|Good readouts|Failed sessions|Diagnosis code|Diagnosis")
+        const presses: string[] = []
+        for (let i = 0; i < 3; i++) {
+            const d = p.nextDiscovery()
+            expect(d.topic).toBe("homeassistant/button/opto62056_reader1_cmd_" + JSON.parse(d.payload).payload_press + "/config")
+            expect(JSON.parse(d.payload).command_topic).toBe("opto62056/reader1/cmd")
+            presses.push(JSON.parse(d.payload).payload_press)
+            p.discoverySent()
+        }
+        expect(presses.join("|")).toBe("read|selftest|trace")
         const d = p.nextDiscovery()
         expect(d.topic).toBe("homeassistant/sensor/opto62056_METER1_1_2E8_2E0/config")
         const j = JSON.parse(d.payload)
@@ -120,7 +129,7 @@ describe("publisher", () => {
         await p.onEvent(ds("0-0:96.1.0*255", "4530303034303031", null))
         await p.onEvent(ds("1.8.0", "00132.149", "kWh"))
         await p.onEvent({ type: "readout", ok: true })
-        for (let i = 0; i < 7; i++) {
+        for (let i = 0; i < 12; i++) {
             await sleep(0)
             expect(JSON.parse(p.nextDiscovery().payload).entity_category).toBe("diagnostic")
             p.discoverySent()

@@ -1,31 +1,43 @@
 // Runs the golden vectors in Node and in the DeviceScript simulator and compares
-// the outputs line by line. Prints "conformance: N passed, N failed" (per line).
-import { spawnSync } from "node:child_process"
+// the outputs line by line. Prints every differing line, then
+// "conformance: N passed, N failed" counted per vector (a vector passes when all
+// its lines are identical).
+import { runDevsTest } from "../../tools/vm-host/devs-host"
 import { runScalars, runVector, VECTORS } from "./vectors"
+import { runSmlVector, SML_VECTOR_COUNT, smlVector, smlWriterLines } from "./sml-vectors"
 import { runSessionVector, SESSION_VECTORS } from "./session-vectors"
 
-const expected: string[] = [...runScalars()]
-for (const v of VECTORS) expected.push(...runVector(v))
-for (const v of SESSION_VECTORS) expected.push(...runSessionVector(v))
-expected.push("end")
+// each vector's lines, in the order the DeviceScript side prints them
+const groups: string[][] = [runScalars()]
+for (const v of VECTORS) groups.push(runVector(v))
+for (const v of SESSION_VECTORS) groups.push(runSessionVector(v))
+groups.push(smlWriterLines())
+for (let i = 0; i < SML_VECTOR_COUNT; i++) groups.push(runSmlVector(smlVector(i)))
+groups.push(["end"])
+const expected: string[] = groups.flat()
 
-const r = spawnSync("npx", ["devs", "run", "test/ds/conformance.ts", "--test", "-k", "-T", "60000"], { encoding: "utf8" })
-const out = (r.stdout + r.stderr).replace(/\x1b\[[0-9;]*m/g, "")
+const r = runDevsTest("test/ds/conformance.ts", 60000)
+const out = r.output.replace(/\x1b\[[0-9;]*m/g, "")
 const got = out
     .split("\n")
     .map(l => l.replace(/^WASM> /, ""))
     .filter(l => l.startsWith("CONF "))
     .map(l => l.slice(5))
 
-let passed = 0, failed = 0
+const differs: boolean[] = []
 const n = Math.max(expected.length, got.length)
 for (let i = 0; i < n; i++) {
-    if (expected[i] === got[i]) passed++
-    else {
-        failed++
-        console.log(`line ${i + 1} differs:\n  node:         ${expected[i]}\n  devicescript: ${got[i]}`)
-    }
+    differs.push(expected[i] !== got[i])
+    if (differs[i]) console.log(`line ${i + 1} differs:\n  node:         ${expected[i]}\n  devicescript: ${got[i]}`)
 }
+let passed = 0, failed = 0, at = 0
+for (const g of groups) {
+    if (differs.slice(at, at + g.length).some(d => d)) failed++
+    else passed++
+    at += g.length
+}
+// lines the VM printed beyond the expected ones
+if (got.length > expected.length) failed++
 if (r.status !== 0) {
     console.log(out)
     console.log(`devs run exited with ${r.status}`)

@@ -1,16 +1,15 @@
 // Runs the DeviceScript-side firmware tests in the VM's test mode (--test -k: real
 // exit code; GC stress on, hence the long timeout), prints each run's output (its
-// "tests: N, pass: N, error: N" line is what tools/test.mjs counts) and exits
+// "tests: N, pass: N, error: N" line is what tools/test.ts counts) and exits
 // non-zero when a run failed or printed no count. Two entries: the link suite,
 // which carries the engine and the simulated meter, made the one combined image
 // fail DeviceScript's bytecode verifier (error 1051), so it runs on its own.
-import { spawnSync } from "node:child_process"
-import { withBuildLock } from "../../tools/vm-host/devs-host"
+import { runDevsTest } from "../../tools/vm-host/devs-host"
 
 let failed = false
 for (const entry of ["test/ds/firmware.ts", "test/ds/fw-link.ts"]) {
-    const r = withBuildLock(() => spawnSync("npx", ["devs", "run", entry, "--test", "-k", "-T", "120000"], { encoding: "utf8" }))
-    const out = (r.stdout ?? "") + (r.stderr ?? "")
+    const r = runDevsTest(entry, 120000)
+    const out = r.output
     // strip the colour codes so the count line starts at the beginning of a line
     const plain = out.replace(/\x1b\[[0-9;]*m/g, "").replace(/^WASM> /gm, "")
     process.stdout.write(plain.split("\n").filter(l => !l.startsWith("npm warn")).join("\n") + "\n")

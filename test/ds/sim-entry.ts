@@ -7,6 +7,7 @@ import { describe, test, expect } from "@devicescript/test"
 import { Engine, Output } from "../../src/core/session-types"
 import { SimMeter, checkProfile, expectedData, parseProfile, VirtualLine } from "../../src/sim/index"
 import { charMs } from "../../src/core/timing"
+import "../../src/sim/sml-meter"
 
 const p = parseProfile({
     name: "ds-smoke",

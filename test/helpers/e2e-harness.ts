@@ -1,22 +1,16 @@
-// Shared by the firmware end-to-end tests: build the simulator firmware for a
-// profile (cached per profile), run it in the DeviceScript VM against a broker,
-// and record what reaches the broker and what a real MQTT client (mqtt.js) sees.
+// Shared by the firmware end-to-end tests: the device firmware in the DeviceScript
+// VM with a simulated head and meter (tools/vm-host/sim-profile.ts
+// startSimulation), against a broker; records what reaches the broker and what a
+// real MQTT client (mqtt.js) sees.
 import mqtt from "mqtt"
-import { readEnvSettings, settingValue, startFirmware, FirmwareRun } from "../../tools/vm-host/devs-host"
+import { readEnvSettings, settingValue } from "../../tools/vm-host/devs-host"
 import { startBroker, EmbeddedBroker } from "../../tools/vm-host/broker"
-import { buildSimFirmware, DEFAULT_PROFILE, profileSettings, SimProfile } from "../../tools/vm-host/sim-profile"
+import { DEFAULT_PROFILE, SimProfile, Simulation, startSimulation } from "../../tools/vm-host/sim-profile"
 
 export interface Msg {
     topic: string
     payload: string
     retain: boolean
-}
-
-let binary: Buffer | null = null
-
-export function firmware(): Buffer {
-    if (!binary) binary = buildSimFirmware()
-    return binary
 }
 
 /** The default line, with parts of the meter profile (quirks merged), the head, or a generator replaced. */
@@ -48,7 +42,7 @@ export class Scenario {
     seen: Msg[] = []
     lines: string[] = []
     sub: mqtt.MqttClient | null = null
-    run: FirmwareRun | null = null
+    run: Simulation | null = null
     deviceName = ""
     /** called with the embedded broker before the firmware starts (e.g. to require a password) */
     onBroker: ((b: EmbeddedBroker) => void) | null = null
@@ -78,7 +72,6 @@ export class Scenario {
         this.sub.on("message", (topic, payload, packet) => this.seen.push({ topic, payload: payload.toString(), retain: !!packet.retain }))
         await this.sub.subscribeAsync("#", external ? { qos: 1, rap: true, rh: 2 } : { qos: 1 })
         const s = readEnvSettings(undefined, false) // hermetic: no developer .env.local
-        for (const [k, v] of profileSettings(p)) s.set(k, v)
         s.set("MQTT_URL", settingValue(JSON.stringify(this.url))!)
         s.set("DEVICE_NAME", settingValue(JSON.stringify(this.deviceName))!)
         for (const [k, v] of Object.entries(settings)) {
@@ -86,8 +79,7 @@ export class Scenario {
             if (b) s.set(k, b)
             else s.delete(k)
         }
-        this.run = await startFirmware({
-            binary: firmware(),
+        this.run = await startSimulation(p, {
             settings: s,
             deviceId: "0ff06205" + seq.toString(16).padStart(8, "0"),
             onLine: l => {
@@ -115,7 +107,7 @@ export class Scenario {
         this.run = null
         this.sub = null
         this.broker = null
-        run?.stop()
+        await run?.stop()
         sub?.end(true)
         await broker?.close()
     }

@@ -4,8 +4,8 @@
 // by 4x per step up to a cap. Streaming should make it unbounded; the cap keeps
 // the bench's time in check. Used by `npm run bench` (footprint line).
 import { startBroker } from "../vm-host/broker"
-import { readEnvSettings, settingValue, startFirmware } from "../vm-host/devs-host"
-import { buildSimFirmware, profileSettings, SimProfile } from "../vm-host/sim-profile"
+import { readEnvSettings, settingValue } from "../vm-host/devs-host"
+import { SimProfile, startSimulation } from "../vm-host/sim-profile"
 
 /** Bytes of data lines in a generated readout of n lines (the generator's own line format). */
 export function generatedBytes(n: number): number {
@@ -24,18 +24,17 @@ export async function readsWithoutOom(lines: number, timeoutMs: number): Promise
     const log: string[] = []
     const p: SimProfile = { name: "generated", meter: { identification: "/ABC6BIG" }, head: { eightN1Only: false, speed: 8 }, generated: lines }
     const s = readEnvSettings(undefined, false)
-    for (const [k, v] of profileSettings(p)) s.set(k, v)
     const put = (k: string, v: string) => s.set(k, settingValue(v)!)
     put("MQTT_URL", JSON.stringify(broker.url))
     put("MAX_BAUD", "19200")
     put("MAX_VALUES", "40")
     put("POLL_MS", "600000")
     let panic = 0
-    const run = await startFirmware({ binary: buildSimFirmware(), settings: s, onLine: l => log.push(l), onPanic: c => (panic = c) })
+    const run = await startSimulation(p, { settings: s, onLine: l => log.push(l), onPanic: c => (panic = c) })
     const t0 = Date.now()
     const oom = () => panic !== 0 || log.some(l => /OutOfMemory|PANIC/i.test(l))
     while (!state && !oom() && Date.now() - t0 < timeoutMs) await new Promise(r => setTimeout(r, 100))
-    run.stop()
+    await run.stop()
     await broker.close()
     if (state && !oom()) return { ok: true, why: "" }
     return { ok: false, why: oom() ? `out of memory or panic ${panic}` : `no readout within ${timeoutMs} ms` }

@@ -23,12 +23,26 @@ const { CHANGE, JDBus, JDServerServiceProvider, JDServiceServer, Packet, SRV_SER
 type Packet = JD.Packet
 type Transport = JD.Transport
 type JDBus = JD.JDBus
-import { Parity, SerialBridge } from "./bridge"
+import { Parity } from "./bridge"
 
 const MAX_REPORT = 200
 
+/** What the Serial server drives: a real serial device (bridge.ts) or a simulated head (tools/vm-host/sim-head.ts). */
+export interface SerialDevice {
+    opts: { path: string }
+    setEnabled(v: boolean): void
+    setBaud(v: number): void
+    /** returns the data bits now in force (a device that cannot do 7 keeps 8) */
+    setDataBits(v: number): number
+    /** returns the parity now in force */
+    setParity(v: Parity): Parity
+    send(data: Uint8Array): void
+    /** set by the server: the device's received bytes */
+    onReceived: (data: Buffer) => void
+}
+
 export class SerialBridgeServer extends JDServiceServer {
-    constructor(public bridge: SerialBridge, name = "meter") {
+    constructor(public bridge: SerialDevice, name = "meter") {
         super(SRV_SERIAL, { instanceName: name })
         const enabled = this.addRegister<[boolean]>(SerialReg.Connected, [true])
         const baud = this.addRegister<[number]>(SerialReg.BaudRate, [300])

@@ -10,7 +10,8 @@
 // Settings service before the program is deployed, so `readSetting` in the
 // firmware takes its ordinary path.
 import { spawnSync } from "node:child_process"
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync, statSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync, statSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { createRequire } from "node:module"
 import { dirname, join, resolve } from "node:path"
 
@@ -69,26 +70,42 @@ export function readEnvSettings(dir: string = ROOT, includeLocal = true): Map<st
     return res
 }
 
-/** Runs fn while holding the lock on .devicescript/bin (every devs build/run writes the same output file). */
+const BUILD_LOCK = join(ROOT, ".devicescript", "build.lock")
+
+/** One try at the lock on .devicescript/bin (every devs build/run writes the same output file); true when taken. */
+function tryBuildLock(): boolean {
+    mkdirSync(dirname(BUILD_LOCK), { recursive: true })
+    try {
+        mkdirSync(BUILD_LOCK)
+        return true
+    } catch {
+        // a lock left by a killed process: builds take seconds, so 5 minutes means stale
+        if (existsSync(BUILD_LOCK) && Date.now() - statSync(BUILD_LOCK).mtimeMs > 300000) rmdirSync(BUILD_LOCK)
+        return false
+    }
+}
+
+/** Runs fn while holding the build lock. */
 export function withBuildLock<T>(fn: () => T): T {
-    const lock = join(ROOT, ".devicescript", "build.lock")
-    mkdirSync(dirname(lock), { recursive: true })
     const t0 = Date.now()
-    for (;;) {
-        try {
-            mkdirSync(lock)
-            break
-        } catch {
-            // a lock left by a killed process: builds take seconds, so 5 minutes means stale
-            if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300000) rmdirSync(lock)
-            if (Date.now() - t0 > 120000) throw new Error(`build lock ${lock} held for 2 minutes; remove it if stale`)
-            spawnSync("sleep", ["0.2"])
-        }
+    while (!tryBuildLock()) {
+        if (Date.now() - t0 > 120000) throw new Error(`build lock ${BUILD_LOCK} held for 2 minutes; remove it if stale`)
+        spawnSync("sleep", ["0.2"])
     }
     try {
         return fn()
     } finally {
-        rmdirSync(lock)
+        rmdirSync(BUILD_LOCK)
+    }
+}
+
+/** The same, waiting without blocking the event loop (for callers that stream output meanwhile). */
+export async function withBuildLockAsync<T>(fn: () => Promise<T>): Promise<T> {
+    while (!tryBuildLock()) await new Promise(r => setTimeout(r, 200))
+    try {
+        return await fn()
+    } finally {
+        rmdirSync(BUILD_LOCK)
     }
 }
 
@@ -102,6 +119,24 @@ export function buildFirmwareLocked(entry: string): Buffer {
 /** Compiles a firmware entry with `devs build`; returns the bytecode. */
 export function buildFirmware(entry: string): Buffer {
     return withBuildLock(() => buildFirmwareLocked(entry))
+}
+
+/**
+ * Runs a DeviceScript test entry in the VM's test mode (`devs run --test -k`: a real exit code).
+ * Only the compile holds the build lock: the run starts from a private copy of the bytecode, so
+ * a long test run does not keep other builds waiting.
+ */
+export function runDevsTest(entry: string, timeoutMs: number): { status: number | null; output: string } {
+    const bin = buildFirmware(entry)
+    const dir = mkdtempSync(join(tmpdir(), "opto-devs-"))
+    const file = join(dir, "test.devs")
+    writeFileSync(file, bin)
+    try {
+        const r = spawnSync("npx", ["devs", "run", file, "--test", "-k", "-T", String(timeoutMs)], { cwd: ROOT, encoding: "utf8" })
+        return { status: r.status, output: (r.stdout ?? "") + (r.stderr ?? "") }
+    } finally {
+        rmSync(dir, { recursive: true, force: true })
+    }
 }
 
 function crc16(buf: Uint8Array, start: number, end: number): number {

@@ -1,12 +1,23 @@
 // What the simulated line looks like: the meter behind the simulated head (a
-// meter profile, the same JSON as profiles/*.json, validated by src/sim)
-// and the head itself. It reaches the simulator firmware (src/sim/head/main.ts) as
-// SIM_* settings, so one build serves every profile.
+// meter profile, the same JSON as profiles/*.json, validated by src/sim) and the
+// head itself; and the simulation started from it: the device's own firmware in
+// the in-process VM, bound to a simulated head in Node (sim-head.ts) through a
+// Jacdac Serial server.
 import { createHash } from "node:crypto"
 import { existsSync, readFileSync, readdirSync, mkdirSync, statSync, writeFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
-import { checkProfile } from "../../src/sim/profiles"
-import { buildFirmwareLocked, withBuildLock } from "./devs-host"
+import { checkProfile, parseProfile } from "../../src/sim/profiles"
+import { checkSmlProfile, parseSmlProfile } from "../../src/sim/sml-profile"
+import { SmlSimMeter } from "../../src/sim/sml-meter"
+import { SimMeter } from "../../src/sim/meter"
+import { LineMeter } from "../../src/sim/head/line-meter"
+import { SimMeterLine } from "../../src/sim/head/sim-meter"
+import { SmlReplayLine } from "../../src/sim/head/sml-meter-line"
+import { GeneratedMeter } from "../../src/sim/head/generated-meter"
+import { FaultyHead } from "../../src/sim/head/faults"
+import { SerialBridgeServer, frameBus } from "../serial/jacdac-serial"
+import { buildFirmwareLocked, FirmwareOptions, FirmwareRun, startFirmware, withBuildLock } from "./devs-host"
+import { SimulatedHead } from "./sim-head"
 
 const ROOT = resolve(__dirname, "..", "..")
 
@@ -14,7 +25,7 @@ export interface SimProfile {
     name: string
     /** a meter profile object (profiles format) */
     meter: any
-    head: { eightN1Only: boolean; speed: number }
+    head: { eightN1Only: boolean; speed: number; fault?: "" | "swapped" | "portDisabled" | "flooded" }
     /** > 0: instead of the profile's meter, a generator that streams this many data lines (readouts larger than the heap) */
     generated: number
 }
@@ -36,9 +47,9 @@ export class ProfileError extends Error {}
 /** Checks a line description, throwing one error that lists every problem. */
 export function validate(p: SimProfile): SimProfile {
     if (p.generated > 0) return p
-    const r = checkProfile(p.meter)
+    const r = p.meter && p.meter.protocol === "sml" ? checkSmlProfile(p.meter) : checkProfile(p.meter)
     if (r.errors.length) throw new ProfileError(`profile "${p.name}": ${r.errors.join("; ")}`)
-    for (const w of r.warnings) process.stderr.write(`profile "${p.name}": warning: ${w}\n`)
+    for (const w of ("warnings" in r ? r.warnings : [])) process.stderr.write(`profile "${p.name}": warning: ${w}\n`)
     return p
 }
 
@@ -63,34 +74,56 @@ export function readSimProfile(file: string): SimProfile {
     })
 }
 
-/** Settings values are stored per key; long texts go in pieces of this many characters. */
-const PIECE = 150
-
-/** The SIM_* settings that describe the line to src/sim/head/main.ts. */
-export function profileSettings(p: SimProfile): Map<string, Buffer> {
-    const m = new Map<string, Buffer>()
-    const put = (k: string, v: string | number | boolean) => m.set(k, Buffer.from(JSON.stringify(v)))
-    // the data lines travel apart from the rest of the profile (see src/sim/head/main.ts)
-    const block: string = typeof p.meter.dataBlock === "string" ? p.meter.dataBlock : ""
-    // checked and with its defaults filled in: the VM side does not check again
-    const checked = p.generated > 0 ? p.meter : checkProfile(p.meter).profile
-    const json = JSON.stringify({ ...checked, dataBlock: "" })
-    const n = Math.ceil(json.length / PIECE)
-    put("SIM_PN", n)
-    for (let i = 0; i < n; i++) put("SIM_P" + i, json.slice(i * PIECE, (i + 1) * PIECE))
-    const nb = Math.ceil(block.length / PIECE)
-    put("SIM_BN", nb)
-    for (let i = 0; i < nb; i++) put("SIM_B" + i, block.slice(i * PIECE, (i + 1) * PIECE))
-    put("SIM_GEN", p.generated)
-    put("SIM_IDENT", p.meter.identification ?? "/ABC6BIG")
-    put("SIM_HEAD", p.head.eightN1Only ? "8N1" : "7E1")
-    put("SIM_ECHO", !!(p.meter.quirks && p.meter.quirks.echo))
-    put("SIM_SPEED", p.head.speed)
-    return m
+/** An SML profile (profiles/sml) rather than a D0 one. */
+export function isSmlProfile(p: SimProfile): boolean {
+    return !!p.meter && p.meter.protocol === "sml"
 }
 
-/** Builds src/sim/head/main.ts once per source state (cached by a hash of src/ and the CLI version). */
-export function buildSimFirmware(): Buffer {
+/** Telegrams generated per SML profile and replayed in a cycle by the simulated head. */
+const SML_TELEGRAMS = 16
+
+/** The meter model behind the head for a profile, on the head's clock starting at `now`. */
+export function lineMeterFor(p: SimProfile, now: number): LineMeter {
+    let m: LineMeter
+    if (p.generated > 0)
+        m = new GeneratedMeter({ identification: p.meter.identification ?? "/ABC6BIG", address: "", lines: [], generated: p.generated, damage: false, reactionMs: 200 })
+    else if (isSmlProfile(p)) {
+        const gen = new SmlSimMeter(parseSmlProfile(p.meter))
+        const ts = Array.from({ length: SML_TELEGRAMS }, () => Buffer.from(gen.next()))
+        m = new SmlReplayLine(ts, gen.profile.pushIntervalMs, now)
+    } else m = new SimMeterLine(new SimMeter(parseProfile(p.meter), now))
+    return p.head.fault ? new FaultyHead(m, p.head.fault) : m
+}
+
+export interface Simulation {
+    run: FirmwareRun
+    head: SimulatedHead
+    stop(): Promise<void>
+}
+
+/**
+ * Starts the device firmware (src/firmware/main.ts) in the VM with a simulated head and the
+ * profile's meter behind it. `o` is what startFirmware takes, without the binary and frame hook.
+ */
+export async function startSimulation(p: SimProfile, o: Omit<FirmwareOptions, "binary" | "onFrame">): Promise<Simulation> {
+    const head = new SimulatedHead(lineMeterFor(p, 0), { eightN1Only: p.head.eightN1Only, echo: !!(p.meter.quirks && p.meter.quirks.echo), speed: p.head.speed })
+    let toBus: (f: Uint8Array) => void = () => {}
+    const run = await startFirmware({ ...o, binary: buildSimFirmware(), onFrame: f => toBus(f) })
+    const bus = frameBus(new SerialBridgeServer(head), { send: f => run.sendFrame(f), onFrame: cb => (toBus = cb) })
+    head.start()
+    return {
+        run,
+        head,
+        stop: async () => {
+            head.stop()
+            run.stop()
+            await bus.dispose()
+        },
+    }
+}
+
+/** Builds the device firmware (src/firmware/main.ts) once per source state (cached by a hash of src/ and the CLI version). */
+export function buildSimFirmware(entry = "src/firmware/main.ts"): Buffer {
     const h = createHash("sha256")
     const walk = (d: string) => {
         for (const f of readdirSync(d).sort()) {
@@ -101,12 +134,13 @@ export function buildSimFirmware(): Buffer {
     }
     walk(join(ROOT, "src"))
     h.update(readFileSync(join(ROOT, "node_modules/@devicescript/cli/package.json")))
-    const cached = join(ROOT, ".devicescript/cache", `main-sim-${h.digest("hex").slice(0, 16)}.devs`)
+    h.update(entry)
+    const cached = join(ROOT, ".devicescript/cache", `firmware-${h.digest("hex").slice(0, 16)}.devs`)
     if (existsSync(cached)) return readFileSync(cached)
     return withBuildLock(() => {
         // another process may have built it while we waited for the lock
         if (existsSync(cached)) return readFileSync(cached)
-        const bin = buildFirmwareLocked("src/sim/head/main.ts")
+        const bin = buildFirmwareLocked(entry)
         mkdirSync(dirname(cached), { recursive: true })
         writeFileSync(cached, bin)
         return bin

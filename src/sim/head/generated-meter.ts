@@ -7,7 +7,7 @@
 import { ACK, CR, ETX, LF, STX, decode7E1, encode7E1 } from "../../core/bytes"
 import { baudForDigit } from "../../core/messages"
 import { charMs } from "../../core/timing"
-import { LineMeter, MeterChunk } from "./server"
+import { LineMeter, MeterChunk } from "./line-meter"
 
 export interface GeneratedReadout {
     /** the identification line without CR LF, e.g. "/ABC5METER1" */
@@ -38,7 +38,7 @@ export class GeneratedMeter implements LineMeter {
     private charIdx = -1 // -1: STX not sent yet
     private bcc = 0
     private finished = false
-    private cur: number[] = null
+    private cur: number[] | null = null
     private readouts = 0
 
     constructor(public p: GeneratedReadout) {}

@@ -1,7 +1,7 @@
 // The project's simulated meter (src/sim/meter.ts SimMeter) behind the simulated
 // head: SimMeter already speaks wire bytes in time, so this only batches its
 // output into chunks of one baud (SimMeter.takeWire) and runs its timers.
-import { LineMeter, MeterChunk } from "./server"
+import { LineMeter, MeterChunk } from "./line-meter"
 import { SimMeter } from "../meter"
 
 export class SimMeterLine implements LineMeter {

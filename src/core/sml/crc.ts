@@ -1,0 +1,43 @@
+// CRC-16 as SML uses it: CRC-16/X-25 (poly 0x1021 reflected, init 0xffff,
+// xorout 0xffff) for the transport trailer and each message's CRC field, and
+// CRC-16/KERMIT (same table, init 0, no xorout) that early Holley DTZ541
+// firmware puts in its trailer (volkszaehler/libsml issue 75). Both are
+// reflected, so one table serves them; the register update is the same.
+
+const POLY_REFLECTED = 0x8408
+
+// One table lookup per byte instead of eight shifts: the reader runs this for
+// every received byte, and DeviceScript counts each operation.
+const TABLE: number[] = []
+for (let i = 0; i < 256; i++) {
+    let c = i
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >> 1) ^ POLY_REFLECTED : c >> 1
+    TABLE.push(c)
+}
+
+export const X25_INIT = 0xffff
+export const KERMIT_INIT = 0x0000
+
+/** The register after one more byte. */
+export function crcStep(reg: number, b: number): number {
+    return (reg >> 8) ^ TABLE[(reg ^ b) & 0xff]
+}
+
+/** The X-25 value from a register that started at X25_INIT. */
+export function x25Final(reg: number): number {
+    return (reg ^ 0xffff) & 0xffff
+}
+
+/** CRC-16/X-25 of bytes[from..to). */
+export function crcX25(bytes: Buffer, from: number, to: number): number {
+    let r = X25_INIT
+    for (let i = from; i < to; i++) r = (r >> 8) ^ TABLE[(r ^ bytes[i]) & 0xff]
+    return x25Final(r)
+}
+
+/** CRC-16/KERMIT of bytes[from..to). */
+export function crcKermit(bytes: Buffer, from: number, to: number): number {
+    let r = KERMIT_INIT
+    for (let i = from; i < to; i++) r = (r >> 8) ^ TABLE[(r ^ bytes[i]) & 0xff]
+    return r & 0xffff
+}

@@ -1,0 +1,134 @@
+// The SML reader: transport + message parsing + meter quirks, streaming, one
+// byte at a time, publishing a telegram's readings only when the transport CRC
+// and every message CRC hold (one flipped bit must never reach MQTT).
+import { obisInfo } from "../obis"
+import { CoreError, DataSet } from "../types"
+import { DEFAULT_MESSAGE_OPTIONS, MessageOptions, parseSmlFile, SmlTelegram } from "./messages"
+import { DEFAULT_MAX_TELEGRAM, SmlTransport, TransportCrc, TransportSink } from "./transport"
+
+export interface SmlOptions extends MessageOptions {
+    transportCrc: TransportCrc
+    /** bytes of payload kept for one telegram */
+    maxTelegram: number
+    /**
+     * Say so when a meter sends energy registers but no power: German meters keep
+     * live values behind a PIN the owner asks the grid operator for (libsml-testing
+     * ISKRA_MT631 "without_PIN" vs "with_PIN" captures; Tasmota SML docs).
+     */
+    pinDiagnosis: boolean
+}
+
+export const DEFAULT_SML_OPTIONS: SmlOptions = {
+    transportCrc: "x25",
+    maxTelegram: DEFAULT_MAX_TELEGRAM,
+    messageCrc: DEFAULT_MESSAGE_OPTIONS.messageCrc,
+    powerUnsignedFor: DEFAULT_MESSAGE_OPTIONS.powerUnsignedFor,
+    pinDiagnosis: true,
+}
+
+export const PIN_DIAGNOSIS = "meter sends totals only; enter the meter's PIN to unlock live power"
+
+export interface SmlReading extends SmlTelegram {
+    /** a hint for the user about what the meter withholds, or null */
+    diagnosis: string | null
+    /** the trailer carried the Holley CRC-16/KERMIT instead of X-25 */
+    kermitCrc: boolean
+}
+
+export interface SmlSink {
+    /** an intact telegram with at least one valid message */
+    reading(t: SmlReading): void
+    error(e: CoreError): void
+}
+
+/** True when the data sets hold an energy register but no power at all. */
+export function totalsOnly(ds: DataSet[]): boolean {
+    let energy = false
+    for (let i = 0; i < ds.length; i++) {
+        const v = ds[i].values[0]
+        const info = obisInfo(ds[i].address, v ? v.unit : null)
+        if (info === null) continue
+        if (info.deviceClass === "power") return false
+        if (info.deviceClass === "energy") energy = true
+    }
+    return energy
+}
+
+export class SmlReader implements TransportSink {
+    private transport: SmlTransport
+    private opt: SmlOptions
+    /** errors of the telegram being parsed, passed on to the sink */
+    private errs: CoreError[] = []
+    readings = 0
+
+    constructor(public sink: SmlSink, options: Partial<SmlOptions> = {}) {
+        const o: SmlOptions = {
+            transportCrc: options.transportCrc ?? DEFAULT_SML_OPTIONS.transportCrc,
+            maxTelegram: options.maxTelegram ?? DEFAULT_SML_OPTIONS.maxTelegram,
+            messageCrc: options.messageCrc ?? DEFAULT_SML_OPTIONS.messageCrc,
+            powerUnsignedFor: options.powerUnsignedFor ?? DEFAULT_SML_OPTIONS.powerUnsignedFor,
+            pinDiagnosis: options.pinDiagnosis ?? DEFAULT_SML_OPTIONS.pinDiagnosis,
+        }
+        this.opt = o
+        this.transport = new SmlTransport(this, o.maxTelegram, o.transportCrc)
+    }
+
+    push(b: number): void {
+        this.transport.push(b)
+    }
+
+    pushAll(bytes: Buffer | number[]): void {
+        for (let i = 0; i < bytes.length; i++) this.transport.push(bytes[i])
+    }
+
+    /** End of input: a telegram still open was cut. */
+    end(): void {
+        if (this.transport.inTelegram()) {
+            this.transport.reset()
+            this.transport.bad++
+            this.sink.error({ kind: "timeout", message: "SML telegram cut off at the end of the input" })
+        }
+    }
+
+    reset(): void {
+        this.transport.reset()
+    }
+
+    /** True while a telegram is being received (a start sequence was seen). */
+    inTelegram(): boolean {
+        return this.transport.inTelegram()
+    }
+
+    /** Telegrams framed with a good trailer CRC, and telegrams dropped. */
+    counts(): { good: number; bad: number } {
+        return { good: this.transport.good, bad: this.transport.bad }
+    }
+
+    telegram(buf: Buffer, length: number, kermit: boolean): void {
+        this.errs = []
+        let t: SmlTelegram
+        try {
+            t = parseSmlFile(buf, length, this.opt, this.errs)
+        } catch (e) {
+            // parseSmlFile checks every bound itself; this only keeps a bug from stopping the reader
+            this.sink.error({ kind: "syntax", message: "SML telegram could not be parsed" })
+            return
+        }
+        for (let i = 0; i < this.errs.length; i++) this.sink.error(this.errs[i])
+        // one bad message taints the telegram: its other messages cannot be trusted to be complete
+        if (t.badMessages > 0 || t.dataSets.length === 0) return
+        this.readings++
+        this.sink.reading({
+            serverId: t.serverId,
+            manufacturer: t.manufacturer,
+            dataSets: t.dataSets,
+            badMessages: 0,
+            diagnosis: this.opt.pinDiagnosis && totalsOnly(t.dataSets) ? PIN_DIAGNOSIS : null,
+            kermitCrc: kermit,
+        })
+    }
+
+    error(e: CoreError): void {
+        this.sink.error(e)
+    }
+}

@@ -1,0 +1,71 @@
+// An engine wrapped so that everything crossing it is seen: characters both
+// ways go to the line watch (for the diagnosis) and the trace ring, with the
+// UART settings in force at their time. The wrapped engine is untouched and
+// the driver cannot tell the difference, so the firmware, the virtual line and
+// the bench drive it exactly like a bare Session.
+import { Engine, Output, UartSettings } from "./session-types"
+import { LineWatch } from "./line-watch"
+import { LineTrace } from "./trace"
+import { charMs } from "./timing"
+
+export class WatchedEngine implements Engine {
+    watch = new LineWatch()
+    private uart: UartSettings = { baud: 300, format: "7E1" }
+    private pending: UartSettings | null = null
+    private txFree = 0
+
+    /** `trace` null: no trace (TRACE=off keeps no buffer at all) */
+    constructor(public inner: Engine, public trace: LineTrace | null) {}
+
+    start(now: number): Output {
+        this.watch = new LineWatch()
+        this.watch.begin(now)
+        if (this.trace !== null) this.trace.clear(now)
+        this.uart = { baud: 300, format: "7E1" }
+        this.pending = null
+        this.txFree = now
+        return this.seen(now, this.inner.start(now))
+    }
+
+    receive(now: number, chars: number[]): Output {
+        this.settle(now)
+        const u = this.uart
+        this.watch.received(now, chars, u.baud)
+        if (this.trace !== null) for (let i = 0; i < chars.length; i++) this.trace.add(now, "RX", chars[i], u.baud, u.format)
+        return this.seen(now, this.inner.receive(now, chars))
+    }
+
+    tick(now: number): Output {
+        this.settle(now)
+        return this.seen(now, this.inner.tick(now))
+    }
+
+    /** a UART change applies once our characters have left the line, as the drivers do it */
+    private settle(now: number): void {
+        if (this.pending !== null && now >= this.txFree) {
+            this.uart = this.pending
+            this.pending = null
+            this.watch.uartChanged(this.uart.baud)
+        }
+    }
+
+    private seen(now: number, out: Output): Output {
+        if (out.send.length) {
+            const u = this.pending !== null ? this.pending : this.uart
+            const ms = charMs(u.baud)
+            let t = this.txFree > now ? this.txFree : now
+            for (let i = 0; i < out.send.length; i++) {
+                t += ms
+                if (this.trace !== null) this.trace.add(t, "TX", out.send[i], u.baud, u.format)
+            }
+            this.watch.sent(now, t, out.send)
+            this.txFree = t
+        }
+        if (out.uart !== null) {
+            this.pending = out.uart
+            this.settle(now)
+        }
+        for (let i = 0; i < out.events.length; i++) this.watch.event(now, out.events[i])
+        return out
+    }
+}

@@ -1,0 +1,151 @@
+// The one test command (`npm test`): every suite of the project. Independent
+// steps run side by side (most of their time is simulated line time, not CPU),
+// every line of output appears as it comes with its step's name in front, and
+// the run ends with one summary line of the tests each runner counted itself.
+// Exit status 1 if any step failed, or ran no test although it should have.
+// `npx tsx tools/test.ts WORD...` runs only the steps whose name contains a WORD.
+import { spawn, spawnSync } from "node:child_process"
+import { existsSync, readdirSync, statSync } from "node:fs"
+import { join } from "node:path"
+import { withBuildLockAsync } from "./vm-host/devs-host"
+
+function findTests(dir: string, out: string[] = []): string[] {
+    for (const name of readdirSync(dir)) {
+        const p = join(dir, name)
+        if (statSync(p).isDirectory()) findTests(p, out)
+        else if (name.endsWith(".test.ts")) out.push(p)
+    }
+    return out
+}
+
+const mosquitto = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].some(p => spawnSync(p, ["-h"]).status !== null)
+const node = process.execPath
+const nodeTest = ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=4"]
+
+interface Step {
+    name: string
+    cmd: string
+    args: string[]
+    cwd?: string
+    devs?: boolean
+    tests: boolean
+}
+
+interface Result {
+    passed: number
+    failed: number
+    skipped: number
+    problem: string | null
+    seconds: number
+}
+
+/**
+ * name; cmd + args (+ cwd); `devs`: runs DeviceScript's compiler or VM, which all write
+ * .devicescript/bin, so it holds the build lock the tests' own builds use (tools/vm-host/devs-host.ts);
+ * `tests`: the step must count at least one test (false: a check without a test count).
+ */
+// longest first, so that the lanes end together
+const steps: Step[] = [
+    { name: "node tests", cmd: node, args: [...nodeTest, ...findTests("test").sort()], tests: true },
+    // the firmware's end-to-end suite once more, against Mosquitto (it must run when Mosquitto is here)
+    { name: "end to end against Mosquitto", cmd: node, args: ["tools/mosquitto.mjs", node, ...nodeTest, "test/e2e.test.ts"], tests: mosquitto },
+    { name: "DeviceScript firmware tests", cmd: "npx", args: ["tsx", "test/ds/run-firmware.ts"], tests: true },
+    { name: "typecheck", cmd: "npx", args: ["tsc", "-p", "tsconfig.json"], tests: false },
+    // DeviceScript's compiler is the type check of what runs on the device (src/tsconfig.json is its view)
+    { name: "firmware compiles", cmd: "sh", args: ["-c", "npx devs build src/firmware/main.ts && npx devs build test/ds/core-entry.ts"], devs: true, tests: false },
+    // these take the build lock for their compile only (runDevsTest)
+    { name: "DeviceScript conformance", cmd: "npx", args: ["tsx", "test/ds/run-conformance.ts"], tests: true },
+    { name: "DeviceScript simulated meter", cmd: "npx", args: ["tsx", "test/ds/run-sim-meter.ts"], tests: true },
+]
+if (existsSync("native/Makefile")) steps.push({ name: "native C service", cmd: "make", args: ["-s", "-C", "native", "test"], tests: true })
+if (existsSync("hardware/package.json")) steps.push({ name: "hardware", cmd: "npm", args: ["test", "--silent"], cwd: "hardware", tests: true })
+
+/** The counts a runner printed: node's test runner (spec and TAP), DeviceScript's, and "N passed, N failed". */
+function counts(out: string) {
+    const c = { passed: 0, failed: 0, skipped: 0 }
+    let m
+    for (m of out.matchAll(/^(?:ℹ|#) pass (\d+)$/gm)) c.passed += +m[1]
+    for (m of out.matchAll(/^(?:ℹ|#) fail (\d+)$/gm)) c.failed += +m[1]
+    for (m of out.matchAll(/^(?:ℹ|#) skipped (\d+)$/gm)) c.skipped += +m[1]
+    for (m of out.matchAll(/^tests: (\d+), pass: (\d+), error: (\d+)/gm)) {
+        c.passed += +m[2]
+        c.failed += +m[3]
+        c.skipped += +m[1] - +m[2] - +m[3]
+    }
+    for (m of out.matchAll(/^(?:[\w ]+: )?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/gm)) {
+        c.passed += +m[1]
+        c.failed += +m[2]
+        c.skipped += +(m[3] ?? 0)
+    }
+    return c
+}
+
+function runStep(s: Step): Promise<Result> {
+    return new Promise(resolve => {
+        const t0 = Date.now()
+        const child = spawn(s.cmd, s.args, { cwd: s.cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } })
+        let all = ""
+        const partial: Record<"stdout" | "stderr", string> = { stdout: "", stderr: "" }
+        const emit = (stream: "stdout" | "stderr", chunk: string) => {
+            const text = partial[stream] + chunk
+            const lines = text.split("\n")
+            partial[stream] = lines.pop() ?? ""
+            for (const l of lines) {
+                // DeviceScript prints through "WASM> " with colours: strip both before reading counts
+                const plain = l.replace(/\x1b\[[0-9;]*m/g, "").replace(/^WASM> /, "")
+                all += plain + "\n"
+                ;(stream === "stdout" ? process.stdout : process.stderr).write(`[${s.name}] ${plain}\n`)
+            }
+        }
+        child.stdout.on("data", d => emit("stdout", d.toString()))
+        child.stderr.on("data", d => emit("stderr", d.toString()))
+        child.on("close", code => {
+            for (const stream of ["stdout", "stderr"] as const) if (partial[stream]) emit(stream, "\n")
+            const c = counts(all)
+            let problem = null
+            if (code !== 0) problem = `exit status ${code}`
+            else if (c.failed > 0) problem = `${c.failed} failed`
+            else if (s.tests && c.passed === 0) problem = "ran no test"
+            resolve({ ...c, problem, seconds: (Date.now() - t0) / 1000 })
+        })
+    })
+}
+
+const only = process.argv.slice(2)
+const chosen = steps.filter(s => !only.length || only.some(o => s.name.toLowerCase().includes(o.toLowerCase())))
+const results = new Map<string, Result>()
+// three lanes on two cores: much of each step is waiting on simulated line time
+const LANES = 3
+let next = 0
+async function main() {
+    const t0 = Date.now()
+    await Promise.all(
+        Array.from({ length: LANES }, async () => {
+            while (next < chosen.length) {
+                const s = chosen[next++]
+                process.stdout.write(`=== ${s.name}: started\n`)
+                const r = await (s.devs ? withBuildLockAsync(() => runStep(s)) : runStep(s))
+                results.set(s.name, r)
+                process.stdout.write(`=== ${s.name}: ${r.problem ? `FAILED (${r.problem})` : "ok"} in ${r.seconds.toFixed(0)} s: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped\n`)
+            }
+        }),
+    )
+    let passed = 0, failed = 0, skipped = 0
+    const failedSteps: string[] = []
+    for (const s of chosen) {
+        const r = results.get(s.name)!
+        passed += r.passed
+        skipped += r.skipped
+        failed += r.failed
+        if (r.problem) {
+            failedSteps.push(`${s.name} (${r.problem})`)
+            if (r.failed === 0) failed++
+        }
+    }
+    console.log(`\nsteps: ${chosen.map(s => `${s.name} ${results.get(s.name)!.seconds.toFixed(0)} s`).join(", ")}; wall ${((Date.now() - t0) / 1000).toFixed(0)} s`)
+    if (failedSteps.length) console.log(`failed steps: ${failedSteps.join(", ")}`)
+    console.log(`\ntotal: ${passed} passed, ${failed} failed, ${skipped} skipped`)
+    process.exit(failedSteps.length ? 1 : 0)
+}
+
+void main()
