@@ -29,9 +29,9 @@ describe("decode tool", () => {
         assert.equal(j.identification.mode, "E")
         assert.equal(j.identification.baud, 9600)
         assert.deepEqual(j.dataSets[1], { address: "1.8.0", values: [{ text: "00132.149", number: 132.149, unit: "kWh" }] })
-        // the malformed C.1 line is skipped and reported, the rest kept
-        assert.equal(j.dataSets.length, 6)
-        assert.ok(j.dataSets.every((d: { address: string }) => d.address !== "C.1"))
+        // the malformed C.1 line is read as well as it can be and reported (issue 12 item 8), the rest kept
+        assert.equal(j.dataSets.length, 7)
+        assert.deepEqual(j.dataSets.find((d: { address: string }) => d.address === "C.1").values.map((v: { text: string }) => v.text), ["12880041.0", "22:48 18-11-13"])
         assert.equal(j.errors.length, 1)
         assert.equal(j.errors[0].kind, "syntax")
     })

@@ -91,6 +91,7 @@ test("DSMR P1 codes: tariff registers, power, per phase, M-Bus gas and water, ta
     assert.deepEqual(classes("0-1:24.2.1", "GJ"), ["heat_energy", "energy", "total_increasing"])
     assert.deepEqual(classes("0-0:96.14.0", null), ["tariff", null, null])
     assert.deepEqual(classes("0-0:96.7.21", null), ["power_failures", null, "total_increasing"])
+    assert.deepEqual(classes("0-0:96.7.9", null), null) // long power failures: a count without a class of its own
     assert.equal(obisInfo("0-0:96.13.0", null), null) // the text message is no sensor
 })
 

@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from "node:fs"
 import { join } from "node:path"
 import { Engine, Output, SessionEvent, UartSettings } from "../src/core/session-types"
 import { ACK, CR, ETX, EOT, LF, NAK, SOH, STX, bcc, decode7E1 } from "../src/core/bytes"
-import { RX_ERROR_MASK, RX_PARITY_ERROR } from "../src/core/types"
+import { DataSet, RX_ERROR_MASK, RX_PARITY_ERROR } from "../src/core/types"
 import {
     Profile, SimMeter, VirtualLine, LineOptions, LineResult, TraceEntry, acceptedDataSets, checkProfile,
     expectedData, parseProfile, splitLine, diffDataSets,
@@ -205,6 +205,14 @@ class ScriptedReader implements Engine {
             if (!l) continue
             const ds = splitLine(l)
             if (!ds) continue
+            const prev = ev.length ? (ev[ev.length - 1] as { dataSet: DataSet }).dataSet : null
+            const lastText = prev ? prev.values[prev.values.length - 1].text : ""
+            // DSMR 2.2: "(00054.386)" alone after "…(m3)" is that header's reading in m3
+            if (prev && prev.values.length >= 2 && /^[A-Za-z][^*]{0,7}$/.test(lastText) && prev.values[prev.values.length - 1].unit === null &&
+                ds.length === 1 && ds[0].address === "" && ds[0].values.length === 1 && ds[0].values[0].unit === null) {
+                prev.values.push({ text: ds[0].values[0].text, number: null, unit: lastText })
+                continue
+            }
             for (const d of ds)
                 ev.push({ type: "dataSet", dataSet: { address: d.address, values: d.values.map(v => ({ text: v.text, number: null, unit: v.unit })) } })
         }

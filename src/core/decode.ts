@@ -56,10 +56,22 @@ class Collector implements FrameSink {
     }
 }
 
+/** A capture fed in slices (the DeviceScript VM must await between them: ~128K steps). */
+export class Decoder {
+    private col = new Collector()
+    private f = new Framer(this.col)
+    push(c: number): void {
+        this.f.push(c)
+    }
+    /** the input is over: what it held */
+    end(): Decoded {
+        this.f.end()
+        return this.col.result
+    }
+}
+
 export function decodeChars(chars: number[]): Decoded {
-    const col = new Collector()
-    const f = new Framer(col)
-    f.pushAll(chars)
-    f.end()
-    return col.result
+    const d = new Decoder()
+    for (let i = 0; i < chars.length; i++) d.push(chars[i])
+    return d.end()
 }

@@ -51,7 +51,6 @@ function scan(text: string): Span | null {
     }
     if (i !== end) return null
     if (intEnd === intStart && fracEnd === fracStart) return null // no digit at all
-    if (significantDigits(text, intStart, fracEnd) > MAX_SIGNIFICANT) return null
     return { neg: neg, intStart: intStart, intEnd: intEnd, fracStart: fracStart, fracEnd: fracEnd }
 }
 
@@ -61,17 +60,6 @@ function scan(text: string): Span | null {
  * (DSMR 0-0:96.1.1) would otherwise become a lossy number that looks like a reading.
  */
 export const MAX_SIGNIFICANT = 15
-
-// Digits from the first non-zero one to the last, the point not counted ("000.00120" -> 4).
-function significantDigits(text: string, from: number, to: number): number {
-    let n = 0
-    for (let i = from; i < to; i++) {
-        const c = text.charCodeAt(i)
-        if (c > 48 && c <= 57) n++
-        else if (c === 48 && n > 0) n++
-    }
-    return n
-}
 
 const MAX_EXACT = 9007199254740992 // 2^53: every integer below is a double
 // Exact powers of ten (10^22 is the largest exact one), by table: a loop would
@@ -127,6 +115,7 @@ function plainDecimal(text: string, sp: Span): string {
 
 /** The meter's number as a JSON-safe decimal string: leading zeros dropped, every decimal kept ("00132.1490" -> "132.1490", "0,25" -> "0.25", "-000" -> "0"); null when not a number. */
 export function canonicalNumber(text: string): string | null {
+    if (parseNumber(text) === null) return null // more than MAX_SIGNIFICANT digits: text, as parseNumber says
     const sp = scan(text)
     if (!sp) return null
     let i = sp.intStart

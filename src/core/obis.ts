@@ -20,8 +20,8 @@
 //   7 water; DSMR 5.0.2 P1 companion standard, table of M-Bus device types), which
 //   the caller passes as mbusType; unknown means gas, what nearly every DSMR M-Bus
 //   channel carries. A GJ/MJ/kWh unit there is a heat meter (district heating).
-//   `96.14.0` is the tariff in force (1 low, 2 normal in NL); `96.7.21`/`96.7.9` count
-//   power failures (all / long ones).
+//   `96.14.0` is the tariff in force (1 low, 2 normal in NL); `96.7.21` counts power
+//   failures.
 
 export interface ObisInfo {
     /** e.g. "energy_import", "power", "voltage_l1", "gas_volume" */
@@ -226,15 +226,12 @@ function instantaneous(c: number, u: string | null): ObisInfo | null {
 // DSMR P1 abstract codes (medium 0).
 function dsmrAbstract(c: number, d: number, e: number, u: string | null, mbusType?: number): ObisInfo | null {
     if (c === 24 && (d === 2 || d === 3)) {
-        if (u === "GJ" || u === "MJ" || u === "kWh" || u === "MWh") return info("heat_energy", "Heat energy", classFor("energy", u), "total_increasing")
-        if (u !== "m³") return null
-        if (mbusType === MbusType.Water) return info("water_volume", "Water volume", "water", "total_increasing")
-        return info("gas_volume", "Gas volume", "gas", "total_increasing")
+        if (u === "m³") return mbusType === MbusType.Water ? info("water_volume", "Water volume", "water", "total_increasing") : info("gas_volume", "Gas volume", "gas", "total_increasing")
+        const heat = classFor("energy", u)
+        return heat !== null ? info("heat_energy", "Heat energy", heat, "total_increasing") : null
     }
-    if (c === 96 && d === 14 && e === 0) return info("tariff", "Tariff", null, null)
-    if (c === 96 && d === 7 && (e === 21 || e === 9))
-        return e === 21 ? info("power_failures", "Power failures", null, "total_increasing") : info("long_power_failures", "Long power failures", null, "total_increasing")
-    return null
+    if (c !== 96 || e !== (d === 14 ? 0 : 21)) return null
+    return d === 14 ? info("tariff", "Tariff", null, null) : d === 7 ? info("power_failures", "Power failures", null, "total_increasing") : null
 }
 
 // Heat meter short codes (Landis+Gyr UH50 style), reduced form only.
