@@ -19,16 +19,17 @@ afterEach(async () => {
 })
 
 /** A push meter that sends exactly this capture's telegram (identification and data lines; the CRC is the meter's). */
-function fromCapture(file: string, baud: number, format: "7E1" | "8N1", crc: boolean): SimProfile {
+function fromCapture(file: string, baud: number, format: "7E1" | "8N1", crc: boolean, invertRX?: boolean): SimProfile {
     const text = readFileSync(join(REAL, file), "latin1")
     const lines = text.split("\r\n")
     const bang = lines.findIndex(l => l.startsWith("!"))
     const meter = {
         name: file, source: "test/captures/real/" + file, identification: lines[0], mode: "D", maxBaud: baud,
         dataBlock: lines.slice(2, bang).join("\r\n") + "\r\n",
-        quirks: { pushIntervalMs: 2000, frame: "bare", pushFormat: format, crc, pushOffsetMs: 300 },
+        // the P1 data line is open collector and inverted: the reader inverts RX (unless invertRX: false)
+        quirks: { pushIntervalMs: 2000, frame: "bare", pushFormat: format, crc, pushOffsetMs: 300, invertedLine: true },
     }
-    return { name: file, meter, head: { eightN1Only: false, speed: 1 }, generated: 0 }
+    return { name: file, meter, head: { eightN1Only: false, speed: 1, invertRX }, generated: 0 }
 }
 
 function decoded(file: string): { address: string; values: { text: string; unit: string | null }[] }[] {
@@ -83,6 +84,16 @@ describe("firmware end to end, real DSMR telegrams", { concurrency: false }, () 
         assert.equal(cfg.state_class, "total_increasing")
         assert.equal(cfg.unit_of_measurement, "m³")
         assert.equal(cfg.json_attributes_template, "{{ value_json['values']['0-1:24.2.1'] | tojson }}")
+    })
+
+    test("an inverted P1 line read without RX inversion: framing errors, nothing published", async () => {
+        const s = new Scenario()
+        scenarios.push(s)
+        await s.start(fromCapture("dsmr5-iskra-am550-two-mbus.bin", 115200, "8N1", true, false), { PUSH_UART: "115200/8N1" })
+        await waitFor("a failed session", () => s.lines.some(l => l.includes("session: timeout")), 60000, () => s.log())
+        assert.equal(s.states().length, 0)
+        // the idle line reads as breaks: the firmware's self-test says so
+        assert.ok(s.lines.some(l => l.includes("damaged characters (breaks)")), s.log())
     })
 
     test("issue 12 item 5 on the device: DSMR 2.2 at 9600 7E1, the gas reading from the next line in m3", async () => {

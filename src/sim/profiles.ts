@@ -49,6 +49,8 @@ export interface Quirks {
     programmingTimeoutMs: number
     /** battery budget: after this many readouts the meter answers no more requests (0 = unlimited) */
     readoutBudget: number
+    /** the data line is inverted (DSMR P1: open collector); the reader needs RX inversion (simulated head) */
+    invertedLine: boolean
     /** DSMR P1 4.x/5.x: a bare push telegram carries a CRC-16/ARC after "!" (four hex digits over "/" … "!"); corruptBcc corrupts it */
     crc: boolean
 }
@@ -116,6 +118,7 @@ export function defaultQuirks(): Quirks {
         programmingTimeoutMs: 60000,
         readoutBudget: 0,
         crc: false,
+        invertedLine: false,
     }
 }
 
@@ -211,7 +214,7 @@ const QUIRK_FIELDS: string[] = [
     "echo", "reactionMs", "ackWindowMs", "wakeupRequired", "wakeWindowMs", "pushIntervalMs", "pushOffsetMs",
     "frame", "pushFormat", "corruptBcc", "parityErrorAt", "lateAck", "garbleAboveBaud", "silentAfterReadoutMs",
     "leadingGarbage", "lfOnly", "addressRequired", "partialBlockSize", "wrongPassword", "programmingTimeoutMs",
-    "readoutBudget", "crc",
+    "readoutBudget", "crc", "invertedLine",
 ]
 
 function checkQuirks(obj: any, errors: string[]): Quirks {
@@ -259,6 +262,7 @@ function checkQuirks(obj: any, errors: string[]): Quirks {
     q.programmingTimeoutMs = c.int("programmingTimeoutMs", q.programmingTimeoutMs, 1000, 600000)
     q.readoutBudget = c.int("readoutBudget", q.readoutBudget, 0, 1000000)
     q.crc = c.bool("crc", q.crc)
+    q.invertedLine = c.bool("invertedLine", q.invertedLine)
     for (let i = 0; i < c.errors.length; i++) errors.push(c.errors[i])
     return q
 }
