@@ -28,9 +28,17 @@ test("negative zero is reported as 0", () => {
     assert.ok(Object.is(parseNumber("-000.000"), 0))
 })
 
-test("more digits than a double holds still match Number()", () => {
-    for (const t of ["12345678901234567890", "0.12345678901234567890123", "9007199254740993", "1.0000000000000000000000001"])
-        assert.equal(parseNumber(t), Number(t))
+test("issue 12 item 7: more than 15 significant digits is text, not a lossy number", () => {
+    // the Kaifa MA105's equipment id (dsmr_parser TELEGRAM_V4_2, 0-0:96.1.1): 34 digits
+    assert.equal(parseNumber("3960221976967177082151037881335713"), null)
+    assert.equal(canonicalNumber("3960221976967177082151037881335713"), null)
+    for (const t of ["12345678901234567890", "9007199254740993", "1.0000000000000000000000001", "0000123456789012.3456"])
+        assert.equal(parseNumber(t), null, t)
+    // 15 significant digits, leading zeros and a long run of decimals with few digits still count
+    assert.equal(parseNumber("000123456789012.345"), 123456789012.345)
+    assert.equal(parseNumber("00032549.5061662"), 32549.5061662)
+    assert.equal(parseNumber("0.00000000000000000000000012"), 1.2e-25)
+    assert.equal(parseNumber("00000000000000"), 0)
 })
 
 test("canonicalNumber drops leading zeros and keeps every decimal", () => {
@@ -48,6 +56,7 @@ const digits = (min: number, max: number) =>
 const decimal = fc.tuple(fc.constantFrom("", "-", "+"), digits(0, 20), fc.constantFrom(".", ","), digits(0, 20), fc.boolean())
     .filter(([, i, , f]) => i.length + f.length > 0)
     .map(([s, i, p, f, point]) => s + i + (point || f.length ? p + f : ""))
+    .filter(t => t.replace(/[^0-9]/g, "").replace(/^0+/, "").length <= 15) // longer ones are text (test above)
 
 test("parseNumber agrees with Number() on generated decimals", () => {
     fc.assert(fc.property(decimal, t => {

@@ -68,8 +68,31 @@ test("volumes: medium decides gas or water, reduced form is plain volume", () =>
     assert.deepEqual(classes("7-0:3.0.0*255", "m3"), ["gas_volume", "gas", "total_increasing"])
     assert.deepEqual(classes("8-0:1.0.0*255", "m3"), ["water_volume", "water", "total_increasing"])
     assert.deepEqual(classes("9-0:1.0.0*255", "m³"), ["water_volume", "water", "total_increasing"])
-    assert.deepEqual(classes("0-1:24.2.1", "m3"), ["volume", "volume", "total_increasing"])
     assert.deepEqual(classes("3.0.0", "m3"), ["volume", "volume", "total_increasing"])
+})
+
+test("DSMR P1 codes: tariff registers, power, per phase, M-Bus gas and water, tariff indicator", () => {
+    // names as in a DSMR 5 telegram (dsmr_parser TELEGRAM_V5)
+    assert.deepEqual(classes("1-0:1.8.1", "kWh"), ["energy_import_t1", "energy", "total_increasing"])
+    assert.deepEqual(classes("1-0:1.8.2", "kWh"), ["energy_import_t2", "energy", "total_increasing"])
+    assert.deepEqual(classes("1-0:2.8.1", "kWh"), ["energy_export_t1", "energy", "total_increasing"])
+    assert.deepEqual(classes("1-0:2.8.2", "kWh"), ["energy_export_t2", "energy", "total_increasing"])
+    assert.deepEqual(classes("1-0:1.7.0", "kW"), ["power_import", "power", "measurement"])
+    assert.deepEqual(classes("1-0:2.7.0", "kW"), ["power_export", "power", "measurement"])
+    assert.deepEqual(classes("1-0:32.7.0", "V"), ["voltage_l1", "voltage", "measurement"])
+    assert.deepEqual(classes("1-0:71.7.0", "A"), ["current_l3", "current", "measurement"])
+    assert.deepEqual(classes("1-0:41.7.0", "kW"), ["power_l2", "power", "measurement"])
+    assert.deepEqual(classes("1-0:62.7.0", "kW"), ["power_export_l3", "power", "measurement"])
+    // the M-Bus channel: gas unless its 0-n:24.1.0 said 007 (Fluvius water, TELEGRAM_FLUVIUS_V171)
+    assert.deepEqual(classes("0-1:24.2.1", "m3"), ["gas_volume", "gas", "total_increasing"])
+    assert.deepEqual(classes("0-1:24.3.0", "m3"), ["gas_volume", "gas", "total_increasing"])
+    assert.deepEqual(obisInfo("0-2:24.2.1", "m3", 7)!.deviceClass, "water")
+    assert.deepEqual(obisInfo("0-1:24.2.3", "m3", 3)!.deviceClass, "gas")
+    assert.deepEqual(classes("0-1:24.2.1", "GJ"), ["heat_energy", "energy", "total_increasing"])
+    assert.deepEqual(classes("0-0:96.14.0", null), ["tariff", null, null])
+    assert.deepEqual(classes("0-0:96.7.21", null), ["power_failures", null, "total_increasing"])
+    assert.deepEqual(classes("0-0:96.7.9", null), null) // long power failures: a count without a class of its own
+    assert.equal(obisInfo("0-0:96.13.0", null), null) // the text message is no sensor
 })
 
 test("heat meter short codes", () => {

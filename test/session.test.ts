@@ -6,6 +6,8 @@ import { ACK } from "../src/core/bytes"
 import { newMemory } from "../src/core/memory"
 import { TraceEntry } from "../src/sim/index"
 import { configFor, expectedSets, testProfile, runSession } from "./helpers/harness"
+import { Session } from "../src/core/session"
+import { defaultSessionConfig } from "../src/core/defaults"
 
 const BLOCK = "0.0.0(12345678)\r\n1.8.0(00132.149*kWh)\r\n2.8.0(00000.000*kWh)\r\n1.7.0(0001.234*kW)"
 
@@ -248,4 +250,21 @@ describe("session: programming mode (read-only)", () => {
         assert.ok(r.errors.some(e => e.includes("password")), r.errors.join("; "))
         assert.equal(r.events.filter(e => e.event.type === "register").length, 0)
     })
+})
+
+test("the push hunt tries the settings real push meters use first, twelve candidates in all", () => {
+    const s = new Session({ ...defaultSessionConfig(), push: { uart: null } }, newMemory())
+    const order: string[] = []
+    let o = s.start(0)
+    let t = 0
+    while (o.uart !== null && order.length < 20) {
+        order.push(`${o.uart.baud}/${o.uart.format}`)
+        // 24 damaged characters after the settle time: this candidate is wrong
+        t += 200
+        o = s.receive(t, Array(24).fill(0x7f | 0x100))
+    }
+    assert.deepEqual(order, [
+        "2400/7E1", "9600/7E1", "115200/8N1", "2400/8N1", "9600/8N1", "115200/7E1", "300/7E1", "300/8N1", "4800/7E1", "4800/8N1", "19200/7E1", "19200/8N1",
+    ])
+    assert.ok(o.events.some(e => e.type === "finished" && !e.ok), "gives up after the last")
 })

@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from "node:fs"
 import { join } from "node:path"
 import { Engine, Output, SessionEvent, UartSettings } from "../src/core/session-types"
 import { ACK, CR, ETX, EOT, LF, NAK, SOH, STX, bcc, decode7E1 } from "../src/core/bytes"
-import { RX_ERROR_MASK, RX_PARITY_ERROR } from "../src/core/types"
+import { DataSet, RX_ERROR_MASK, RX_PARITY_ERROR } from "../src/core/types"
 import {
     Profile, SimMeter, VirtualLine, LineOptions, LineResult, TraceEntry, acceptedDataSets, checkProfile,
     expectedData, parseProfile, splitLine, diffDataSets,
@@ -180,9 +180,12 @@ class ScriptedReader implements Engine {
                 const s = String.fromCharCode(...this.buf.map(x => x & 0x7f))
                 if ((this.buf[0] & 0x7f) !== 0x2f) continue
                 const framed = s.indexOf("\x02") >= 0
-                if ((!framed && (s.endsWith("!\r\n") || s.endsWith("!\n"))) || (framed && this.buf[this.buf.length - 2] === ETX)) {
+                // a DSMR 4/5 telegram ends "!" + four hex digits of CRC-16/ARC over "/" … "!"
+                const crcEnd = !framed ? /!([0-9A-F]{4})\r?\n$/.exec(s) : null
+                if ((!framed && (s.endsWith("!\r\n") || s.endsWith("!\n") || crcEnd)) || (framed && this.buf[this.buf.length - 2] === ETX)) {
                     const ok = !this.buf.some(x => (x & RX_ERROR_MASK) !== 0) &&
-                        (!framed || bcc(this.buf, s.indexOf("\x02") + 1, this.buf.length - 1) === this.buf[this.buf.length - 1])
+                        (!framed || bcc(this.buf, s.indexOf("\x02") + 1, this.buf.length - 1) === this.buf[this.buf.length - 1]) &&
+                        (!crcEnd || crcArc(s.slice(0, s.lastIndexOf("!") + 1)) === parseInt(crcEnd[1], 16))
                     const nl = s.indexOf("\n")
                     this.ident = s.slice(0, nl).replace("\r", "")
                     const body = framed ? s.slice(s.indexOf("\x02") + 1, s.lastIndexOf("!")) : s.slice(nl + 1, s.lastIndexOf("!"))
@@ -202,6 +205,14 @@ class ScriptedReader implements Engine {
             if (!l) continue
             const ds = splitLine(l)
             if (!ds) continue
+            const prev = ev.length ? (ev[ev.length - 1] as { dataSet: DataSet }).dataSet : null
+            const lastText = prev ? prev.values[prev.values.length - 1].text : ""
+            // DSMR 2.2: "(00054.386)" alone after "…(m3)" is that header's reading in m3
+            if (prev && prev.values.length >= 2 && /^[A-Za-z][^*]{0,7}$/.test(lastText) && prev.values[prev.values.length - 1].unit === null &&
+                ds.length === 1 && ds[0].address === "" && ds[0].values.length === 1 && ds[0].values[0].unit === null) {
+                prev.values.push({ text: ds[0].values[0].text, number: null, unit: lastText })
+                continue
+            }
             for (const d of ds)
                 ev.push({ type: "dataSet", dataSet: { address: d.address, values: d.values.map(v => ({ text: v.text, number: null, unit: v.unit })) } })
         }
@@ -261,6 +272,16 @@ class ScriptedReader implements Engine {
 }
 
 // ---------------------------------------------------------------- helpers
+
+/** CRC-16/ARC (poly 0x8005 reflected, init 0), bit by bit from its definition: the test's own reference */
+function crcArc(text: string): number {
+    let crc = 0
+    for (let i = 0; i < text.length; i++) {
+        crc ^= text.charCodeAt(i)
+        for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xa001 : crc >>> 1
+    }
+    return crc
+}
 
 function session(p: Profile, ro: ReaderOpts = {}, lo: LineOptions = {}, startMs = 0): { r: LineResult; meter: SimMeter; line: VirtualLine } {
     const meter = new SimMeter(p, 0)

@@ -1,6 +1,6 @@
 // Reading a capture file into 7-bit characters: raw bytes (7-bit, or 8N1 with the
 // parity bit in bit 7) or a hex dump (`2F 3F 21 0D 0A`, `<STX>`/`<0D><0A>` escapes).
-import { decode7E1 } from "../src/core/bytes"
+import { decode7E1, parityBit } from "../src/core/bytes"
 
 export type CaptureFormat = "raw7" | "raw8n1-parity" | "hex" | "escaped"
 
@@ -39,11 +39,33 @@ export function readCapture(bytes: Uint8Array): { chars: number[]; format: Captu
         return { chars: chars.map(decodeByte(chars)), format: "escaped" }
     }
     const arr = Array.from(bytes)
-    return { chars: arr.map(decodeByte(arr)), format: arr.some(b => b >= 0x80) ? "raw8n1-parity" : "raw7" }
+    return { chars: arr.map(decodeByte(arr)), format: carriesParity(arr) ? "raw8n1-parity" : "raw7" }
 }
 
-/** Bytes with bit 7 set anywhere mean the capture carries parity bits: check them. */
+/**
+ * Whether a capture carries 7E1 parity bits in bit 7 (an 8N1 port on a 7E1 line).
+ * A 7E1 line sets bit 7 exactly on the characters whose low 7 bits have an odd
+ * number of ones, so on such a capture nearly every one of those characters has
+ * it set; on a 7-bit capture nearly none has. One stray high byte (a gateway's
+ * `FF FF FF FF` fill, line noise) must not flip a 7-bit capture into parity mode,
+ * so the decision is a majority over the characters that would need the bit.
+ * Fill bytes (0xFF, 0x00) say nothing: both have even parity at 8 bits.
+ */
+export function carriesParity(all: number[]): boolean {
+    let needBit = 0
+    let haveBit = 0
+    for (const b of all) {
+        if (b === 0xff || b === 0x00) continue
+        if (parityBit(b)) {
+            needBit++
+            if (b & 0x80) haveBit++
+        }
+    }
+    return needBit > 0 && haveBit * 2 > needBit
+}
+
 function decodeByte(all: number[]): (b: number) => number {
-    const parity = all.some(b => b >= 0x80)
-    return parity ? decode7E1 : (b: number) => b & 0x7f
+    // A 7-bit capture keeps the low 7 bits of a stray high byte: 0xFF becomes DEL,
+    // which the framer drops between messages and rejects inside one.
+    return carriesParity(all) ? decode7E1 : (b: number) => b & 0x7f
 }

@@ -9,7 +9,8 @@
 //   default: progress on stderr, each readout as a table on stdout
 //   --json:  exactly one JSON line per MQTT message, {"topic","payload","retain"}, nothing else on stdout
 // --count N stops after N readouts (exit 0); without a readout within --timeout
-// seconds (default 60) it exits 1 and says why.
+// seconds (default 60) it exits 1 and says why; a firmware panic (out of memory,
+// a step-budget timeout) exits 3 at once with the VM's message.
 import mqtt from "mqtt"
 import { parseCommand, usageError, wholeNumber } from "./cli"
 import { canonicalNumber } from "../src/core/numbers"
@@ -37,7 +38,8 @@ Runs the firmware in the DeviceScript simulator against a simulated meter and sh
   --count N          stop after N readouts (exit 0)
   --json             stdout carries only {"topic","payload","retain"} lines, one per MQTT message
   --set KEY=VALUE    a firmware setting for this run (repeatable)
-  --timeout S        exit 1 with the reason when no readout came within S seconds (default 60)
+  --timeout S        exit 1 with the reason when no readout came within S seconds (default 60);
+                     a firmware panic (out of memory…) exits 3 at once with the VM's message
   --trace            TRACE=always, and print each line trace the firmware publishes (stderr; replay one with npm run decode)
   -v, --verbose      every VM log line on stderr
   -h, --help         this text`,
@@ -203,7 +205,14 @@ async function main() {
             if (lastLines.length > 20) lastLines = lastLines.slice(-20)
             if (args.verbose || line.startsWith("> ")) info(`  fw ${line}`)
         },
-        onPanic: code => info(`simulate: firmware panic ${code} (the VM restarts it)`),
+        // A panic restarts the program, which would panic again the same way (out of memory on
+        // the same readout): say so now with the VM's own words instead of waiting for --timeout.
+        onPanic: code => {
+            setTimeout(() => {
+                const said = lastLines.filter(l => /panic|OutOfMemory|exception|error|at .*\(/i.test(l))
+                void finish(3, `firmware panic ${code}; the VM said:\n` + (said.length ? said : lastLines).map(l => "  " + l).join("\n"))
+            }, 100)
+        },
     })
 
     const check = setInterval(() => {

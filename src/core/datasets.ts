@@ -17,6 +17,15 @@
 // - Spaces outside brackets are not part of an address (`1.8.0 (1)`, `(1) (2)`).
 // - Error values (`(ER11)`) are ordinary values: text "ER11", number null.
 // - Any character outside 0x20..0x7E other than CR/LF is a syntax error for its line.
+// - Values are kept up to MAX_VALUE_TEXT characters: DSMR's text message 0-0:96.13.0
+//   (up to 1024 bytes, sent as hex digits) is a value, not an over-long line.
+// - DSMR 2.2/3 send the gas reading on the line after its header,
+//   `0-1:24.3.0(…)(00)(60)(1)(0-1:24.2.1)(m3)` then `(00054.386)`: a header whose last
+//   value is a unit name is held one line (emitLine); a lone value on the
+//   next line joins it with that unit. Any other line sends the header on unchanged.
+// - `C.1(12880041.0(22:48 18-11-13)` (Actaris ACE5SMLCD): a "(" inside a value ends
+//   that value and opens the next; the line is kept and the oddity reported
+//   (readReopened), instead of losing the line.
 //
 // Cost on DeviceScript: push() is about 30 VM steps per character; pushPlain()
 // takes the printable text of a line with a few native calls per bracket group,
@@ -38,7 +47,10 @@ export interface DataSetLimits {
     values?: number
 }
 
-export const DEFAULT_LIMITS: DataSetLimits = { address: 16, value: 128, unit: 16, line: 1024, values: 32 }
+/** The longest value kept: DSMR's text message 0-0:96.13.0 (DSMR 5.0.2 P1: up to 1024 characters; DSMR 4 sends them as 2048 hex digits). */
+export const MAX_VALUE_TEXT = 2048
+
+export const DEFAULT_LIMITS: DataSetLimits = { address: 16, value: MAX_VALUE_TEXT, unit: 16, line: MAX_VALUE_TEXT + 64, values: 32 }
 
 const CR = 13
 const LF = 10
@@ -73,6 +85,10 @@ export class DataSetParser {
     private cur: DataSet | null = null // the data set that takes further bracket groups
     private values = 0 // values held for this line
     private held = 0 // characters held in line/cur
+    /** a DSMR 2.2/3 header whose reading may come on the next line (emitLine) */
+    private deferred: DataSet | null = null
+    /** the line had a "(" inside a value (readReopened) */
+    private reopened = ""
 
     constructor(public sink: DataSetSink, limits?: DataSetLimits) {
         const lim = limits ? limits : DEFAULT_LIMITS
@@ -95,7 +111,7 @@ export class DataSetParser {
         if (c < SPACE || c > 126) return this.fail("syntax", "unexpected character code " + c)
         if (this.state === VALUE) {
             if (c === CLOSE) return this.closeGroup()
-            if (c === OPEN) return this.fail("syntax", "unbalanced brackets: '(' inside a value")
+            if (c === OPEN) return this.readReopened()
             if (this.content.length >= this.maxContent) return this.overValue()
             if (c === STAR) {
                 if (this.star < 0) this.star = this.content.length
@@ -173,13 +189,48 @@ export class DataSetParser {
     /** end of block: a pending complete data set is emitted, a partial one reported as an error */
     end(): void {
         this.endLine()
+        if (this.deferred !== null) this.sink.dataSet(this.deferred)
         this.reset()
     }
 
     /** drop everything pending (block rejected or new block) */
     reset(): void {
         this.clearLine()
+        this.deferred = null
         this.lineNo = 1
+    }
+
+    // `C.1(12880041.0(22:48 18-11-13)`: the value so far is one value, what follows the "("
+    // another; the line stays (endLine closes a value left open by this) and the error says why.
+    private readReopened(): void {
+        if (this.reopened.length) return this.fail("syntax", "unbalanced brackets: '(' inside a value twice")
+        this.reopened = (this.cur as DataSet).address
+        this.closeGroup()
+        if (this.state !== ADDR) return // closeGroup failed the line
+        this.openGroup()
+    }
+
+    // DSMR 2.2/3: `0-1:24.3.0(…)(0-1:24.2.1)(m3)` + next line `(00054.386)`: the header waits
+    // one line in `deferred`; a lone value on the next line becomes its last value, in its unit.
+    private emitLine(out: DataSet[]): void {
+        if (!out.length) return // the LF after CR, an empty line: the header keeps waiting
+        const d = this.deferred
+        this.deferred = null
+        let n = out.length
+        if (d !== null) {
+            const lone = n === 1 && out[0].address === "" && out[0].values.length === 1 ? out[0].values[0] : null
+            if (lone !== null && lone.unit === null) {
+                lone.unit = d.values[d.values.length - 1].text
+                d.values.push(lone)
+                out[0] = d
+            } else this.sink.dataSet(d)
+        }
+        const last = n ? out[n - 1] : null
+        if (last !== null && last !== d && last.address.length && last.values.length >= 2 && isUnitName(last.values[last.values.length - 1])) {
+            this.deferred = last
+            n--
+        }
+        for (let i = 0; i < n; i++) this.sink.dataSet(out[i])
     }
 
     /** characters held right now (address, open value, data sets of the line); never above the line cap */
@@ -230,14 +281,16 @@ export class DataSetParser {
     }
 
     private endLine(): void {
+        if (this.state === VALUE && this.reopened.length) this.closeGroup() // the rest after the odd "(" is the last value
         if (this.state !== SKIP) {
             if (this.state === VALUE) this.error("syntax", "unbalanced brackets: line ends inside a value")
             else if (this.addr.length > 0) this.error("syntax", "address without a value: " + this.addr)
             else {
                 if (this.cur) this.line.push(this.cur)
+                if (this.reopened.length) this.error("syntax", "unbalanced brackets in " + this.reopened + ": '(' inside a value; read as separate values")
                 const out = this.line
                 this.line = [] // the sink may keep the data sets
-                for (let i = 0; i < out.length; i++) this.sink.dataSet(out[i])
+                this.emitLine(out)
             }
         }
         this.clearLine()
@@ -264,5 +317,12 @@ export class DataSetParser {
         this.cur = null
         this.values = 0
         this.held = 0
+        this.reopened = ""
     }
+}
+
+// A value that names a unit ("m3", "kWh"): at most 8 characters, the first one from "A" up
+// (letters; digits, signs and points, which start numbers, are below).
+function isUnitName(v: Value): boolean {
+    return v.unit === null && v.text.length <= 8 && v.text.charCodeAt(0) >= 65
 }

@@ -9,10 +9,14 @@ export interface Decoded {
     errors: CoreError[]
     /** data blocks seen (intact or not) */
     blocks: number
+    /** data blocks rejected (BCC, parity, syntax of the frame) or cut off before their end */
+    rejected: number
+    /** true when the input ended inside a readout: a partial block (EOT) without its rest */
+    incomplete: boolean
 }
 
 class Collector implements FrameSink {
-    result: Decoded = { identification: null, dataSets: [], errors: [], blocks: 0 }
+    result: Decoded = { identification: null, dataSets: [], errors: [], blocks: 0, rejected: 0, incomplete: false }
     pending: DataSet[] = []
     identification(id: Identification): void {
         if (this.result.identification === null)
@@ -35,6 +39,9 @@ class Collector implements FrameSink {
     }
     blockEnd(end: BlockEnd, ok: boolean): void {
         this.result.blocks++
+        if (!ok) this.result.rejected++
+        // an intact partial block promises more: only the block after it completes the readout
+        this.result.incomplete = ok && end === "eot"
         if (end === "bare" && this.result.identification !== null) {
             this.result.identification.push = true
             this.result.identification.mode = "D"
@@ -49,10 +56,22 @@ class Collector implements FrameSink {
     }
 }
 
+/** A capture fed in slices (the DeviceScript VM must await between them: ~128K steps). */
+export class Decoder {
+    private col = new Collector()
+    private f = new Framer(this.col)
+    push(c: number): void {
+        this.f.push(c)
+    }
+    /** the input is over: what it held */
+    end(): Decoded {
+        this.f.end()
+        return this.col.result
+    }
+}
+
 export function decodeChars(chars: number[]): Decoded {
-    const col = new Collector()
-    const f = new Framer(col)
-    f.pushAll(chars)
-    f.end()
-    return col.result
+    const d = new Decoder()
+    for (let i = 0; i < chars.length; i++) d.push(chars[i])
+    return d.end()
 }

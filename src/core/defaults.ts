@@ -7,6 +7,9 @@ import { PollConfig } from "./schedule"
 /** The standard's baud rates (IEC 62056-21 Z characters 0..6), lowest first. */
 export const STANDARD_BAUDS: number[] = [300, 600, 1200, 2400, 4800, 9600, 19200]
 
+/** Push-only bauds beyond the standard's Z characters: DSMR P1 4.x/5.x push at 115200 8N1 (DSMR 5.0.2 P1 companion standard 5.3); a push meter has no baud character to negotiate. */
+export const PUSH_ONLY_BAUDS: number[] = [38400, 57600, 115200]
+
 export function isStandardBaud(b: number): boolean {
     return STANDARD_BAUDS.indexOf(b) >= 0
 }

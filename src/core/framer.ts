@@ -7,6 +7,7 @@
 import { ACK, CR, EOT, ETX, LF, NAK, SOH, STX } from "./bytes"
 import { DataSetParser, DataSetSink } from "./datasets"
 import { isError, isRequestLine, MAX_IDENT_LINE, parseIdentification } from "./identification"
+import { crc16Arc } from "./crc16"
 import { coreError, CoreError, DataSet, Identification, RX_ERROR_MASK, RX_PARITY_ERROR } from "./types"
 
 export type BlockEnd = "etx" | "eot" | "bare"
@@ -34,7 +35,11 @@ const enum St {
     Bare, // bare push frame data lines
     Cmd, // after SOH
     CmdBcc, // ETX/EOT of a command seen, next char is the BCC
+    BareCrc, // "!" of a bare push frame seen: DSMR's CRC digits (or nothing) up to CR LF
 }
+
+/** Characters of the DSMR P1 CRC after "!": four hex digits (a Warmtelink heat meter drops a leading zero). */
+const MAX_CRC_DIGITS = 4
 
 /** Max characters of a SOH command kept as text (the P0 operand and the like). */
 const MAX_CMD = 140
@@ -58,6 +63,11 @@ export class Framer implements DataSetSink {
     private sawEnd = false
     private afterIdent = false
     private parser: DataSetParser
+    /** the character before this one closed a value: "!" right after ")" ends a block too (issue 12 item 4) */
+    private afterClose = false
+    /** CRC-16/ARC over "/" … so far, for a DSMR push frame's check after "!" */
+    private crc = 0
+    private crcDigits = ""
     /** the current/last data block's text (between STX and ETX/EOT), up to MAX_BLOCK_TEXT characters, for programming-mode answers */
     blockText = ""
 
@@ -92,6 +102,7 @@ export class Framer implements DataSetSink {
     /** The input ended (capture over, or the line went silent): report a message left unfinished. */
     end(): void {
         if (this.badSkipped > 0) this.flushBadSkipped()
+        if (this.st === St.BareCrc) this.endBareCrc()
         if (this.st === St.Block || this.st === St.BlockEnd || this.st === St.Bcc || this.st === St.Bare) {
             if (this.damaged) this.sink.error(coreError("parity", "the data block had a character error and ended before its end marker"))
             else this.sink.error(coreError("timeout", "the data block ended before its end marker"))
@@ -233,6 +244,9 @@ export class Framer implements DataSetSink {
             case St.CmdBcc:
                 this.endCmd(c, bad)
                 break
+            case St.BareCrc:
+                this.inBareCrc(c, bad)
+                break
         }
     }
 
@@ -244,6 +258,10 @@ export class Framer implements DataSetSink {
             return
         }
         if (this.badSkipped > 0 && (c === 0x2f || c === STX || c === SOH)) this.flushBadSkipped()
+        // DSMR's CRC runs from "/" over the line ends before the data (a printable character
+        // after the identification starts the frame and is counted by inBare)
+        if (c === 0x2f) this.crc = crc16Arc(0, c)
+        else if (this.afterIdent && !(c > 0x20 && c < 0x7f)) this.crc = crc16Arc(this.crc, c)
         if (c === 0x2f) {
             this.st = St.Line
             this.line = "/"
@@ -270,6 +288,7 @@ export class Framer implements DataSetSink {
             this.st = St.Bare
             this.damaged = this.huntDamaged
             this.atLineStart = true
+            this.afterClose = false
             this.parser.reset()
             this.inBare(c, false)
         }
@@ -285,6 +304,7 @@ export class Framer implements DataSetSink {
     private inLine(c: number, bad: boolean): void {
         if (bad) this.damaged = true
         if (c === LF) {
+            this.crc = crc16Arc(this.crc, c)
             let line = this.line
             if (line.charAt(line.length - 1) === "\r") line = line.slice(0, line.length - 1)
             this.st = St.Hunt
@@ -316,6 +336,7 @@ export class Framer implements DataSetSink {
             this.line = ""
             return
         }
+        this.crc = crc16Arc(this.crc, c)
         this.line += String.fromCharCode(c)
     }
 
@@ -327,6 +348,7 @@ export class Framer implements DataSetSink {
         this.damaged = false
         this.afterIdent = false
         // after an intact partial block (EOT) the next block continues its data
+        this.afterClose = false
         if (!this.continued) {
             this.atLineStart = true
             this.parser.reset()
@@ -343,12 +365,13 @@ export class Framer implements DataSetSink {
             return
         }
         if (this.st === St.BlockEnd) return // after the "!" line only CR LF come before ETX
-        if (c === 0x21 && this.atLineStart) {
+        if (c === 0x21 && (this.atLineStart || this.afterClose)) {
             this.st = St.BlockEnd
             this.sawEnd = true
             return
         }
         this.atLineStart = c === LF
+        this.afterClose = c === 0x29
         if (this.blockText.length < MAX_BLOCK_TEXT) this.blockText += String.fromCharCode(c)
         this.parser.push(c)
     }
@@ -373,15 +396,12 @@ export class Framer implements DataSetSink {
 
     private inBare(c: number, bad: boolean): void {
         if (bad) this.damaged = true
-        if (this.atLineStart && c === 0x21 && !bad) {
-            // "!" line: the frame is complete (its CR LF are skipped by the hunt)
-            this.st = St.Hunt
+        this.crc = crc16Arc(this.crc, c)
+        if ((this.atLineStart || this.afterClose) && c === 0x21 && !bad) {
+            // "!" line (or "!" right after a value): the data is complete; DSMR's CRC may follow
+            this.st = St.BareCrc
+            this.crcDigits = ""
             this.afterIdent = false
-            if (this.damaged) {
-                this.sink.error(coreError("parity", "a character of the push frame arrived with a parity or framing error"))
-                this.parser.reset()
-            } else this.parser.end()
-            this.sink.blockEnd("bare", !this.damaged)
             return
         }
         if (this.atLineStart && c === 0x2f && !bad) {
@@ -401,7 +421,34 @@ export class Framer implements DataSetSink {
             return
         }
         this.atLineStart = c === LF
+        this.afterClose = c === 0x29
         this.parser.push(c)
+    }
+
+    // After a push frame's "!": up to four hex digits of DSMR's CRC-16/ARC, then CR LF.
+    private inBareCrc(c: number, bad: boolean): void {
+        if (bad) this.damaged = true
+        if (c > 0x20 && c < 0x7f && this.crcDigits.length < MAX_CRC_DIGITS) {
+            this.crcDigits += String.fromCharCode(c)
+            return
+        }
+        this.endBareCrc()
+        if (c !== CR && c !== LF) this.hunt(c, bad)
+    }
+
+    /** The push frame is over: verified against its CRC when it carried one, then handed on. */
+    private endBareCrc(): void {
+        this.st = St.Hunt
+        let ok = !this.damaged
+        if (this.damaged) this.sink.error(coreError("parity", "a character of the push frame arrived with a parity or framing error"))
+        else if (this.crcDigits.length && parseInt("0x" + this.crcDigits) !== this.crc) {
+            // (not hex digits: NaN, a mismatch too)
+            ok = false
+            this.sink.error(coreError("bcc", "CRC after \"!\" is " + this.crcDigits + ", not the telegram's"))
+        }
+        if (ok) this.parser.end()
+        else this.parser.reset()
+        this.sink.blockEnd("bare", ok)
     }
 
     private inCmd(c: number, bad: boolean): void {

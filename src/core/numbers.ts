@@ -54,12 +54,19 @@ function scan(text: string): Span | null {
     return { neg: neg, intStart: intStart, intEnd: intEnd, fracStart: fracStart, fracEnd: fracEnd }
 }
 
+/**
+ * More significant digits than this and a value is text, not a number: a double
+ * holds 15 decimal digits exactly, and a 34-digit equipment id made only of digits
+ * (DSMR 0-0:96.1.1) would otherwise become a lossy number that looks like a reading.
+ */
+export const MAX_SIGNIFICANT = 15
+
 const MAX_EXACT = 9007199254740992 // 2^53: every integer below is a double
 // Exact powers of ten (10^22 is the largest exact one), by table: a loop would
 // cost DeviceScript steps on every value.
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
 
-/** The number in a meter value such as "00132.149", "-1.5", "0,25" (decimal comma); null for anything else (hex, dates, text, empty). */
+/** The number in a meter value such as "00132.149", "-1.5", "0,25" (decimal comma); null for anything else (hex, dates, text, empty, more than MAX_SIGNIFICANT significant digits). */
 export function parseNumber(text: string): number | null {
     // One pass that validates and collects every digit into the integer m, with
     // k digits after the point. When m < 2^53 and k <= 22 both m and 10^k are
@@ -77,21 +84,23 @@ export function parseNumber(text: string): number | null {
     let m = 0
     let k = 0
     let digits = 0
+    let sig = 0
     let point = false
     while (i < end) {
         c = text.charCodeAt(i++)
         if (c >= 48 && c <= 57) {
             m = m * 10 + (c - 48)
             digits++
+            if (sig > 0 || c > 48) sig++
             if (point) k++
         } else if ((c === 46 || c === 44) && !point) point = true
         else return null
     }
-    if (!digits) return null
+    if (!digits || sig > MAX_SIGNIFICANT) return null
     let r: number
     if (m < MAX_EXACT && k <= 22) r = k ? m / POW10[k] : m
-    // More than 15-16 significant digits: the characters are validated, so
-    // the platform's decimal conversion is safe to use.
+    // More than 22 decimals (with at most 15 significant digits): the characters
+    // are validated, so the platform's decimal conversion is safe to use.
     else r = parseFloat(plainDecimal(text, scan(text) as Span))
     if (r === 0) return 0 // "-0" is 0: a meter has no negative zero
     return neg ? -r : r
@@ -106,6 +115,7 @@ function plainDecimal(text: string, sp: Span): string {
 
 /** The meter's number as a JSON-safe decimal string: leading zeros dropped, every decimal kept ("00132.1490" -> "132.1490", "0,25" -> "0.25", "-000" -> "0"); null when not a number. */
 export function canonicalNumber(text: string): string | null {
+    if (parseNumber(text) === null) return null // more than MAX_SIGNIFICANT digits: text, as parseNumber says
     const sp = scan(text)
     if (!sp) return null
     let i = sp.intStart

@@ -10,6 +10,13 @@
 //   months of history) is a stored snapshot, not the live register: null.
 // - Maximum demand (D=6, heat meter `6.6`) is a power, but with no state class:
 //   it is a peak kept until the billing reset, not a sample to build statistics on.
+// - DSMR P1 (medium 0, "abstract"): `0-n:24.2.x`/`24.3.0` is the reading of M-Bus
+//   device n. Its type is announced in the same telegram by `0-n:24.1.0` (3 gas,
+//   7 water; DSMR 5.0.2 P1 companion standard, table of M-Bus device types), which
+//   the caller passes as mbusType; unknown means gas, what nearly every DSMR M-Bus
+//   channel carries. A GJ/MJ/kWh unit there is a heat meter (district heating).
+//   `96.14.0` is the tariff in force (1 low, 2 normal in NL); `96.7.21` counts power
+//   failures.
 // - Heat meter short codes (no medium, C=6): `6.8` energy, `6.26` volume, `6.6`
 //   maximum power. `6.26` is "volume", not "water": the water circulates in the
 //   heating loop and must not count as consumption in the energy dashboard.
@@ -91,9 +98,16 @@ const CLASS_UNITS = "|energy=Wh,kWh,MWh,GWh,MJ,GJ|reactive_energy=varh,kvarh|pow
 // m (m³ volume: m7 gas, m8 water), h (heat meter short code: hD), or D.C (D.base(C) for D 7 and 8;
 // 7.p is the per-phase active power, 7.C with C > 13 has no per-phase form).
 // Quantity and name get the phase and tariff suffixes.
-const REGISTERS = "|m7=gas_volume/Gas volume/gas/total_increasing|m8=water_volume/Water volume/water/total_increasing|m=volume/Volume/volume/total_increasing|h8=heat_energy/Heat energy/energy/total_increasing|h26=volume/Volume/volume/total_increasing|h6=heat_power_max/Maximum heat power/power/|6.1=max_demand_import/Maximum demand import/power/|6.2=max_demand_export/Maximum demand export/power/|4.1=demand_import/Demand import/power/measurement|4.2=demand_export/Demand export/power/measurement|8.1=energy_import/Energy import/energy/total_increasing|8.2=energy_export/Energy export/energy/total_increasing|8.3=reactive_energy_import/Reactive energy import/reactive_energy/total_increasing|8.4=reactive_energy_export/Reactive energy export/reactive_energy/total_increasing|8.15=energy_absolute/Energy absolute/energy/total_increasing|8.16=energy_net/Energy net/energy/total|7.1=power_import/Power import/power/measurement|7.p=power/Power/power/measurement|7.2=power_export/Power export/power/measurement|7.3=reactive_power_import/Reactive power import/reactive_power/measurement|7.4=reactive_power_export/Reactive power export/reactive_power/measurement|7.9=apparent_power/Apparent power/apparent_power/measurement|7.11=current/Current/current/measurement|7.12=voltage/Voltage/voltage/measurement|7.13=power_factor/Power factor/power_factor/measurement|7.14=frequency/Frequency/frequency/measurement|7.15=power_absolute/Power absolute/power/measurement|7.16=power/Power/power/measurement|7.91=current_neutral/Current neutral/current/measurement|"
+const REGISTERS = "|d14=tariff/Tariff//|d7=power_failures/Power failures//total_increasing|m7=gas_volume/Gas volume/gas/total_increasing|m8=water_volume/Water volume/water/total_increasing|m=volume/Volume/volume/total_increasing|h8=heat_energy/Heat energy/energy/total_increasing|h26=volume/Volume/volume/total_increasing|h6=heat_power_max/Maximum heat power/power/|6.1=max_demand_import/Maximum demand import/power/|6.2=max_demand_export/Maximum demand export/power/|4.1=demand_import/Demand import/power/measurement|4.2=demand_export/Demand export/power/measurement|8.1=energy_import/Energy import/energy/total_increasing|8.2=energy_export/Energy export/energy/total_increasing|8.3=reactive_energy_import/Reactive energy import/reactive_energy/total_increasing|8.4=reactive_energy_export/Reactive energy export/reactive_energy/total_increasing|8.15=energy_absolute/Energy absolute/energy/total_increasing|8.16=energy_net/Energy net/energy/total|7.1=power_import/Power import/power/measurement|7.p=power/Power/power/measurement|7.2=power_export/Power export/power/measurement|7.3=reactive_power_import/Reactive power import/reactive_power/measurement|7.4=reactive_power_export/Reactive power export/reactive_power/measurement|7.9=apparent_power/Apparent power/apparent_power/measurement|7.11=current/Current/current/measurement|7.12=voltage/Voltage/voltage/measurement|7.13=power_factor/Power factor/power_factor/measurement|7.14=frequency/Frequency/frequency/measurement|7.15=power_absolute/Power absolute/power/measurement|7.16=power/Power/power/measurement|7.91=current_neutral/Current neutral/current/measurement|"
 /** Metadata for an address as the meter sent it (reduced or full OBIS), given its unit; null when unknown. */
-export function obisInfo(address: string, unit: string | null): ObisInfo | null {
+/** M-Bus device types of DSMR `0-n:24.1.0` that decide gas or water. */
+export const enum MbusType {
+    Gas = 3,
+    Water = 7,
+}
+
+/** Metadata for an address as the meter sent it (reduced or full OBIS), given its unit (and, for a DSMR M-Bus channel, the type its `0-n:24.1.0` announced); null when unknown. */
+export function obisInfo(address: string, unit: string | null, mbusType?: number): ObisInfo | null {
     const o = splitObis(address)
     if (!o) return null
     if (o.f.length && num(o.f) !== 255) return null // billing-period snapshot
@@ -106,7 +120,15 @@ export function obisInfo(address: string, unit: string | null): ObisInfo | null 
     // C of 21..39/41..59/61..79 is the quantity C-20/-40/-60 on phase L1/L2/L3
     let ph = ""
     let key: string
-    if (u === "m³") {
+    if (a === 0 && c === 24 && (d === 2 || d === 3)) {
+        // DSMR P1: the reading of M-Bus device n; gas unless its 0-n:24.1.0 said water, heat when in energy units
+        key = u === "m³" ? (mbusType === MbusType.Water ? "m8" : "m7") : (lookup(CLASS_UNITS, "energy") as string).split(",").indexOf(u === null ? "" : u) >= 0 ? "h8" : "-"
+        e = 0
+    } else if (a === 0 && c === 96 && ((d === 14 && e === 0) || (d === 7 && e === 21))) {
+        // DSMR P1: the tariff in force (1 low, 2 normal in NL), the count of power failures
+        key = "d" + d
+        e = 0
+    } else if (u === "m³") {
         key = a === 7 ? "m7" : a === 8 || a === 9 ? "m8" : "m"
         e = 0
     } else if (!o.medium.length && c === 6) {
@@ -136,7 +158,7 @@ export function obisInfo(address: string, unit: string | null): ObisInfo | null 
     const q = (ph.length ? "_l" + ph : "") + (e > 0 ? "_t" + e : "")
     const n = (ph.length ? " L" + ph : "") + (e > 0 ? " tariff " + e : "")
     // a device class only when Home Assistant accepts the unit for it
-    const units = (lookup(CLASS_UNITS, v[2]) as string).split(",")
+    const units = v[2].length ? (lookup(CLASS_UNITS, v[2]) as string).split(",") : []
     return {
         quantity: v[0] + q,
         name: v[1] + n,

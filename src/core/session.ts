@@ -86,10 +86,26 @@ const enum ProgStep {
     Break,
 }
 
-/** Push meters with unknown settings: baud order to try, each at 7E1 then 8N1. */
-const HUNT_BAUDS = [2400, 9600, 300, 4800, 19200]
+/**
+ * Push meters with unknown settings: the (baud, format) candidates in the order tried. The
+ * settings real push meters use come first (mode D 2400 7E1, DSMR 2.2/3 9600 7E1, DSMR 4/5
+ * 115200 8N1): a meter that pushes every 10 s lets each telegram rule out about one candidate,
+ * so a rare setting tried early costs a telegram or two.
+ */
+const HUNT = "2400/7E1 9600/7E1 115200/8N1 2400/8N1 9600/8N1 115200/7E1 300/7E1 300/8N1 4800/7E1 4800/8N1 19200/7E1 19200/8N1"
+const HUNT_CANDIDATES = 12
 /** Characters with errors and no identification before the hunt moves to the next candidate. */
 const HUNT_BAD_CHARS = 24
+/**
+ * After a hunt switch, characters with errors do not count for this long: what the UART read
+ * at the previous candidate still arrives (a 64-character report at 115200 Bd), and counting it
+ * against the new candidate skipped DSMR's 115200 8N1 before it could be heard.
+ */
+const HUNT_SETTLE_MS = 100
+/** Clean characters that make a hunt candidate the answer even before an identification. */
+const HUNT_CLEAN_CHARS = 8
+/** The whole hunt gives up after this long (a meter pushing every 10 s tests one candidate a telegram). */
+const HUNT_MAX_MS = 60000
 /** Characters with errors after a baud switch, outside any block, before the data counts as unreadable. */
 const GARBLED_CHARS = 4
 /** Longest identification answer we wait for (leading garbage included): a line that never rests must not hold the Ident phase open forever. */
@@ -137,8 +153,13 @@ export class Session implements ByteEngine, FrameSink {
     private wokeUp = false
     /** the Ident phase ends by then, however many characters keep arriving */
     private identUntil = 0
-    /** the push hunt's position while it runs: candidate i is HUNT_BAUDS[i >> 1] at 7E1 (even i) or 8N1 (odd); -1 = no hunt */
+    /** the push hunt's position while it runs: candidate i of HUNT; -1 = no hunt */
     private hunt = -1
+    /** the push hunt's last switch + HUNT_SETTLE_MS: bad characters before it belong to the previous candidate */
+    private huntSettleUntil = 0
+    /** characters without an error (0x7F is an 8N1 framing error's mark) at the current hunt candidate */
+    private cleanChars = 0
+    private huntGiveUpAt = 0
     /** the current push frame's shape (frames without a check character are confirmed by it) */
     private shape = new FrameShape()
     private prog = new Programming()
@@ -166,7 +187,7 @@ export class Session implements ByteEngine, FrameSink {
             this.phase = Phase.Push
             const known = this.config.push.uart !== null ? this.config.push.uart : this.memory.pushUart
             if (known !== null) this.setUart(known)
-            else this.nextHuntCandidate()
+            else this.nextHuntCandidate(now)
             if (this.hunt >= 0) this.arm(Timer.HuntListen, now + this.timing.huntListenMs)
             else this.arm(Timer.PushListen, now + this.timing.pushListenMs)
         } else {
@@ -197,7 +218,7 @@ export class Session implements ByteEngine, FrameSink {
             this.unreadable("parity", `${this.badChars} characters with errors at ${this.chosenBaud} Bd and no data block`)
         }
         if (this.phase === Phase.Push && this.hunt >= 0 && this.badChars >= HUNT_BAD_CHARS) {
-            this.nextHuntCandidate()
+            this.nextHuntCandidate(now)
             this.arm(Timer.HuntListen, now + this.timing.huntListenMs)
         }
         this.rxInMessage = this.framer.inMessage()
@@ -254,8 +275,18 @@ export class Session implements ByteEngine, FrameSink {
                 break
             default:
                 if (this.phase !== Phase.Push) this.timeout(now)
-                else if (this.hunt >= 0) {
-                    this.nextHuntCandidate()
+                else if (this.hunt >= 0 && this.badChars === 0 && this.cleanChars >= HUNT_CLEAN_CHARS) {
+                    // Clean characters and no error: these are the meter's settings, and the window
+                    // opened in the middle of a telegram. A meter that pushes every 10 s (DSMR 2.2/4)
+                    // would pass every candidate's window in silence; wait for its next telegram.
+                    this.hunt = -1
+                    this.arm(Timer.PushListen, now + this.timing.pushListenMs)
+                } else if (this.hunt >= 0 && this.badChars === 0 && this.cleanChars === 0 && now < this.huntGiveUpAt) {
+                    // Silence says nothing about this candidate: the meter has not pushed yet. Keep
+                    // listening, so that each telegram tests a candidate.
+                    this.arm(Timer.HuntListen, now + this.timing.huntListenMs)
+                } else if (this.hunt >= 0) {
+                    this.nextHuntCandidate(now)
                     if (!this.isDone()) this.arm(Timer.HuntListen, now + this.timing.huntListenMs)
                 } else if (this.rxInMessage) this.fail("timeout", "the push frame stopped in the middle")
                 else this.fail("timeout", `no push from the meter within ${this.timing.pushListenMs} ms`)
@@ -272,9 +303,16 @@ export class Session implements ByteEngine, FrameSink {
             const cm = charMs(this.uart.baud)
             this.line.received(now - (chars.length - 1 - i) * cm, cm, c <= 0x7f, ((AWAITS_METER >> this.phase) & 1) === 1)
             this.lastRxAt = now
-            if (c > 0x7f) this.badChars++
+            this.countChar(now, c)
             this.framer.push(c)
         }
+    }
+
+    /** A character's part in the baud and hunt decisions (what arrives right after a hunt switch belongs to the previous candidate). */
+    private countChar(now: number, c: number): void {
+        if (now < this.huntSettleUntil) return
+        if (c > 0x7f) this.badChars++
+        else if (c < 0x7f) this.cleanChars++
     }
 
     /** consume() for bytes: runs the framer takes at once are accounted at once. */
@@ -290,9 +328,10 @@ export class Session implements ByteEngine, FrameSink {
             this.line.received(now - (n - 1 - i) * cm, cm, c <= 0x7f, ((AWAITS_METER >> this.phase) & 1) === 1)
             this.lastRxAt = now
             if (j === i + 1) {
-                if (c > 0x7f) this.badChars++
+                this.countChar(now, c)
                 this.framer.push(c)
             } else {
+                if (now >= this.huntSettleUntil) this.cleanChars += j - i
                 // intact characters back to back after the first: together they add their span beyond what is already counted
                 this.charsReceived += j - i - 1
                 this.line.receivedRun(now - (n - j) * cm)
@@ -481,16 +520,21 @@ export class Session implements ByteEngine, FrameSink {
 
     // ---- push meters -------------------------------------------------------
 
-    private nextHuntCandidate(): void {
+    private nextHuntCandidate(now: number): void {
+        if (this.hunt < 0) this.huntGiveUpAt = now + HUNT_MAX_MS
+        this.huntSettleUntil = now + HUNT_SETTLE_MS
+        this.cleanChars = 0
         this.hunt++
-        if (this.hunt >= HUNT_BAUDS.length * 2) {
+        if (this.hunt >= HUNT_CANDIDATES) {
             this.hunt = -1
-            this.fail("timeout", "no push found at any of 2400, 9600, 300, 4800, 19200 Bd in 7E1 or 8N1")
+            this.fail("timeout", "no push found at any of 2400, 9600, 115200, 300, 4800, 19200 Bd in 7E1 or 8N1")
             return
         }
         this.badChars = 0
         this.framer.reset()
-        this.setUart({ baud: HUNT_BAUDS[this.hunt >> 1], format: this.hunt % 2 === 0 ? "7E1" : "8N1" })
+        const cand = HUNT.split(" ")[this.hunt]
+        const slash = cand.indexOf("/")
+        this.setUart({ baud: parseInt(cand.slice(0, slash)), format: cand.slice(slash + 1, cand.length) === "8N1" ? "8N1" : "7E1" })
     }
 
 

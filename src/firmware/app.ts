@@ -114,5 +114,13 @@ export async function runFirmware() {
         const wait = Math.max(schedule.next(t0, now, ok, kind) - now, 10)
         console.log(`session: ${ok ? "ok" : "failed"}; next in ${wait} ms`)
         await commands.serveUntil(ds.millis() + wait, doctor, link)
+        // A push meter sends again at once (DSMR 5: every second, 40 values): listening
+        // again before the last readout has left would let each readout push the previous
+        // one's state out of the queue, so nothing whole is ever published. Wait for the
+        // queue to drain, up to POLL_MS (a broker outage still drops the oldest, as designed).
+        if (kind === SessionKind.Push && ok) {
+            const until = ds.millis() + config.pollMs
+            while (pub.outbox.count() > 0 && ds.millis() < until) await commands.serveUntil(ds.millis() + 50, doctor, link)
+        }
     }
 }

@@ -9,6 +9,7 @@ import * as ds from "@devicescript/core"
 import { DataSet, Identification } from "../core/types"
 import { SessionEvent, SessionStats } from "../core/session-types"
 import { isSerialNumberAddress, normaliseUnit, obisInfo } from "../core/obis"
+import { isoTimestamp } from "../core/timestamp"
 import { haId, intText, jsonString, topicSegment, valueJson, valueText } from "./jsonout"
 import { Outbox } from "./outbox"
 import { MqttConnection } from "./mqtt"
@@ -18,8 +19,15 @@ import { COMMANDS } from "../core/commands"
 
 export interface Held {
     address: string
+    /** the published value: the data set's value with a unit, else its first */
     text: string
     unit: string | null
+    /**
+     * `,"extra":[…]` with the texts of the data set's other values (a DSMR gas reading's
+     * timestamp, a maximum's time), and `,"at":"…"` with the first timestamp among them as
+     * ISO 8601 (src/core/timestamp.ts); "" when the data set has one value. Built once as JSON.
+     */
+    extra?: string
 }
 
 export interface Topics {
@@ -47,7 +55,8 @@ export function commandTopic(t: Topics) {
 /** Home Assistant state texts longer than this are rejected, so the diagnosis sentence is cut for the entity */
 const HA_STATE_MAX = 255
 /** the buttons' names, in COMMANDS' order */
-const BUTTON_NAMES = ["Read now", "Head self-test", "Publish line trace"]
+/** the buttons' names, by command (a string: literal tables cost function code at start-up, strings do not) */
+const BUTTON_NAMES = "Read now|Head self-test|Publish line trace"
 
 /**
  * `{"meter":..,"time":..,"values":{address:{value,text,unit}}}` built by hand and handed out in
@@ -61,7 +70,7 @@ export async function writeStateJson(emit: (piece: string) => void, meter: strin
         const v = values[i]
         emit(
             (i ? "," : "") + jsonString(v.address) + ":{\"value\":" + valueJson(v.text) + ",\"text\":" + jsonString(v.text) +
-                ",\"unit\":" + (v.unit === null ? "null" : jsonString(v.unit)) + "}",
+                ",\"unit\":" + (v.unit === null ? "null" : jsonString(v.unit)) + (v.extra ? v.extra : "") + "}",
         )
     }
     emit("}}")
@@ -72,6 +81,22 @@ export async function stateJson(meter: string, time: number, values: Held[]): Pr
     const parts: string[] = []
     await writeStateJson(p => parts.push(p), meter, time, values)
     return parts.join("")
+}
+
+/** What is published of a data set: the value with a unit (a DSMR gas reading after its timestamp), else the first; the rest as extra. */
+export function heldOf(d: DataSet): Held {
+    let k = 0
+    for (let i = d.values.length - 1; i >= 0; i--) if (d.values[i].unit !== null) k = i
+    const v = d.values.length ? d.values[k] : null
+    let extra = ""
+    let at: string | null = null
+    for (let i = 0; i < d.values.length; i++) {
+        if (i === k) continue
+        extra += (extra.length ? "," : ",\"extra\":[") + jsonString(d.values[i].text)
+        if (!at) at = isoTimestamp(d.values[i].text)
+    }
+    if (extra.length) extra += "]" + (at ? ",\"at\":" + jsonString(at) : "")
+    return { address: d.address, text: v ? v.text : "", unit: v ? v.unit : null, extra: extra }
 }
 
 export interface MeterInfo {
@@ -97,6 +122,9 @@ export function discoveryFor(t: Topics, m: MeterInfo, v: Held): { topic: string;
         ",\"value_template\":", jsonString("{{ value_json['values']['" + v.address + "'].value }}"),
         ",\"availability_topic\":", jsonString(availabilityTopic(t)),
     ]
+    // extra values and "at" become the entity's attributes
+    if (v.extra) p.push(",\"json_attributes_topic\":", jsonString(t.base + "/" + m.key + "/state"),
+        ",\"json_attributes_template\":", jsonString("{{ value_json['values']['" + v.address + "'] | tojson }}"))
     if (unit !== null) p.push(",\"unit_of_measurement\":", jsonString(unit))
     if (info.deviceClass !== null) p.push(",\"device_class\":", jsonString(info.deviceClass))
     if (info.stateClass !== null) p.push(",\"state_class\":", jsonString(info.stateClass))
@@ -116,21 +144,12 @@ function deviceBlock(m: MeterInfo): string {
     return p.join("")
 }
 
-const DIAG_FIELDS = [
-    ["duration", "Session duration", "ms"],
-    ["baud", "Baud", ""],
-    ["retries", "Retries", ""],
-    ["lastError", "Last error", ""],
-    ["dropped", "Dropped messages", ""],
-    ["readouts", "Good readouts", ""],
-    ["failed", "Failed sessions", ""],
-    ["diagnosisCode", "Diagnosis code", ""],
-    ["diagnosis", "Diagnosis", ""],
-]
+/** the reader's diagnostic entities: field/name/unit, "|" between them */
+const DIAG_FIELDS = "duration/Session duration/ms|baud/Baud/|retries/Retries/|lastError/Last error/|dropped/Dropped messages/|readouts/Good readouts/|failed/Failed sessions/|diagnosisCode/Diagnosis code/|diagnosis/Diagnosis/"
 
 /** Discovery for the reader's own diagnostic entity number i (0..DIAG_COUNT-1; one device per reader). */
 export function diagnosticDiscovery(t: Topics, i: number): { topic: string; payload: string } {
-    const f = DIAG_FIELDS[i]
+    const f = DIAG_FIELDS.split("|")[i].split("/")
     const dev = "{\"identifiers\":[" + jsonString("opto62056_" + haId(t.device)) + "],\"name\":" + jsonString(t.device) + ",\"manufacturer\":\"opto62056\",\"model\":\"ESP32 optical head\"}"
     const uid = "opto62056_" + haId(t.device) + "_" + f[0]
     let p = "{\"name\":" + jsonString(f[1]) + ",\"unique_id\":" + jsonString(uid) + ",\"object_id\":" + jsonString(uid)
@@ -148,7 +167,7 @@ const DIAG_COUNT = 9
 export function buttonDiscovery(t: Topics, i: number): { topic: string; payload: string } {
     const dev = "{\"identifiers\":[" + jsonString("opto62056_" + haId(t.device)) + "],\"name\":" + jsonString(t.device) + ",\"manufacturer\":\"opto62056\",\"model\":\"ESP32 optical head\"}"
     const uid = "opto62056_" + haId(t.device) + "_cmd_" + COMMANDS[i]
-    let p = "{\"name\":" + jsonString(BUTTON_NAMES[i]) + ",\"unique_id\":" + jsonString(uid) + ",\"object_id\":" + jsonString(uid)
+    let p = "{\"name\":" + jsonString(BUTTON_NAMES.split("|")[i]) + ",\"unique_id\":" + jsonString(uid) + ",\"object_id\":" + jsonString(uid)
     p += ",\"entity_category\":\"diagnostic\",\"command_topic\":" + jsonString(commandTopic(t)) + ",\"payload_press\":" + jsonString(COMMANDS[i])
     p += ",\"availability_topic\":" + jsonString(availabilityTopic(t)) + ",\"device\":" + dev + "}"
     return { topic: t.haPrefix + "/button/" + uid + "/config", payload: p }
@@ -247,8 +266,7 @@ export class Publisher {
             return
         }
         for (let i = 0; i < this.held.length; i++) if (this.held[i].address === d.address) return
-        const v = d.values.length ? d.values[0] : null
-        this.held.push({ address: d.address, text: v ? v.text : "", unit: v ? v.unit : null })
+        this.held.push(heldOf(d))
     }
 
     private async commit() {

@@ -6,7 +6,7 @@
 import { readSetting } from "@devicescript/settings"
 import { Mode } from "../core/types"
 import { Format, SessionConfig, UartSettings } from "../core/session-types"
-import { defaultPollConfig, defaultSessionConfig, STANDARD_BAUDS } from "../core/defaults"
+import { defaultPollConfig, defaultSessionConfig, PUSH_ONLY_BAUDS, STANDARD_BAUDS } from "../core/defaults"
 
 export type Framing = "auto" | "hardware" | "software"
 /** TRACE: keep no line trace, publish it after a failed session, or after every session */
@@ -119,7 +119,7 @@ export class SettingsParser {
         return s
     }
 
-    /** PUSH_UART: "300".."19200" + "/7E1" or "/8N1", e.g. "2400/7E1"; "auto" hunts; "" = not a push meter */
+    /** PUSH_UART: "300".."19200" or 38400/57600/115200, + "/7E1" or "/8N1", e.g. "2400/7E1", "115200/8N1" (DSMR 4/5); "auto" hunts; "" = not a push meter */
     uart(): { uart: UartSettings | null } | null {
         const s = this.trimmed("PUSH_UART")
         if (!s.length) return null
@@ -127,8 +127,8 @@ export class SettingsParser {
         const slash = s.indexOf("/")
         const b = slash < 0 ? s : s.slice(0, slash)
         const f = slash < 0 ? "7E1" : s.slice(slash + 1)
-        if (BAUDS.split(", ").indexOf(b) < 0 || (f !== "7E1" && f !== "8N1")) {
-            this.fail("PUSH_UART", `empty, auto, or a baud (${BAUDS}) with /7E1 or /8N1`, `'${s}'`, "no push")
+        if (PUSH_BAUDS.split(", ").indexOf(b) < 0 || (f !== "7E1" && f !== "8N1")) {
+            this.fail("PUSH_UART", `empty, auto, or a baud (${PUSH_BAUDS}) with /7E1 or /8N1`, `'${s}'`, "no push")
             return null
         }
         return { uart: { baud: parseInt(b), format: f as Format } }
@@ -137,6 +137,8 @@ export class SettingsParser {
 
 /** the standard bauds as setting texts, separated by ", " */
 const BAUDS = STANDARD_BAUDS.join(", ")
+/** a push meter may also send at a baud the sign-on cannot ask for (DSMR P1: 115200) */
+const PUSH_BAUDS = BAUDS + ", " + PUSH_ONLY_BAUDS.join(", ")
 
 /** Pure: turns raw setting values into a Config. `get(key)` returns what readSetting gave (or undefined). */
 export function parseConfig(get: (key: string) => any): { config: Config; errors: ConfigError[] } {

@@ -60,6 +60,15 @@ export function splitLine(line: string): ExpectedDataSet[] | null {
     return out
 }
 
+// A lone value without unit after a header whose last value names a unit ("m3").
+function isGasReading(prev: ExpectedDataSet, line: ExpectedDataSet[]): boolean {
+    if (!prev.address.length || prev.values.length < 2) return false
+    if (line.length !== 1 || line[0].address.length || line[0].values.length !== 1 || line[0].values[0].unit !== null) return false
+    const u = prev.values[prev.values.length - 1].raw
+    const c = u.charCodeAt(0)
+    return u.length > 0 && u.length <= 8 && u.indexOf("*") < 0 && ((c >= 65 && c <= 90) || (c >= 97 && c <= 122))
+}
+
 /** Data sets of a block of lines (CR LF or LF separated). */
 export function expectedFromBlock(block: string): ExpectedData {
     const lines = block.split("\n")
@@ -70,8 +79,13 @@ export function expectedFromBlock(block: string): ExpectedData {
         if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, line.length - 1)
         if (line.length === 0) continue
         const ds = splitLine(line)
+        const prev = dataSets.length ? dataSets[dataSets.length - 1] : null
         if (ds === null) skipped.push(line)
-        else for (let j = 0; j < ds.length; j++) dataSets.push(ds[j])
+        else if (prev !== null && isGasReading(prev, ds)) {
+            // DSMR 2.2/3: "(00054.386)" on its own line is the reading of the header before it, in its unit
+            const unit = prev.values[prev.values.length - 1].raw
+            prev.values.push({ raw: ds[0].values[0].raw + "*" + unit, text: ds[0].values[0].text, unit: unit })
+        } else for (let j = 0; j < ds.length; j++) dataSets.push(ds[j])
     }
     return { dataSets: dataSets, skipped: skipped }
 }

@@ -41,6 +41,7 @@ import { RX_ERROR_MASK } from "../core/types"
 import { Profile, Quirks, effectiveMode } from "./profiles"
 import { baudForDigit, baudForLetter } from "../core/messages"
 import { charMs } from "../core/timing"
+import { CharStream } from "./char-stream"
 
 /** One character on the line. */
 export interface WireChar {
@@ -61,7 +62,9 @@ interface OutSegment {
     start: number
     baud: number
     format: Format
-    chars: Buffer
+    /** the characters, made one at a time (a long readout is never held whole) */
+    src: CharStream
+    length: number
     /** next character to hand out */
     pos: number
     corruptAt: number
@@ -203,7 +206,7 @@ export class SimMeter {
             const ms = charMs(g.baud)
             const i = g.pos
             const start = g.start + i * ms
-            const c = g.chars[i]
+            const c = g.src.next()
             let w = wireOf(c, g.format)
             if (i === g.corruptAt) w ^= g.format === "7E1" ? 0x80 : 0x01
             if (g.garble && i % 3 === 0) w ^= 1 << (i % 7)
@@ -214,15 +217,43 @@ export class SimMeter {
 
     /** every queued character whose stop bit has ended by `now`, in order */
     takeOutput(now: number): WireChar[] {
+        return this.takeOutputUpTo(now, -1)
+    }
+
+    /** baud of the characters the last takeWire returned */
+    takenBaud = 300
+
+    /**
+     * The wire bytes of the characters due by `now`, all at one baud, written into `out`: how
+     * many. No object per character is kept: the simulated head inside the VM calls this, and
+     * 64 WireChar objects a turn cost kilobytes of a 64 KB heap.
+     */
+    takeWire(now: number, out: Buffer): number {
+        let n = 0
+        while (n < out.length) {
+            const h = this.nextOutput()
+            if (h === null || h.at > now || (n > 0 && h.baud !== this.takenBaud)) break
+            this.takenBaud = h.baud
+            out[n++] = h.wire
+            this.head = null
+            const g = this.segs[0]
+            g.pos++
+            if (g.pos >= g.length) this.segs.shift()
+        }
+        return n
+    }
+
+    /** like takeOutput, at most `max` characters (-1: no limit): a caller in the VM that was away for a while must not get a second of 115200 Bd as objects */
+    takeOutputUpTo(now: number, max: number): WireChar[] {
         const r: WireChar[] = []
-        for (;;) {
+        while (max < 0 || r.length < max) {
             const h = this.nextOutput()
             if (h === null || h.at > now) break
             r.push(h)
             this.head = null
             const g = this.segs[0]
             g.pos++
-            if (g.pos >= g.chars.length) this.segs.shift()
+            if (g.pos >= g.length) this.segs.shift()
         }
         return r
     }
@@ -312,20 +343,28 @@ export class SimMeter {
 
     /** queue characters starting no earlier than `from` (and after anything queued); returns the end time */
     private emit(from: number, cs: number[], baud: number, format: Format, corruptAt: number, garble: boolean): number {
+        return this.emitStream(from, new CharStream().chars(cs), baud, format, corruptAt, garble)
+    }
+
+    private emitStream(from: number, src: CharStream, baud: number, format: Format, corruptAt: number, garble: boolean): number {
         const t = from > this.txEnd ? from : this.txEnd
-        if (cs.length === 0) return t
-        const chars = Buffer.alloc(cs.length)
-        for (let i = 0; i < cs.length; i++) chars[i] = cs[i]
-        this.segs.push({ start: t, baud: baud, format: format, chars: chars, pos: 0, corruptAt: corruptAt, garble: garble })
-        this.txEnd = t + cs.length * charMs(baud)
+        if (src.length === 0) return t
+        this.segs.push({ start: t, baud: baud, format: format, src: src, length: src.length, pos: 0, corruptAt: corruptAt, garble: garble })
+        this.txEnd = t + src.length * charMs(baud)
         return this.txEnd
+    }
+
+    /** whether the next block gets a wrong check (quirk corruptBcc); counts the block when `count` */
+    private corruptNext(count: boolean): boolean {
+        const cb = this.q.corruptBcc
+        const bad = cb === true || (typeof cb === "number" && this.blocksSent < cb)
+        if (count) this.blocksSent++
+        return bad
     }
 
     private bccFor(cs: number[], from: number): number {
         let b = xor7(cs, from, cs.length)
-        const cb = this.q.corruptBcc
-        if (cb === true || (typeof cb === "number" && this.blocksSent < cb)) b ^= 0x01
-        this.blocksSent++
+        if (this.corruptNext(true)) b ^= 0x01
         return b
     }
 
@@ -342,19 +381,16 @@ export class SimMeter {
         return this.emit(from, cs, 300, "7E1", -1, false)
     }
 
-    private dataMessage(block: string): number[] {
-        const cs: number[] = [STX]
-        pushAll(cs, asciiOf(blockLines(block, this.q.lfOnly)))
-        cs.push(0x21)
-        if (!this.q.lfOnly) cs.push(CR)
-        cs.push(LF)
-        cs.push(ETX)
-        cs.push(this.bccFor(cs, 1))
-        return cs
+    private dataMessage(block: string): CharStream {
+        const end: number[] = [0x21]
+        if (!this.q.lfOnly) end.push(CR)
+        end.push(LF)
+        end.push(ETX)
+        return new CharStream().chars([STX]).bccStart().lines(block, this.q.lfOnly).chars(end).bccChar(this.corruptNext(true))
     }
 
     private sendReadout(from: number, baud: number, block: string) {
-        const end = this.emit(from, this.dataMessage(block), baud, "7E1", this.q.parityErrorAt, this.garbles(baud))
+        const end = this.emitStream(from, this.dataMessage(block), baud, "7E1", this.q.parityErrorAt, this.garbles(baud))
         this.readouts++
         this.note(from, `readout at ${baud}`)
         this.endSession(end)
@@ -363,42 +399,27 @@ export class SimMeter {
     private sendPush(from: number): number {
         const cs = this.pushTelegram(true)
         this.pushes++
-        return this.emit(from, cs, this.profile.maxBaud, this.q.pushFormat, this.q.parityErrorAt, this.garbles(this.profile.maxBaud))
+        return this.emitStream(from, cs, this.profile.maxBaud, this.q.pushFormat, this.q.parityErrorAt, this.garbles(this.profile.maxBaud))
     }
 
     /** the push telegram; `count` = it is really sent (counts towards corruptBcc: N) */
-    private pushTelegram(count: boolean): number[] {
+    private pushTelegram(count: boolean): CharStream {
         const p = this.profile
-        const cs: number[] = []
-        pushAll(cs, this.q.leadingGarbage)
-        pushAll(cs, asciiOf(p.identification))
-        cs.push(CR)
-        cs.push(LF)
-        const body = asciiOf(blockLines(p.dataBlock, this.q.lfOnly))
+        const eol: number[] = this.q.lfOnly ? [LF] : [CR, LF]
+        const s = new CharStream().chars(this.q.leadingGarbage)
+        // DSMR P1: the CRC covers "/" through "!"
+        if (this.q.crc) s.crcStart()
+        s.chars(asciiOf(p.identification)).chars([CR, LF])
         if (this.q.frame === "framed") {
-            const stx = cs.length
-            cs.push(STX)
-            pushAll(cs, body)
-            cs.push(0x21)
-            if (!this.q.lfOnly) cs.push(CR)
-            cs.push(LF)
-            cs.push(ETX)
-            let b = xor7(cs, stx + 1, cs.length)
-            if (count) {
-                const cb = this.q.corruptBcc
-                if (cb === true || (typeof cb === "number" && this.blocksSent < cb)) b ^= 0x01
-                this.blocksSent++
-            }
-            cs.push(b)
-        } else {
-            if (!this.q.lfOnly) cs.push(CR)
-            cs.push(LF)
-            pushAll(cs, body)
-            cs.push(0x21)
-            if (!this.q.lfOnly) cs.push(CR)
-            cs.push(LF)
+            const end: number[] = [0x21]
+            if (!this.q.lfOnly) end.push(CR)
+            end.push(LF)
+            end.push(ETX)
+            return s.chars([STX]).bccStart().lines(p.dataBlock, this.q.lfOnly).chars(end).bccChar(this.corruptNext(count))
         }
-        return cs
+        s.chars(eol).lines(p.dataBlock, this.q.lfOnly).chars([0x21])
+        if (this.q.crc) s.crcChars(this.corruptNext(count))
+        return s.chars(eol)
     }
 
     // ---- receiving ----

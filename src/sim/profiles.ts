@@ -3,7 +3,7 @@
 // object field by field (every error collected, each naming the field and what
 // it accepts) and fills the defaults. Portable subset: runs under DeviceScript.
 import { baudForDigit, baudForLetter } from "../core/messages"
-import { isStandardBaud, STANDARD_BAUDS } from "../core/defaults"
+import { isStandardBaud, PUSH_ONLY_BAUDS, STANDARD_BAUDS } from "../core/defaults"
 
 /** How a meter deviates from the book. Every field has a default. */
 export interface Quirks {
@@ -49,6 +49,10 @@ export interface Quirks {
     programmingTimeoutMs: number
     /** battery budget: after this many readouts the meter answers no more requests (0 = unlimited) */
     readoutBudget: number
+    /** the data line is inverted (DSMR P1: open collector); the reader needs RX inversion (simulated head) */
+    invertedLine: boolean
+    /** DSMR P1 4.x/5.x: a bare push telegram carries a CRC-16/ARC after "!" (four hex digits over "/" … "!"); corruptBcc corrupts it */
+    crc: boolean
 }
 
 export type ProfileMode = "A" | "B" | "C" | "D" | "E"
@@ -84,7 +88,10 @@ export interface Profile {
 export interface ProfileResult {
     profile: Profile | null
     errors: string[]
+    /** what real meters send although the standard forbids it: accepted, said once */
+    warnings: string[]
 }
+
 
 
 export function defaultQuirks(): Quirks {
@@ -110,6 +117,8 @@ export function defaultQuirks(): Quirks {
         wrongPassword: "nak",
         programmingTimeoutMs: 60000,
         readoutBudget: 0,
+        crc: false,
+        invertedLine: false,
     }
 }
 
@@ -205,7 +214,7 @@ const QUIRK_FIELDS: string[] = [
     "echo", "reactionMs", "ackWindowMs", "wakeupRequired", "wakeWindowMs", "pushIntervalMs", "pushOffsetMs",
     "frame", "pushFormat", "corruptBcc", "parityErrorAt", "lateAck", "garbleAboveBaud", "silentAfterReadoutMs",
     "leadingGarbage", "lfOnly", "addressRequired", "partialBlockSize", "wrongPassword", "programmingTimeoutMs",
-    "readoutBudget",
+    "readoutBudget", "crc", "invertedLine",
 ]
 
 function checkQuirks(obj: any, errors: string[]): Quirks {
@@ -252,6 +261,8 @@ function checkQuirks(obj: any, errors: string[]): Quirks {
     q.wrongPassword = c.oneOf("wrongPassword", q.wrongPassword, ["nak", "break"]) as "nak" | "break"
     q.programmingTimeoutMs = c.int("programmingTimeoutMs", q.programmingTimeoutMs, 1000, 600000)
     q.readoutBudget = c.int("readoutBudget", q.readoutBudget, 0, 1000000)
+    q.crc = c.bool("crc", q.crc)
+    q.invertedLine = c.bool("invertedLine", q.invertedLine)
     for (let i = 0; i < c.errors.length; i++) errors.push(c.errors[i])
     return q
 }
@@ -265,7 +276,7 @@ function checkBlock(field: string, v: string, errors: string[]) {
 /** Validate a parsed profile object and fill defaults. Never throws. */
 export function checkProfile(obj: any): ProfileResult {
     if (obj === undefined || obj === null || typeof obj !== "object" || Array.isArray(obj)) {
-        return { profile: null, errors: ["profile: must be a JSON object"] }
+        return { profile: null, errors: ["profile: must be a JSON object"], warnings: [] }
     }
     const c = new Checker(obj, "")
     c.unknown(PROFILE_FIELDS)
@@ -275,8 +286,11 @@ export function checkProfile(obj: any): ProfileResult {
     const modeRaw = c.oneOf("mode", "", ["A", "B", "C", "D", "E"])
     if (!c.has("mode")) c.err("mode", 'required, one of "A", "B", "C", "D", "E"')
     const mode = modeRaw as ProfileMode
-    const maxBaud = c.int("maxBaud", 300, 300, 19200)
-    if (c.has("maxBaud") && !isBaud(maxBaud)) c.err("maxBaud", "must be one of " + STANDARD_BAUDS.join(", "))
+    const warnings: string[] = []
+    const maxBaud = c.int("maxBaud", 300, 300, 115200)
+    const pushOnly = PUSH_ONLY_BAUDS.indexOf(maxBaud) >= 0
+    if (c.has("maxBaud") && !isBaud(maxBaud) && !(pushOnly && modeRaw === "D"))
+        c.err("maxBaud", "must be one of " + STANDARD_BAUDS.join(", ") + (modeRaw === "D" ? ", " + PUSH_ONLY_BAUDS.join(", ") : ""))
     if (!c.has("maxBaud")) c.err("maxBaud", "required, one of " + STANDARD_BAUDS.join(", "))
     let address: string | null = null
     if (c.has("address")) {
@@ -344,7 +358,8 @@ export function checkProfile(obj: any): ProfileResult {
             const hasW = ident.charAt(5) === "\\"
             if (hasW && ident.length < 7) c.err("identification", 'a "\\" must be followed by the capability character W')
             const rest = ident.slice(hasW ? 7 : 5)
-            if (rest.length > 16) c.err("identification", "the part after Z (and \\W) must be at most 16 characters")
+            // the standard allows 16; a Kamstrup 162 sends 17 and readers cope
+            if (rest.length > 16) warnings.push(`identification: ${rest.length} characters after Z (and \\W), the standard allows 16`)
             if (modeRaw === "A" && (baudForDigit(z) || baudForLetter(z)))
                 c.err("identification", `mode A needs a baud character other than 0-6 and A-F (got "${z}")`)
             if (modeRaw === "B" && baudForLetter(z) === 0) c.err("identification", `mode B needs a baud letter A-F (got "${z}")`)
@@ -363,7 +378,8 @@ export function checkProfile(obj: any): ProfileResult {
     if ((registers !== null || password !== null) && modeRaw !== "C" && modeRaw !== "E")
         c.err("registers", "programming mode needs mode C or E")
 
-    if (c.errors.length > 0) return { profile: null, errors: c.errors }
+    if (quirks.crc && (modeRaw !== "D" || quirks.frame !== "bare")) c.err("quirks.crc", "a CRC follows \"!\" only in a bare push telegram (mode D, frame \"bare\")")
+    if (c.errors.length > 0) return { profile: null, errors: c.errors, warnings: warnings }
     return {
         profile: {
             name: name,
@@ -382,6 +398,7 @@ export function checkProfile(obj: any): ProfileResult {
             notes: notes,
         },
         errors: [],
+        warnings: warnings,
     }
 }
 

@@ -7,7 +7,7 @@ import { SerialLink } from "../../src/firmware/link"
 import { SimHead, startSimHead, LineMeter, MeterChunk } from "../../src/sim/head/server"
 import { SimMeterLine } from "../../src/sim/head/sim-meter"
 import { SimMeter } from "../../src/sim/meter"
-import { parseProfile } from "../../src/sim/profiles"
+import { defaultQuirks, Profile } from "../../src/sim/profiles"
 import { Publisher } from "../../src/firmware/publisher"
 import { parseConfig } from "../../src/firmware/settings"
 import { runSession } from "../../src/firmware/app"
@@ -23,10 +23,16 @@ class Swap implements LineMeter {
 }
 
 function meter(damage: boolean): LineMeter {
-    const p = parseProfile({
-        name: "link", source: "unit test", identification: "/ABC5METER1", mode: "C", maxBaud: 9600,
-        dataBlock: "0.0.0(12345678)\r\n1.8.0(00132.149*kWh)\r\nF.F(00000000)", quirks: { reactionMs: 20, corruptBcc: damage },
-    })
+    // the profile written out in full (defaults included): the profile checker would not fit
+    // this image's 64 KB of function code next to the firmware, head and meter
+    const quirks = defaultQuirks()
+    quirks.reactionMs = 20
+    quirks.corruptBcc = damage
+    const p: Profile = {
+        name: "link", source: "unit test", identification: "/ABC5METER1", mode: "C", maxBaud: 9600, address: null, requestChars: "?",
+        dataBlock: "0.0.0(12345678)\r\n1.8.0(00132.149*kWh)\r\nF.F(00000000)", altDataBlocks: {}, quirks: quirks,
+        registers: null, password: null, operand: "00000000", notes: "",
+    }
     return new SimMeterLine(new SimMeter(p, ds.millis()))
 }
 

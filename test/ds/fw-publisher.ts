@@ -2,7 +2,7 @@
 // nothing from a damaged one, capped values, hand-built state JSON.
 import { sleep } from "@devicescript/core"
 import { describe, expect, test } from "@devicescript/test"
-import { Publisher, stateJson, discoveryFor } from "../../src/firmware/publisher"
+import { Publisher, stateJson, discoveryFor, heldOf } from "../../src/firmware/publisher"
 import { parseConfig } from "../../src/firmware/settings"
 import { valueJson } from "../../src/firmware/jsonout"
 import { SessionEvent } from "../../src/core/session-types"
@@ -34,6 +34,22 @@ async function drain(p: Publisher): Promise<string[]> {
 }
 
 describe("publisher", () => {
+    test("issue 12 item 6: the value with a unit is published, the others in extra, a timestamp in at", async () => {
+        // DSMR 4.2 Kaifa gas (dsmr_parser TELEGRAM_V4_2): 0-1:24.2.1(161129200000W)(00981.443*m3)
+        const gas = heldOf({ address: "0-1:24.2.1", values: [{ text: "161129200000W", number: null, unit: null }, { text: "00981.443", number: 981.443, unit: "m3" }] })
+        const s = await stateJson("M", 1, [gas])
+        expect(s).toBe('{"meter":"M","time":1,"values":{"0-1:24.2.1":{"value":981.443,"text":"00981.443","unit":"m3","extra":["161129200000W"],"at":"2016-11-29T20:00:00+01:00"}}}')
+        // a maximum with its 62056-21 time; one value alone has no extra
+        const max = heldOf({ address: "1.6.0", values: [{ text: "0003.456", number: 3.456, unit: "kW" }, { text: "23-11-21 09:15", number: null, unit: null }] })
+        const one = heldOf({ address: "1.8.0", values: [{ text: "00132.149", number: 132.149, unit: "kWh" }] })
+        expect(await stateJson("M", 1, [max, one])).toBe('{"meter":"M","time":1,"values":{"1.6.0":{"value":3.456,"text":"0003.456","unit":"kW","extra":["23-11-21 09:15"],"at":"2023-11-21T09:15"},"1.8.0":{"value":132.149,"text":"00132.149","unit":"kWh"}}}')
+        // Home Assistant: the extra values are the entity's attributes
+        const d = discoveryFor({ base: "b", device: "r", haPrefix: "homeassistant" }, { key: "M", ident: "M", manufacturer: "KFM", serial: null }, gas)
+        expect(d.payload.indexOf('"json_attributes_topic":"b/M/state"') > 0).toBe(true)
+        expect(d.payload.indexOf('"device_class":"gas"') > 0).toBe(true)
+        await sleep(0) // the VM's step budget runs on into the next test without a yield
+    })
+
     test("state JSON is built from the meter's text", async () => {
         const s = await stateJson("METER1", 12345678901, [
             { address: "1.8.0", text: "00132.149", unit: "kWh" },

@@ -85,7 +85,8 @@ export class SimulatedHead implements SerialDevice {
 
     /** What the reader's UART makes of a wire byte: another baud on the line is a framing error. */
     private readerSees(w: number, lineBaud: number): number {
-        return serviceDelivers(lineBaud !== this.baud ? 0xff : w, this.dataBits, lineBaud !== this.baud)
+        const garbled = lineBaud !== this.baud || !!this.opt.rxInverted
+        return serviceDelivers(garbled ? 0xff : w, this.dataBits, garbled)
     }
 
     /** The reader sends: each byte reaches the meter (and the echo the reader) when its stop bit has left. */

@@ -25,7 +25,8 @@ export interface SimProfile {
     name: string
     /** a meter profile object (profiles format) */
     meter: any
-    head: { eightN1Only: boolean; speed: number; fault?: "" | "swapped" | "portDisabled" | "flooded" }
+    /** invertRX: the reader's UART inverts RX (board irHead.invertRX); default: as the meter's line needs */
+    head: { eightN1Only: boolean; speed: number; fault?: "" | "swapped" | "portDisabled" | "flooded"; invertRX?: boolean }
     /** > 0: instead of the profile's meter, a generator that streams this many data lines (readouts larger than the heap) */
     generated: number
 }
@@ -49,6 +50,7 @@ export function validate(p: SimProfile): SimProfile {
     if (p.generated > 0) return p
     const r = p.meter && p.meter.protocol === "sml" ? checkSmlProfile(p.meter) : checkProfile(p.meter)
     if (r.errors.length) throw new ProfileError(`profile "${p.name}": ${r.errors.join("; ")}`)
+    for (const w of ("warnings" in r ? r.warnings : [])) process.stderr.write(`profile "${p.name}": warning: ${w}\n`)
     return p
 }
 
@@ -105,7 +107,10 @@ export interface Simulation {
  * profile's meter behind it. `o` is what startFirmware takes, without the binary and frame hook.
  */
 export async function startSimulation(p: SimProfile, o: Omit<FirmwareOptions, "binary" | "onFrame"> & { binary?: Buffer }): Promise<Simulation> {
-    const head = new SimulatedHead(lineMeterFor(p, 0), { eightN1Only: p.head.eightN1Only, echo: !!(p.meter.quirks && p.meter.quirks.echo), speed: p.head.speed })
+    const q = p.meter.quirks ?? {}
+    // a reader for this meter inverts RX when the meter's line is inverted (P1), unless the profile's head says otherwise
+    const invertRX = p.head.invertRX ?? !!q.invertedLine
+    const head = new SimulatedHead(lineMeterFor(p, 0), { eightN1Only: p.head.eightN1Only, echo: !!q.echo, speed: p.head.speed, rxInverted: !!q.invertedLine !== invertRX })
     let toBus: (f: Uint8Array) => void = () => {}
     const run = await startFirmware({ ...o, binary: o.binary ?? buildSimFirmware(), onFrame: f => toBus(f) })
     const bus = frameBus(new SerialBridgeServer(head), { send: f => run.sendFrame(f), onFrame: cb => (toBus = cb) })

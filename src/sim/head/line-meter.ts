@@ -30,5 +30,11 @@ export interface HeadOptions {
     echo: boolean
     /** 1 = real line rate; larger values run the line faster (for very large readouts in tests) */
     speed: number
+    /**
+     * The meter's characters reach the reader's UART inverted: a P1 port's open-collector data
+     * line (meter quirk invertedLine) read without the board's irHead.invertRX, or a plain line
+     * read with it. A UART then sees the idle line as a break: every character a framing error.
+     */
+    rxInverted?: boolean
 }
 

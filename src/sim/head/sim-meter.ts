@@ -1,11 +1,12 @@
 // The project's simulated meter (src/sim/meter.ts SimMeter) behind the simulated
 // head: SimMeter already speaks wire bytes in time, so this only batches its
-// output into chunks of one baud and runs its timers.
+// output into chunks of one baud (SimMeter.takeWire) and runs its timers.
 import { LineMeter, MeterChunk } from "./line-meter"
-import { SimMeter, WireChar } from "../meter"
+import { SimMeter } from "../meter"
 
 export class SimMeterLine implements LineMeter {
-    private pending: WireChar[] = []
+    // one chunk's bytes, reused: nothing per character is allocated but the chunk's copy
+    private buf = Buffer.alloc(64)
 
     constructor(public m: SimMeter) {}
 
@@ -19,15 +20,8 @@ export class SimMeterLine implements LineMeter {
     }
 
     transmit(now: number): MeterChunk | null {
-        const ws = this.m.takeOutput(now)
-        for (let i = 0; i < ws.length; i++) this.pending.push(ws[i])
-        if (!this.pending.length) return null
-        const baud = this.pending[0].baud
-        let n = 0
-        while (n < this.pending.length && n < 64 && this.pending[n].baud === baud) n++
-        const b = Buffer.alloc(n)
-        for (let i = 0; i < n; i++) b[i] = this.pending[i].wire
-        this.pending = this.pending.slice(n, this.pending.length)
-        return { wire: b, baud: baud, at: 0 }
+        const n = this.m.takeWire(now, this.buf)
+        if (!n) return null
+        return { wire: this.buf.slice(0, n), baud: this.m.takenBaud, at: 0 }
     }
 }
