@@ -31,14 +31,14 @@ function block(body: string): number[] {
 describe("framer: data blocks a line at a time", () => {
     test("limits, control characters, spaces and compound values give the same events as one by one", () => {
         const log = new Log()
-        new Framer(log).pushAll(block("1.8.0(1*kWh)\r\n1234567890123456789(1)\r\n2.8.0(00\x0112)\r\nF.F (0)\r\n9.4(088*C&082*C)\r\n0.0.0(" + "9".repeat(130) + ")\r\n"))
+        new Framer(log).pushAll(block("1.8.0(1*kWh)\r\n1234567890123456789(1)\r\n2.8.0(00\x0112)\r\nF.F (0)\r\n9.4(088*C&082*C)\r\n0.0.0(" + "9".repeat(2050) + ")\r\n"))
         assert.deepEqual(log.lines, [
             'ds {"address":"1.8.0","values":[{"text":"1","number":1,"unit":"kWh"}]}',
             "err overlength line 2: address longer than 16 characters",
             "err syntax line 3: unexpected character code 1",
             'ds {"address":"F.F","values":[{"text":"0","number":0,"unit":null}]}',
             'ds {"address":"9.4","values":[{"text":"088*C&082*C","number":null,"unit":null}]}',
-            "err overlength line 6: value longer than 128 characters",
+            "err overlength line 6: value longer than 2048 characters",
             "end etx true",
         ])
     })

@@ -1012,7 +1012,9 @@ describe("profile validation", () => {
             { address: "6.26", values: [{ raw: "01589.28*m3", text: "01589.28", unit: "m3" }] }])
         assert.deepEqual(splitLine("1.6.0(0003.456*kW)(2311210915)")![0].values.map(v => v.raw), ["0003.456*kW", "2311210915"])
         assert.deepEqual(splitLine("6.8.1()")![0].values, [{ raw: "", text: "", unit: null }])
-        assert.equal(splitLine("C.1(12880041.0(22:48 18-11-13)"), null)
+        // Actaris ACE5SMLCD with a ")" missing: the "(" starts the next value, as the decoder reads it (issue 12 item 8)
+        assert.deepEqual(splitLine("C.1(12880041.0(22:48 18-11-13)"), [
+            { address: "C.1", values: [{ raw: "12880041.0", text: "12880041.0", unit: null }, { raw: "22:48 18-11-13", text: "22:48 18-11-13", unit: null }] }])
     })
     test("diffDataSets compares as sent, treats an empty unit as none, names every difference", () => {
         const exp = expectedData(shippedProfile("itron-ace3000")).dataSets

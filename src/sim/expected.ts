@@ -50,10 +50,11 @@ export function splitLine(line: string): ExpectedDataSet[] | null {
         while (i < n && line.charAt(i) === "(") {
             const close = line.indexOf(")", i + 1)
             if (close < 0) return null
-            const raw = line.slice(i + 1, close)
-            if (raw.indexOf("(") >= 0) return null
-            values.push(value(raw))
-            i = close + 1
+            const nested = line.indexOf("(", i + 1)
+            // "C.1(12880041.0(22:48 18-11-13)" (Actaris, a ")" missing): the "(" starts the next value
+            const end = nested >= 0 && nested < close ? nested : close
+            values.push(value(line.slice(i + 1, end)))
+            i = end === close ? close + 1 : end
         }
         out.push({ address: address, values: values })
     }

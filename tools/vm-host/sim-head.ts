@@ -89,10 +89,15 @@ export class SimulatedHead implements SerialDevice {
         return serviceDelivers(garbled ? 0xff : w, this.dataBits, garbled)
     }
 
-    /** The reader sends: each byte reaches the meter (and the echo the reader) when its stop bit has left. */
+    /**
+     * The reader sends: each byte reaches the meter (and the echo the reader) when its stop bit has
+     * left. The reader's characters take their real time even when the meter's run faster: the
+     * firmware's baud change travels as a register write behind its option select, and a sped-up
+     * option select let the meter answer at the new baud before the change arrived.
+     */
     send(data: Uint8Array) {
         if (!this.enabled) return
-        const t = this.charMs(this.baud)
+        const t = 10000 / this.baud
         let at = Math.max(this.now(), this.txFree)
         for (const b of data) {
             at += t
