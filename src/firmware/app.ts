@@ -15,8 +15,11 @@ import { newEngine } from "./engine"
 
 /** characters handed to the engine per call: far below the VM's step budget, and few data sets held per call */
 const CHUNK = 256
-/** characters taken without an await in between before the loop yields anyway */
-const YIELD_CHARS = 1024
+/**
+ * characters taken without an await in between before the loop yields anyway: one chunk, because a
+ * flood of damaged characters (a baud or format mismatch, light on the sensor) takes the slow path
+ * character by character and 1024 of them ran past the VM's step budget (PANIC 60001) */
+const YIELD_CHARS = CHUNK
 
 /** Whoever takes a session's events (the publisher; nobody for the self-test). */
 export interface EventSink {

@@ -39,6 +39,8 @@ export class SimulatedHead implements SerialDevice {
     private chunk: MeterChunk | null = null
     private pos = 0
     private lineFree = 0
+    /** a reader at another baud than the line's sees its next damaged character no sooner than this */
+    private garbledUntil = 0
     private out: number[] = []
 
     constructor(public meter: LineMeter, public opt: HeadOptions) {}
@@ -133,7 +135,14 @@ export class SimulatedHead implements SerialDevice {
                 break
             }
             this.lineFree = end
-            this.out.push(this.readerSees(m.wire[this.pos++], m.baud))
+            const w = m.wire[this.pos++]
+            if (m.baud !== this.baud) {
+                // another baud on the line: the reader's UART frames what it can at its own rate, at
+                // most one (damaged) character per its character time however fast the meter sends
+                if (end < this.garbledUntil) continue
+                this.garbledUntil = end + this.charMs(this.baud)
+            }
+            this.out.push(this.readerSees(w, m.baud))
         }
         if (this.chunk === null && this.lineFree < now) this.lineFree = now
         if (this.out.length && this.enabled) this.onReceived(Buffer.from(this.out))
