@@ -20,7 +20,7 @@ function findTests(dir: string, out: string[] = []): string[] {
 
 const mosquitto = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].some(p => spawnSync(p, ["-h"]).status !== null)
 const node = process.execPath
-const nodeTest = ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=4"]
+const nodeTest = ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2"]
 
 interface Step {
     name: string
