@@ -31,3 +31,24 @@ test("simulate without a readout within the deadline exits 1 and says why", () =
     assert.match(r.stderr, /no readout within 8 s/)
     assert.match(r.stderr, /timeout/)
 })
+
+test("a line trace printed by simulate --trace replays through decode to the readings simulate published", () => {
+    const r = simulate(["--count", "1", "--json", "--trace", "--timeout", "60"])
+    assert.equal(r.status, 0, r.stderr)
+    const state = r.stdout.trim().split("\n").map(l => JSON.parse(l)).find((m: { topic: string }) => m.topic.endsWith("/state"))
+    const published = JSON.parse(state.payload).values as Record<string, { text: string; unit: string | null }>
+    // the trace: from its header to the last burst line, as a user copies it into an issue
+    const lines = r.stderr.split("\n")
+    const from = lines.findIndex(l => l.startsWith("# opto62056 trace"))
+    assert.ok(from >= 0, "a trace on stderr")
+    let to = from + 1
+    while (to < lines.length && (lines[to].startsWith("#") || lines[to].startsWith("+"))) to++
+    const d = spawnSync(process.execPath, ["--import", "tsx", "tools/decode.ts", "-"], { encoding: "utf8", input: lines.slice(from, to).join("\n") + "\n", timeout: 60000 })
+    assert.equal(d.status, 0, d.stderr)
+    const decoded = JSON.parse(d.stdout).dataSets as { address: string; values: { text: string; unit: string | null }[] }[]
+    assert.deepEqual(
+        decoded.map(x => [x.address, x.values[0].text, x.values[0].unit]),
+        Object.entries(published).map(([a, v]) => [a, v.text, v.unit]),
+    )
+    assert.equal(decoded.length, 6)
+})

@@ -156,7 +156,11 @@ async function main() {
         if (finished) return
         if (args.json) out(JSON.stringify({ topic, payload: text, retain }))
         if (topic.startsWith(base + "/") && topic.endsWith("/diagnostics")) lastDiag = text
-        if (args.trace && topic.startsWith(base + "/") && topic.endsWith("/trace")) info(text)
+        if (args.trace && topic.startsWith(base + "/") && topic.endsWith("/trace")) {
+            info(text)
+            // the last counted session's trace comes after its state: now the run is complete
+            if (args.count && readouts >= args.count) void finish(0)
+        }
         if (topic.startsWith(base + "/") && topic.endsWith("/state") && topic.split("/").length === 3) {
             readouts++
             if (!args.json) {
@@ -167,7 +171,11 @@ async function main() {
                 }
             }
             info(`simulate: readout ${readouts}${args.count ? ` of ${args.count}` : ""} after ${((Date.now() - t0) / 1000).toFixed(1)} s`)
-            if (args.count && readouts >= args.count) void finish(0)
+            // with --trace, the session's trace follows its state (at most a few seconds)
+            if (args.count && readouts >= args.count) {
+                if (!args.trace) void finish(0)
+                else setTimeout(() => void finish(0), 10000)
+            }
         }
     }
 
