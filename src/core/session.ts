@@ -13,7 +13,7 @@ import { STANDARD_BAUDS } from "./defaults"
 import { LineMinimum } from "./line-minimum"
 import { FrameShape } from "./frame-shape"
 import { charMs, defaultTiming, MIN_WAKEUP_SILENCE_MS, minReactionMs, Timing } from "./timing"
-import { coreError, CoreError, DataSet, ErrorKind, Identification, Mode, RX_PARITY_ERROR } from "./types"
+import { coreError, CoreError, DataSet, ErrorKind, Identification, Mode } from "./types"
 
 /**
  * The session's states, one at a time. Each says what the engine waits for and

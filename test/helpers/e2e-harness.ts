@@ -67,7 +67,6 @@ export class Scenario {
         }
         seq++
         this.deviceName = `e2e-${process.pid}-${seq}`
-        const base = settings.MQTT_BASE ?? "opto62056"
         // on another broker (MQTT 5): retain as published, and none of the retained messages of earlier runs
         this.sub = mqtt.connect(this.url, {
             clientId: `e2e-sub-${process.pid}-${seq}`, reconnectPeriod: 100, protocolVersion: external ? 5 : 4,

@@ -35,13 +35,13 @@
 // (how: tools/bench/cpu.ts), median and spread over 3 interleaved runs.
 // --plot DIR writes one SVG timeline per profile of the virtual steady session.
 // This is a benchmark, not a test.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs"
 import { spawnSync } from "node:child_process"
 import { join } from "node:path"
 import { newMemory, ReaderMemory } from "../../src/core/memory"
 import { configFor, runSession, Run } from "../../src/sim/run"
 import { profileFiles, readProfile } from "../profile-files"
-import { parseProfile, Profile, SimMeter } from "../../src/sim/index"
+import { Profile, SimMeter } from "../../src/sim/index"
 import { timelineSvg } from "./plot"
 import { openPtyPair, socatMissing } from "../serial/pty"
 import { openPort, closePort, runEngineOnPort } from "../serial/engine-port"

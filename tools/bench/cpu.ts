@@ -16,9 +16,9 @@
 // figures are printed. The VM exposes no step counter (the emscripten module
 // exports no such function), so there is no steps-per-byte figure.
 import { startBroker } from "../vm-host/broker"
-import { buildFirmware, readEnvSettings, settingValue } from "../vm-host/devs-host"
-import { buildSimFirmware, SimProfile, startSimulation } from "../vm-host/sim-profile"
-import { generatedBytes } from "./max-readout"
+import { buildFirmware, settingValue } from "../vm-host/devs-host"
+import { buildSimFirmware, startSimulation } from "../vm-host/sim-profile"
+import { generatedBytes, generatedRun } from "./max-readout"
 import { parseCommand, wholeNumber } from "../cli"
 
 export interface CpuRun {
@@ -33,14 +33,9 @@ export interface CpuRun {
 /** One read of a generated readout of `lines` lines; CPU microseconds of this process from boot to done. */
 export async function cpuRun(lines: number, speed: number, binary?: Buffer, timeoutMs = 120000): Promise<CpuRun> {
     const broker = await startBroker()
-    const p: SimProfile = { name: "generated", meter: { identification: "/ABC6BIG" }, head: { eightN1Only: false, speed }, generated: lines }
-    const s = readEnvSettings(undefined, false)
-    const put = (k: string, v: string) => s.set(k, settingValue(v)!)
-    put("MQTT_URL", JSON.stringify(broker.url))
-    put("MAX_BAUD", "19200")
-    put("MAX_VALUES", "40")
-    put("POLL_MS", "600000")
-    if (process.env.CPU_TRACE) put("TRACE", JSON.stringify(process.env.CPU_TRACE))
+    const { p, s } = generatedRun(lines, speed, broker.url)
+    // CPU_TRACE=off|on-fail|always: the firmware's TRACE for this figure (the line trace's share)
+    if (process.env.CPU_TRACE) s.set("TRACE", settingValue(JSON.stringify(process.env.CPU_TRACE))!)
     let done = false
     let failed = ""
     let panic = 0

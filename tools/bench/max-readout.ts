@@ -14,6 +14,21 @@ export function generatedBytes(n: number): number {
     return bytes
 }
 
+/**
+ * A generated 19200 Bd readout of `lines` data lines behind a head `speed` times the line rate,
+ * and the settings that read it once: 19200 allowed, 40 values kept, no second poll.
+ */
+export function generatedRun(lines: number, speed: number, brokerUrl: string): { p: SimProfile; s: Map<string, Buffer> } {
+    const p: SimProfile = { name: "generated", meter: { identification: "/ABC6BIG" }, head: { eightN1Only: false, speed }, generated: lines }
+    const s = readEnvSettings(undefined, false)
+    const put = (k: string, v: string) => s.set(k, settingValue(v)!)
+    put("MQTT_URL", JSON.stringify(brokerUrl))
+    put("MAX_BAUD", "19200")
+    put("MAX_VALUES", "40")
+    put("POLL_MS", "600000")
+    return { p, s }
+}
+
 /** Reads one generated readout of `lines` lines; true when a state was published and the VM never ran out of memory. */
 export async function readsWithoutOom(lines: number, timeoutMs: number): Promise<{ ok: boolean; why: string }> {
     const broker = await startBroker()
@@ -22,13 +37,7 @@ export async function readsWithoutOom(lines: number, timeoutMs: number): Promise
         if (client && packet.topic.endsWith("/state")) state = true
     })
     const log: string[] = []
-    const p: SimProfile = { name: "generated", meter: { identification: "/ABC6BIG" }, head: { eightN1Only: false, speed: 8 }, generated: lines }
-    const s = readEnvSettings(undefined, false)
-    const put = (k: string, v: string) => s.set(k, settingValue(v)!)
-    put("MQTT_URL", JSON.stringify(broker.url))
-    put("MAX_BAUD", "19200")
-    put("MAX_VALUES", "40")
-    put("POLL_MS", "600000")
+    const { p, s } = generatedRun(lines, 8, broker.url)
     let panic = 0
     const run = await startSimulation(p, { settings: s, onLine: l => log.push(l), onPanic: c => (panic = c) })
     const t0 = Date.now()

@@ -2,7 +2,7 @@
 // byte at a time, publishing a telegram's readings only when the transport CRC
 // and every message CRC hold (one flipped bit must never reach MQTT).
 import { obisInfo } from "../obis"
-import { CoreError, DataSet } from "../types"
+import { CoreError } from "../types"
 import { DEFAULT_MESSAGE_OPTIONS, MessageOptions, parseSmlFile, SmlTelegram } from "./messages"
 import { DEFAULT_MAX_TELEGRAM, SmlTransport, TransportCrc, TransportSink } from "./transport"
 
