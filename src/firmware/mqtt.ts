@@ -134,17 +134,18 @@ export class MqttConnection {
         return true
     }
 
-    /** QoS 1 publish; true once the broker acknowledged it. */
-    async publish(topic: string, payload: Buffer, retain: boolean, timeoutMs: number): Promise<boolean> {
+    /** QoS 1 publish of a payload given in pieces; true once the broker acknowledged it. */
+    async publish(topic: string, payload: Buffer[], retain: boolean, timeoutMs: number): Promise<boolean> {
         if (!this.isConnected()) return false
         const pid = this.nextPid
         this.nextPid = pid >= 65535 ? 1 : pid + 1
         this.acked = -1
-        // header and payload go out as two writes: a state message is kilobytes, and copying it
-        // into one packet buffer needed two more contiguous blocks of that size from a fragmented heap
+        // the header and each piece go out as separate writes: a state message is kilobytes, and
+        // one contiguous block of that size may not exist in a fragmented heap
         const vh = str(topic).concat(u16(pid))
-        const head = header(0x32 | (retain ? 1 : 0), vh.length + payload.length).concat(vh)
-        if (!(await this.writeParts(head, payload))) return false
+        let len = vh.length
+        for (let i = 0; i < payload.length; i++) len += payload[i].length
+        if (!(await this.writeParts(header(0x32 | (retain ? 1 : 0), len).concat(vh), payload))) return false
         const t0 = ds.millis()
         while (this.acked !== pid && !this.closed && ds.millis() - t0 < timeoutMs)
             await ds.wait(this.events, timeoutMs - (ds.millis() - t0))
@@ -181,15 +182,15 @@ export class MqttConnection {
 
     private sending = false
 
-    /** Sends one packet given in one or two parts; no other packet's bytes can come between them. */
-    private async writeParts(a: Buffer, b: Buffer | null): Promise<boolean> {
+    /** Sends one packet: its head, then its pieces; no other packet's bytes can come between them. */
+    private async writeParts(head: Buffer, pieces: Buffer[] | null): Promise<boolean> {
         while (this.sending) await ds.sleep(1)
         const s = this.sock
         if (!s) return false
         this.sending = true
         try {
-            await s.send(a)
-            if (b !== null) await s.send(b)
+            await s.send(head)
+            for (let i = 0; pieces !== null && i < pieces.length; i++) await s.send(pieces[i])
             this.lastSend = ds.millis()
             return true
         } catch (e) {

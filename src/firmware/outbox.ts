@@ -6,16 +6,23 @@
 // one for the same topic supersedes (the broker would keep only the newer), then
 // the oldest. History messages (each readout's state) are never superseded:
 // every one is a reading. Every drop is counted.
+//
+// Nothing here asks the heap for a block larger than PIECE (+ a few bytes): after a
+// long readout the 64 KB heap is fragmented (once: 16 KB free, none of it in one
+// block over 520 B), so a message goes in and comes out in pieces.
 
 const HDR = 7
 const RETAIN = 1
 const HISTORY = 2
 /** bytes moved per step when a record is cut out of the middle (a small scratch, no large block) */
 const SCRATCH = 64
+/** the largest piece a message is copied in or out as (bytes; characters for text going in) */
+const PIECE = 128
 
 export interface OutMessage {
     topic: string
-    payload: Buffer
+    /** the payload in pieces of at most PIECE bytes, in order */
+    payload: Buffer[]
     retain: boolean
 }
 
@@ -54,20 +61,6 @@ export class Outbox {
         return HDR + this.u16(at) + this.u16(at + 2)
     }
 
-    /** Appends a message; drops the oldest ones while it does not fit. Returns false when the message itself is too large. */
-    push(topic: string, payload: Buffer, retain: boolean, history?: boolean): boolean {
-        const t = Buffer.from(topic)
-        const size = HDR + t.length + payload.length
-        if (size > this.capacity || t.length > 0xffff || payload.length > 0xffff) {
-            this.dropped++
-            return false
-        }
-        // written as begin/raw/end would: the same records make room, in the same order
-        this.begin(topic, retain, history)
-        this.raw(payload)
-        return this.end()
-    }
-
     // a record being written piece by piece (begin/append/end): absolute ring positions
     private recStart = -1
     private pend = 0
@@ -88,7 +81,7 @@ export class Outbox {
 
     /** Appends payload text to the message begun last. */
     append(s: string) {
-        this.raw(Buffer.from(s))
+        for (let i = 0; i < s.length; i += PIECE) this.raw(Buffer.from(s.slice(i, i + PIECE)))
     }
 
     /** Finishes the message begun last; false when it did not fit (it is dropped and counted). */
@@ -114,7 +107,8 @@ export class Outbox {
     private raw(b: Buffer) {
         if (this.recFailed) return
         while (this.capacity - this.used - this.pend < b.length) {
-            if (!this.n) {
+            // a record that cannot fit even alone fails as soon as that shows, dropping no more records
+            if (!this.n || this.pend + b.length > this.capacity) {
                 this.recFailed = true // larger than the whole queue
                 return
             }
@@ -131,12 +125,18 @@ export class Outbox {
         this.pend += b.length
     }
 
-    private copyOut(off: number, len: number): Buffer {
-        const out = Buffer.alloc(len)
-        const start = (this.head + off) % this.capacity
-        const first = Math.min(len, this.capacity - start)
-        out.blitAt(0, this.buf, start, first)
-        if (first < len) out.blitAt(first, this.buf, 0, len - first)
+    /** `len` bytes from ring offset `off`, in pieces of at most PIECE bytes */
+    private copyOut(off: number, len: number): Buffer[] {
+        const out: Buffer[] = []
+        for (let done = 0; done < len; done += PIECE) {
+            const n = Math.min(PIECE, len - done)
+            const b = Buffer.alloc(n)
+            const start = (this.head + off + done) % this.capacity
+            const first = Math.min(n, this.capacity - start)
+            b.blitAt(0, this.buf, start, first)
+            if (first < n) b.blitAt(first, this.buf, 0, n - first)
+            out.push(b)
+        }
         return out
     }
 
@@ -200,8 +200,11 @@ export class Outbox {
         const tl = this.u16(0)
         const pl = this.u16(2)
         const flags = this.get(4)
+        // topics are short: one piece
+        const topic = Buffer.alloc(tl)
+        for (let i = 0; i < tl; i++) topic[i] = this.get(HDR + i)
         return {
-            topic: this.copyOut(HDR, tl).toString(),
+            topic: topic.toString(),
             payload: this.copyOut(HDR + tl, pl),
             retain: (flags & RETAIN) !== 0,
         }

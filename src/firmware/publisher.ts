@@ -99,6 +99,12 @@ export function heldOf(d: DataSet): Held {
     return { address: d.address, text: v ? v.text : "", unit: v ? v.unit : null, extra: extra }
 }
 
+/** A Home Assistant discovery config: its payload in pieces, never joined (see Outbox). */
+export interface Discovery {
+    topic: string
+    payload: string[]
+}
+
 export interface MeterInfo {
     /** topic segment and HA id base */
     key: string
@@ -108,7 +114,7 @@ export interface MeterInfo {
 }
 
 /** Home Assistant discovery config for one value; null when the address has no known quantity. */
-export function discoveryFor(t: Topics, m: MeterInfo, v: Held): { topic: string; payload: string } | null {
+export function discoveryFor(t: Topics, m: MeterInfo, v: Held): Discovery | null {
     const info = obisInfo(v.address, v.unit)
     if (!info) return null
     if (v.address.indexOf("'") >= 0 || v.address.indexOf("\\") >= 0) return null // not expressible in a template
@@ -129,7 +135,7 @@ export function discoveryFor(t: Topics, m: MeterInfo, v: Held): { topic: string;
     if (info.deviceClass !== null) p.push(",\"device_class\":", jsonString(info.deviceClass))
     if (info.stateClass !== null) p.push(",\"state_class\":", jsonString(info.stateClass))
     p.push(",\"device\":", deviceBlock(m), "}")
-    return { topic: t.haPrefix + "/sensor/" + uid + "/config", payload: p.join("") }
+    return { topic: t.haPrefix + "/sensor/" + uid + "/config", payload: p }
 }
 
 function deviceBlock(m: MeterInfo): string {
@@ -147,30 +153,39 @@ function deviceBlock(m: MeterInfo): string {
 /** the reader's diagnostic entities: field/name/unit, "|" between them */
 const DIAG_FIELDS = "duration/Session duration/ms|baud/Baud/|retries/Retries/|lastError/Last error/|dropped/Dropped messages/|readouts/Good readouts/|failed/Failed sessions/|diagnosisCode/Diagnosis code/|diagnosis/Diagnosis/"
 
+/** The reader's own device block in its discovery configs. */
+function readerDevice(t: Topics): string {
+    return "{\"identifiers\":[" + jsonString("opto62056_" + haId(t.device)) + "],\"name\":" + jsonString(t.device) + ",\"manufacturer\":\"opto62056\",\"model\":\"ESP32 optical head\"}"
+}
+
 /** Discovery for the reader's own diagnostic entity number i (0..DIAG_COUNT-1; one device per reader). */
-export function diagnosticDiscovery(t: Topics, i: number): { topic: string; payload: string } {
+export function diagnosticDiscovery(t: Topics, i: number): Discovery {
     const f = DIAG_FIELDS.split("|")[i].split("/")
-    const dev = "{\"identifiers\":[" + jsonString("opto62056_" + haId(t.device)) + "],\"name\":" + jsonString(t.device) + ",\"manufacturer\":\"opto62056\",\"model\":\"ESP32 optical head\"}"
     const uid = "opto62056_" + haId(t.device) + "_" + f[0]
-    let p = "{\"name\":" + jsonString(f[1]) + ",\"unique_id\":" + jsonString(uid) + ",\"object_id\":" + jsonString(uid)
-    p += ",\"entity_category\":\"diagnostic\",\"state_topic\":" + jsonString(diagnosticsTopic(t))
-    p += ",\"value_template\":" + jsonString("{{ value_json." + f[0] + (f[0] === "diagnosis" ? "[:" + HA_STATE_MAX + "]" : "") + " }}")
-    p += ",\"availability_topic\":" + jsonString(availabilityTopic(t))
-    if (f[2].length) p += ",\"unit_of_measurement\":" + jsonString(f[2])
-    p += ",\"device\":" + dev + "}"
+    const p = [
+        "{\"name\":", jsonString(f[1]), ",\"unique_id\":", jsonString(uid), ",\"object_id\":", jsonString(uid),
+        ",\"entity_category\":\"diagnostic\",\"state_topic\":", jsonString(diagnosticsTopic(t)),
+        ",\"value_template\":", jsonString("{{ value_json." + f[0] + (f[0] === "diagnosis" ? "[:" + HA_STATE_MAX + "]" : "") + " }}"),
+        ",\"availability_topic\":", jsonString(availabilityTopic(t)),
+    ]
+    if (f[2].length) p.push(",\"unit_of_measurement\":", jsonString(f[2]))
+    p.push(",\"device\":", readerDevice(t), "}")
     return { topic: t.haPrefix + "/sensor/" + uid + "/config", payload: p }
 }
 
 const DIAG_COUNT = 9
 
 /** Discovery for the button that sends command i (COMMANDS order) on the cmd topic. */
-export function buttonDiscovery(t: Topics, i: number): { topic: string; payload: string } {
-    const dev = "{\"identifiers\":[" + jsonString("opto62056_" + haId(t.device)) + "],\"name\":" + jsonString(t.device) + ",\"manufacturer\":\"opto62056\",\"model\":\"ESP32 optical head\"}"
+export function buttonDiscovery(t: Topics, i: number): Discovery {
     const uid = "opto62056_" + haId(t.device) + "_cmd_" + COMMANDS[i]
-    let p = "{\"name\":" + jsonString(BUTTON_NAMES.split("|")[i]) + ",\"unique_id\":" + jsonString(uid) + ",\"object_id\":" + jsonString(uid)
-    p += ",\"entity_category\":\"diagnostic\",\"command_topic\":" + jsonString(commandTopic(t)) + ",\"payload_press\":" + jsonString(COMMANDS[i])
-    p += ",\"availability_topic\":" + jsonString(availabilityTopic(t)) + ",\"device\":" + dev + "}"
-    return { topic: t.haPrefix + "/button/" + uid + "/config", payload: p }
+    return {
+        topic: t.haPrefix + "/button/" + uid + "/config",
+        payload: [
+            "{\"name\":", jsonString(BUTTON_NAMES.split("|")[i]), ",\"unique_id\":", jsonString(uid), ",\"object_id\":", jsonString(uid),
+            ",\"entity_category\":\"diagnostic\",\"command_topic\":", jsonString(commandTopic(t)), ",\"payload_press\":", jsonString(COMMANDS[i]),
+            ",\"availability_topic\":", jsonString(availabilityTopic(t)), ",\"device\":", readerDevice(t), "}",
+        ],
+    }
 }
 
 export class Publisher {
@@ -204,8 +219,12 @@ export class Publisher {
         this.topics = { base: cfg.baseTopic, device: deviceName, haPrefix: cfg.haPrefix }
     }
 
-    private enqueue(topic: string, payload: string, retain: boolean) {
-        this.outbox.push(topic, Buffer.from(payload), retain)
+    /** Queues a message given as text pieces (no piece, and no copy of the whole, needs a large block). */
+    private enqueue(topic: string, pieces: string[], retain: boolean) {
+        const q = this.outbox
+        q.begin(topic, retain)
+        for (let i = 0; i < pieces.length; i++) q.append(pieces[i])
+        q.end()
         this.wake.emit(1)
     }
 
@@ -288,7 +307,7 @@ export class Publisher {
         }
         for (let i = 0; i < this.held.length; i++) {
             if ((i & 7) === 7) await ds.sleep(0)
-            this.enqueue(t.base + "/" + m.key + "/" + topicSegment(this.held[i].address), valueText(this.held[i].text), true)
+            this.enqueue(t.base + "/" + m.key + "/" + topicSegment(this.held[i].address), [valueText(this.held[i].text)], true)
         }
         const held = this.held
         this.held = []
@@ -301,7 +320,7 @@ export class Publisher {
     }
 
     /** The next Home Assistant config to send (diagnostic entities first, then values), or null. */
-    nextDiscovery(): { topic: string; payload: string } | null {
+    nextDiscovery(): Discovery | null {
         if (!this.topics.haPrefix.length) return null
         if (this.diagIndex < DIAG_COUNT) return diagnosticDiscovery(this.topics, this.diagIndex)
         if (this.diagIndex < DIAG_COUNT + COMMANDS.length) return buttonDiscovery(this.topics, this.diagIndex - DIAG_COUNT)
@@ -338,7 +357,7 @@ export class Publisher {
             p.push(jsonString(this.configErrors[i].message))
         }
         p.push("]}")
-        this.enqueue(diagnosticsTopic(this.topics), p.join(""), true)
+        this.enqueue(diagnosticsTopic(this.topics), p, true)
     }
 
     /** The line trace as readable text on <base>/<device>/trace (retained: the last one stays readable), written into the queue in pieces. */
@@ -366,12 +385,14 @@ export class Publisher {
                 console.log("mqtt: connected")
                 // the outage is over: diagnostics must not keep reporting its error
                 this.mqttError = ""
-                if (!(await conn.publish(availabilityTopic(this.topics), Buffer.from("online"), true, 5000))) continue
+                if (!(await conn.publish(availabilityTopic(this.topics), [Buffer.from("online")], true, 5000))) continue
                 backoff = 500
             }
             const d = this.nextDiscovery()
             if (d) {
-                if (await conn.publish(d.topic, Buffer.from(d.payload), true, 5000)) this.discoverySent()
+                const b: Buffer[] = []
+                for (let i = 0; i < d.payload.length; i++) b.push(Buffer.from(d.payload[i]))
+                if (await conn.publish(d.topic, b, true, 5000)) this.discoverySent()
                 else this.mqttError = conn.lastError
                 continue
             }

@@ -5,6 +5,7 @@
 import * as ds from "@devicescript/core"
 import { describe, expect, test } from "@devicescript/test"
 import { Outbox } from "../../src/firmware/outbox"
+import { put, text } from "./outbox-text"
 
 function topics(q: Outbox): string {
     // reads every record by cycling it to the back (peek, shift, push again)
@@ -13,9 +14,9 @@ function topics(q: Outbox): string {
     const dropped = q.dropped
     for (let i = 0; i < n; i++) {
         const m = q.peek()
-        out.push(m.topic + "=" + m.payload.toString())
+        out.push(m.topic + "=" + text(m.payload))
         q.shift()
-        q.push(m.topic, m.payload, m.retain, m.topic.endsWith("/s"))
+        put(q, m.topic, text(m.payload), m.retain, m.topic.endsWith("/s"))
     }
     expect(q.dropped).toBe(dropped)
     return out.join(" ")
@@ -25,13 +26,13 @@ describe("outbox keeps what matters", () => {
     test("a superseded value goes before any state; then the oldest", async () => {
         // record size = 7 + topic + payload
         const q = new Outbox(120)
-        q.push("m/s", Buffer.from("state-one-state-one-"), true, true) // 30
-        q.push("m/v", Buffer.from("1"), true) // 11
-        q.push("d/g", Buffer.from("diag-one--"), true) // 20
-        q.push("m/s", Buffer.from("state-two-state-two-"), true, true) // 30
-        q.push("m/v", Buffer.from("2"), true) // 11, 102 in use
+        put(q, "m/s", "state-one-state-one-", true, true) // 30
+        put(q, "m/v", "1", true) // 11
+        put(q, "d/g", "diag-one--", true) // 20
+        put(q, "m/s", "state-two-state-two-", true, true) // 30
+        put(q, "m/v", "2", true) // 11, 102 in use
         expect(q.dropped).toBe(0)
-        q.push("d/g", Buffer.from("diag-two--"), true) // 122 > 120: the first m/v goes
+        put(q, "d/g", "diag-two--", true) // 122 > 120: the first m/v goes
         expect(q.dropped).toBe(1)
         expect(topics(q)).toBe("m/s=state-one-state-one- d/g=diag-one-- m/s=state-two-state-two- m/v=2 d/g=diag-two--")
         // the VM's step budget runs across synchronous tests: give the suites after this one a fresh one
@@ -40,23 +41,23 @@ describe("outbox keeps what matters", () => {
 
     test("states are never superseded: with nothing superseded left, the oldest goes", async () => {
         const q = new Outbox(100)
-        q.push("m/s", Buffer.from("s1-------------------"), true, true) // 31
-        q.push("m/s", Buffer.from("s2-------------------"), true, true) // 62
-        q.push("m/s", Buffer.from("s3-------------------"), true, true) // 93
-        q.push("m/v", Buffer.from("9"), true) // 11: 104 > 100, nothing superseded: s1 goes
+        put(q, "m/s", "s1-------------------", true, true) // 31
+        put(q, "m/s", "s2-------------------", true, true) // 62
+        put(q, "m/s", "s3-------------------", true, true) // 93
+        put(q, "m/v", "9", true) // 11: 104 > 100, nothing superseded: s1 goes
         expect(q.dropped).toBe(1)
         expect(q.count()).toBe(3)
-        expect(q.peek().payload.toString()).toBe("s2-------------------")
+        expect(text(q.peek().payload)).toBe("s2-------------------")
         await ds.sleep(0)
     })
 
     test("cutting a record out across the ring's end keeps the others byte for byte", async () => {
         const q = new Outbox(90)
-        q.push("x", Buffer.from("0123456789012345678901234567890123456789012345678901234567"), false) // 66
+        put(q, "x", "0123456789012345678901234567890123456789012345678901234567", false) // 66
         q.shift() // head and tail now at 66: the next records wrap
-        q.push("m/v", Buffer.from("old-value"), true) // 19
-        q.push("m/s", Buffer.from("state-across-the-end"), true, true) // 30, wraps
-        q.push("m/v", Buffer.from("new-value"), true) // 19: 68 in use
+        put(q, "m/v", "old-value", true) // 19
+        put(q, "m/s", "state-across-the-end", true, true) // 30, wraps
+        put(q, "m/v", "new-value", true) // 19: 68 in use
         q.begin("m/s", true, true) // 7 + 3 + 20 = 30: 98 > 90, the old value goes
         q.append("state-two-")
         q.append("in-pieces-")

@@ -1,16 +1,17 @@
 // The outage queue in one preallocated buffer (src/outbox.ts).
 import { describe, expect, test } from "@devicescript/test"
 import { Outbox } from "../../src/firmware/outbox"
+import { put, text } from "./outbox-text"
 
 describe("outbox", () => {
     test("keeps order, topic, payload and retain", () => {
         const q = new Outbox(256)
-        q.push("a/b", Buffer.from("one"), true)
-        q.push("a/c", Buffer.from("two"), false)
+        put(q, "a/b", "one", true)
+        put(q, "a/c", "two", false)
         expect(q.count()).toBe(2)
         let m = q.peek()
         expect(m.topic).toBe("a/b")
-        expect(m.payload.toString()).toBe("one")
+        expect(text(m.payload)).toBe("one")
         expect(m.retain).toBe(true)
         q.shift()
         m = q.peek()
@@ -23,24 +24,24 @@ describe("outbox", () => {
     test("wraps around the ring without corrupting records", () => {
         const q = new Outbox(64)
         for (let i = 0; i < 50; i++) {
-            q.push("t" + i, Buffer.from("payload-" + i), i % 2 === 0)
+            put(q, "t" + i, "payload-" + i, i % 2 === 0)
             const m = q.peek()
             expect(m.topic).toBe("t" + i)
-            expect(m.payload.toString()).toBe("payload-" + i)
+            expect(text(m.payload)).toBe("payload-" + i)
             q.shift()
         }
         expect(q.dropped).toBe(0)
     })
     test("drops the oldest when full and counts it", () => {
         const q = new Outbox(100)
-        for (let i = 0; i < 10; i++) q.push("t" + i, Buffer.from("0123456789"), true) // 19 bytes each
+        for (let i = 0; i < 10; i++) put(q, "t" + i, "0123456789", true) // 19 bytes each
         expect(q.count()).toBe(5)
         expect(q.dropped).toBe(5)
         expect(q.peek().topic).toBe("t5")
     })
     test("a payload written in pieces (begin/append/end) reads back whole, across the ring's end", () => {
         const q = new Outbox(64)
-        q.push("x", Buffer.from("0123456789012345678901234567890123456789"), false) // 48 bytes
+        put(q, "x", "0123456789012345678901234567890123456789", false) // 48 bytes
         q.shift() // the write position is now near the end of the ring
         q.begin("s/t", true)
         q.append("{\"a\":")
@@ -49,18 +50,18 @@ describe("outbox", () => {
         expect(q.end()).toBe(true)
         const m = q.peek()
         expect(m.topic).toBe("s/t")
-        expect(m.payload.toString()).toBe("{\"a\":1,\"b\":\"text\"}")
+        expect(text(m.payload)).toBe("{\"a\":1,\"b\":\"text\"}")
         expect(m.retain).toBe(true)
     })
     test("a message in pieces drops the oldest to make room, and is dropped itself when larger than the queue", () => {
         const q = new Outbox(48)
-        q.push("old", Buffer.from("0123456789"), true) // 20 bytes
+        put(q, "old", "0123456789", true) // 20 bytes
         q.begin("new", false)
         for (let i = 0; i < 3; i++) q.append("abcdefghij")
         expect(q.end()).toBe(true)
         expect(q.count()).toBe(1)
         expect(q.dropped).toBe(1)
-        expect(q.peek().payload.toString()).toBe("abcdefghijabcdefghijabcdefghij")
+        expect(text(q.peek().payload)).toBe("abcdefghijabcdefghijabcdefghij")
         q.begin("big", false)
         for (let i = 0; i < 10; i++) q.append("abcdefghij")
         expect(q.end()).toBe(false)
@@ -68,7 +69,7 @@ describe("outbox", () => {
     })
     test("a message larger than the queue is dropped and counted", () => {
         const q = new Outbox(32)
-        expect(q.push("big", Buffer.alloc(40), true)).toBe(false)
+        expect(put(q, "big", "0123456789012345678901234567890123456789", true)).toBe(false)
         expect(q.dropped).toBe(1)
         expect(q.count()).toBe(0)
     })
