@@ -75,16 +75,17 @@ export class DataSetParser {
     private maxContent: number // value + "*" + unit
     private maxValues: number
     private state = ADDR
-    private addr = "" // address characters read since the last bracket group
-    private content = "" // characters inside the open bracket
+    // addr, content, values and held are read by heldChars/heldValues below
+    addr = "" // address characters read since the last bracket group
+    content = "" // characters inside the open bracket
     private star = -1 // index of the first "*" in content
     private compound = false // content holds "&" or "#"
     private lineLen = 0
     private lineNo = 1
     private line: DataSet[] = [] // complete data sets of this line
     private cur: DataSet | null = null // the data set that takes further bracket groups
-    private values = 0 // values held for this line
-    private held = 0 // characters held in line/cur
+    values = 0 // values held for this line
+    held = 0 // characters held in line/cur
     /** a DSMR 2.2/3 header whose reading may come on the next line (emitLine) */
     private deferred: DataSet | null = null
     /** the line had a "(" inside a value (readReopened) */
@@ -181,11 +182,6 @@ export class DataSetParser {
         this.fail("overlength", "address longer than " + this.maxAddr + " characters")
     }
 
-    /** every character of a string, in order (a chunk of any size) */
-    pushText(s: string): void {
-        for (let i = 0; i < s.length; i++) this.push(s.charCodeAt(i))
-    }
-
     /** end of block: a pending complete data set is emitted, a partial one reported as an error */
     end(): void {
         this.endLine()
@@ -231,16 +227,6 @@ export class DataSetParser {
             n--
         }
         for (let i = 0; i < n; i++) this.sink.dataSet(out[i])
-    }
-
-    /** characters held right now (address, open value, data sets of the line); never above the line cap */
-    heldChars(): number {
-        return this.addr.length + this.content.length + this.held
-    }
-
-    /** values held right now for the current line */
-    heldValues(): number {
-        return this.values
     }
 
     private openGroup(): void {
@@ -325,4 +311,22 @@ export class DataSetParser {
 // (letters; digits, signs and points, which start numbers, are below).
 function isUnitName(v: Value): boolean {
     return v.unit === null && v.text.length <= 8 && v.text.charCodeAt(0) >= 65
+}
+
+// What tests ask of a parser, as functions rather than methods: DeviceScript keeps every method
+// of a class in the image (64 KB of function code in all) but drops top-level functions nobody calls.
+
+/** every character of a string, in order (a chunk of any size) */
+export function pushText(p: DataSetParser, s: string): void {
+    for (let i = 0; i < s.length; i++) p.push(s.charCodeAt(i))
+}
+
+/** characters the parser holds right now (address, open value, data sets of the line); never above the line cap */
+export function heldChars(p: DataSetParser): number {
+    return p.addr.length + p.content.length + p.held
+}
+
+/** values held right now for the current line */
+export function heldValues(p: DataSetParser): number {
+    return p.values
 }

@@ -125,7 +125,7 @@ export async function runFirmware() {
         // queue to drain, up to POLL_MS (a broker outage still drops the oldest, as designed).
         if (kind === SessionKind.Push && ok) {
             const until = ds.millis() + config.pollMs
-            while (pub.outbox.count() > 0 && ds.millis() < until) await commands.serveUntil(ds.millis() + 50, doctor, link)
+            while (pub.outbox.count > 0 && ds.millis() < until) await commands.serveUntil(ds.millis() + 50, doctor, link)
         }
     }
 }

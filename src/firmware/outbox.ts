@@ -29,8 +29,9 @@ export interface OutMessage {
 export class Outbox {
     private buf: Buffer
     private head = 0 // offset of the oldest record
-    private used = 0 // bytes in use
-    private n = 0
+    used = 0 // bytes in use (read only)
+    /** messages queued (read only) */
+    count = 0
     /** messages dropped because the queue was full (or a message was larger than the queue) */
     dropped = 0
 
@@ -38,14 +39,6 @@ export class Outbox {
 
     constructor(public capacity: number) {
         this.buf = Buffer.alloc(capacity)
-    }
-
-    count() {
-        return this.n
-    }
-
-    bytesUsed() {
-        return this.used
     }
 
     private get(off: number) {
@@ -95,7 +88,7 @@ export class Outbox {
                 this.buf[(this.recStart + 2) % this.capacity] = pl & 0xff
                 this.buf[(this.recStart + 3) % this.capacity] = pl >> 8
                 this.used += this.pend
-                this.n++
+                this.count++
             }
         }
         if (this.recFailed) this.dropped++
@@ -108,7 +101,7 @@ export class Outbox {
         if (this.recFailed) return
         while (this.capacity - this.used - this.pend < b.length) {
             // a record that cannot fit even alone fails as soon as that shows, dropping no more records
-            if (!this.n || this.pend + b.length > this.capacity) {
+            if (!this.count || this.pend + b.length > this.capacity) {
                 this.recFailed = true // larger than the whole queue
                 return
             }
@@ -146,12 +139,12 @@ export class Outbox {
         const offs: number[] = []
         const hashes: number[] = []
         let off = 0
-        for (let i = 0; i < this.n; i++) {
+        for (let i = 0; i < this.count; i++) {
             offs.push(off)
             hashes.push(this.u16(off + 5))
             off += this.recordSize(off)
         }
-        for (let i = 0; i < this.n - 1; i++) {
+        for (let i = 0; i < this.count - 1; i++) {
             const flags = this.get(offs[i] + 4)
             if ((flags & RETAIN) === 0 || (flags & HISTORY) !== 0) continue
             const a = offs[i]
@@ -190,13 +183,13 @@ export class Outbox {
         }
         this.head = (this.head + size) % this.capacity
         this.used -= size
-        this.n--
+        this.count--
         this.dropped++
     }
 
     /** The oldest message (not removed), or null. */
     peek(): OutMessage | null {
-        if (!this.n) return null
+        if (!this.count) return null
         const tl = this.u16(0)
         const pl = this.u16(2)
         const flags = this.get(4)
@@ -212,10 +205,10 @@ export class Outbox {
 
     /** Removes the oldest message (after it was delivered). */
     shift() {
-        if (!this.n) return
+        if (!this.count) return
         const size = this.recordSize(0)
         this.head = (this.head + size) % this.capacity
         this.used -= size
-        this.n--
+        this.count--
     }
 }

@@ -346,7 +346,7 @@ export class Publisher {
         p.push(",\"readouts\":", intText(this.readouts), ",\"failed\":", intText(this.failed))
         p.push(",\"valuesDropped\":", intText(this.valuesDropped))
         p.push(",\"fellBehind\":", intText(this.fellBehind))
-        p.push(",\"dropped\":", intText(this.outbox.dropped), ",\"queued\":", intText(this.outbox.count()))
+        p.push(",\"dropped\":", intText(this.outbox.dropped), ",\"queued\":", intText(this.outbox.count))
         const dr = this.doctor
         if (dr !== null && dr.diagnosis !== null) p.push(",\"diagnosisCode\":", jsonString(dr.diagnosis.code), ",\"diagnosis\":", jsonString(dr.diagnosis.text))
         if (dr !== null && dr.selfTest !== null) p.push(",\"selfTestCode\":", jsonString(dr.selfTest.code), ",\"selfTest\":", jsonString(dr.selfTest.text))

@@ -48,7 +48,7 @@ async function session(link: SerialLink, damage: boolean) {
     const pub = new Publisher(config, "reader1")
     const ok = await runSession(new Session(config.session, newMemory()), link, pub)
     const topics: string[] = []
-    while (pub.outbox.count()) {
+    while (pub.outbox.count) {
         topics.push(pub.outbox.peek().topic)
         pub.outbox.shift()
     }

@@ -10,7 +10,7 @@ import { put, text } from "./outbox-text"
 function topics(q: Outbox): string {
     // reads every record by cycling it to the back (peek, shift, push again)
     const out: string[] = []
-    const n = q.count()
+    const n = q.count
     const dropped = q.dropped
     for (let i = 0; i < n; i++) {
         const m = q.peek()
@@ -46,7 +46,7 @@ describe("outbox keeps what matters", () => {
         put(q, "m/s", "s3-------------------", true, true) // 93
         put(q, "m/v", "9", true) // 11: 104 > 100, nothing superseded: s1 goes
         expect(q.dropped).toBe(1)
-        expect(q.count()).toBe(3)
+        expect(q.count).toBe(3)
         expect(text(q.peek().payload)).toBe("s2-------------------")
         await ds.sleep(0)
     })

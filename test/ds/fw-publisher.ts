@@ -25,7 +25,7 @@ function ds(address: string, text: string, unit: string | null): SessionEvent {
 
 async function drain(p: Publisher): Promise<string[]> {
     const out: string[] = []
-    while (p.outbox.count()) {
+    while (p.outbox.count) {
         await sleep(0) // the VM allows ~128K steps between awaits
         const m = p.outbox.peek()
         out.push(m.topic + " " + (m.retain ? "R " : "- ") + text(m.payload))
@@ -68,7 +68,7 @@ describe("publisher", () => {
         await p.onEvent(ident())
         await p.onEvent(ds("1.8.0", "00132.149", "kWh"))
         await p.onEvent(ds("1-0:2.8.0*255", "0000.000", "kWh"))
-        expect(p.outbox.count()).toBe(0) // provisional until the readout event
+        expect(p.outbox.count).toBe(0) // provisional until the readout event
         await p.onEvent({ type: "readout", ok: true })
         const out = await drain(p)
         expect(out.length).toBe(3)
@@ -81,7 +81,7 @@ describe("publisher", () => {
         await p.onEvent(ident())
         await p.onEvent(ds("1.8.0", "00132.149", "kWh"))
         await p.onEvent({ type: "readout", ok: false })
-        expect(p.outbox.count()).toBe(0)
+        expect(p.outbox.count).toBe(0)
         await p.onEvent({
             type: "finished", ok: false,
             stats: { durationMs: 1200, lineMinimumMs: 0, msAtBaud: {}, mode: "C", baud: 9600, retries: 1, errors: 1, charsReceived: 10, dataSets: 1 },

@@ -16,6 +16,11 @@ export interface SmlOptions extends MessageOptions {
      * ISKRA_MT631 "without_PIN" vs "with_PIN" captures; Tasmota SML docs).
      */
     pinDiagnosis: boolean
+    /**
+     * the telegram buffer, reused across sessions (its length is the largest telegram; overrides
+     * maxTelegram): a reader on a 64 KB heap cannot count on a fresh 2 KB block for every push
+     */
+    buffer?: Buffer
 }
 
 export const DEFAULT_SML_OPTIONS: SmlOptions = {
@@ -57,7 +62,7 @@ export class SmlReader implements TransportSink {
             pinDiagnosis: options.pinDiagnosis ?? DEFAULT_SML_OPTIONS.pinDiagnosis,
         }
         this.opt = o
-        this.transport = new SmlTransport(this, o.maxTelegram, o.transportCrc)
+        this.transport = new SmlTransport(this, o.maxTelegram, o.transportCrc, options.buffer)
     }
 
     push(b: number): void {

@@ -54,8 +54,9 @@ export class SmlTransport {
     good = 0
     bad = 0
 
-    constructor(public sink: TransportSink, public maxTelegram: number = DEFAULT_MAX_TELEGRAM, public crcMode: TransportCrc = "x25") {
-        this.buf = Buffer.alloc(maxTelegram)
+    constructor(public sink: TransportSink, public maxTelegram: number = DEFAULT_MAX_TELEGRAM, public crcMode: TransportCrc = "x25", buffer?: Buffer) {
+        this.buf = buffer ? buffer : Buffer.alloc(maxTelegram)
+        this.maxTelegram = this.buf.length
     }
 
     /** Forget any telegram in progress (line change, new baud). */
