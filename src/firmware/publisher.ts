@@ -189,6 +189,10 @@ export function buttonDiscovery(t: Topics, i: number): Discovery {
 }
 
 export class Publisher {
+    /**
+     * the readout's values so far; emptied in place (insert), never replaced, so that its block is
+     * asked for once and not again, a little larger, at every readout of a fragmented heap
+     */
     held: Held[] = []
     /** values beyond MAX_VALUES in the last readout */
     valuesDropped = 0
@@ -250,7 +254,7 @@ export class Publisher {
             this.ident = ev.identification
             this.sessionError = ""
             // a new block begins: what a frame before it left unconfirmed is void
-            this.held = []
+            this.held.insert(0, -this.held.length)
             this.blockDropped = 0
         }
         else if (ev.type === "dataSet") this.hold(ev.dataSet)
@@ -260,7 +264,7 @@ export class Publisher {
             this.blockDropped = 0
             if (ev.ok) await this.commit()
             else {
-                this.held = []
+                this.held.insert(0, -this.held.length)
                 this.lastError = this.sessionError.length ? this.sessionError + " (readout discarded)" : "damaged readout discarded"
             }
         } else if (ev.type === "error") {
@@ -270,7 +274,7 @@ export class Publisher {
         }
         else if (ev.type === "finished") {
             if (this.held.length && ev.ok) await this.commit() // programming-mode registers
-            this.held = []
+            this.held.insert(0, -this.held.length)
             this.sessionError = ""
             if (!ev.ok) this.failed++
             if (this.doctor !== null) this.doctor.sessionEnded()
@@ -310,12 +314,12 @@ export class Publisher {
             this.enqueue(t.base + "/" + m.key + "/" + topicSegment(this.held[i].address), [valueText(this.held[i].text)], true)
         }
         const held = this.held
-        this.held = []
         const q = this.outbox
         // the state is the reading's history: the queue never lets a newer one supersede it
         q.begin(t.base + "/" + m.key + "/state", true, true)
         await writeStateJson(p => q.append(p), m.ident, ds.millis(), held)
         q.end()
+        held.insert(0, -held.length)
         this.wake.emit(1)
     }
 
