@@ -73,4 +73,27 @@ describe("outbox", () => {
         expect(q.dropped).toBe(1)
         expect(q.count).toBe(0)
     })
+    test("a long payload goes in as text of any length and comes out in pieces of at most 128 bytes (no large heap block)", () => {
+        const q = new Outbox(1024)
+        let long = ""
+        for (let i = 0; i < 30; i++) long += "0123456789"
+        expect(put(q, "s/t", long, true)).toBe(true)
+        const m = q.peek()
+        expect(m.payload.length).toBe(3)
+        expect(m.payload[0].length).toBe(128)
+        expect(m.payload[1].length).toBe(128)
+        expect(m.payload[2].length).toBe(44)
+        expect(text(m.payload)).toBe(long)
+    })
+    test("a message that cannot fit even alone drops nothing that was queued", () => {
+        const q = new Outbox(100)
+        put(q, "a", "0123456789", true) // 18 bytes
+        put(q, "b", "0123456789", true)
+        let big = ""
+        for (let i = 0; i < 15; i++) big += "0123456789"
+        expect(put(q, "big", big, true)).toBe(false)
+        expect(q.count).toBe(2)
+        expect(q.dropped).toBe(1)
+        expect(q.peek().topic).toBe("a")
+    })
 })
