@@ -116,7 +116,7 @@ export class MqttConnection {
             }
         }
         const vh = str("MQTT").concat(Buffer.from([4, flags])).concat(u16(o.keepAliveSec))
-        if (!(await this.writeParts(packet(0x10, vh.concat(payload)), null))) return false
+        if (!(await this.writeParts(packet(0x10, vh.concat(payload)), 0, null))) return false
         const t0 = ds.millis()
         while (this.connack < 0 && !this.closed && ds.millis() - t0 < timeoutMs)
             await ds.wait(this.events, timeoutMs - (ds.millis() - t0))
@@ -129,13 +129,13 @@ export class MqttConnection {
         for (let i = 0; i < this.subscriptions.length; i++) {
             const body = u16(this.nextPid).concat(str(this.subscriptions[i])).concat(Buffer.from([0]))
             this.nextPid = this.nextPid >= 65535 ? 1 : this.nextPid + 1
-            if (!(await this.writeParts(packet(PACKET_SUBSCRIBE, body), null))) return false
+            if (!(await this.writeParts(packet(PACKET_SUBSCRIBE, body), 0, null))) return false
         }
         return true
     }
 
-    /** QoS 1 publish of a payload given in pieces; true once the broker acknowledged it. */
-    async publish(topic: string, payload: Buffer[], retain: boolean, timeoutMs: number): Promise<boolean> {
+    /** QoS 1 publish of `size` payload bytes, asked for piece by piece (piece(0), piece(1)…); true once the broker acknowledged it. */
+    async publish(topic: string, size: number, piece: (i: number) => Buffer, retain: boolean, timeoutMs: number): Promise<boolean> {
         if (!this.isConnected()) return false
         const pid = this.nextPid
         this.nextPid = pid >= 65535 ? 1 : pid + 1
@@ -143,9 +143,7 @@ export class MqttConnection {
         // the header and each piece go out as separate writes: a state message is kilobytes, and
         // one contiguous block of that size may not exist in a fragmented heap
         const vh = str(topic).concat(u16(pid))
-        let len = vh.length
-        for (let i = 0; i < payload.length; i++) len += payload[i].length
-        if (!(await this.writeParts(header(0x32 | (retain ? 1 : 0), len).concat(vh), payload))) return false
+        if (!(await this.writeParts(header(0x32 | (retain ? 1 : 0), vh.length + size).concat(vh), size, piece))) return false
         const t0 = ds.millis()
         while (this.acked !== pid && !this.closed && ds.millis() - t0 < timeoutMs)
             await ds.wait(this.events, timeoutMs - (ds.millis() - t0))
@@ -165,7 +163,7 @@ export class MqttConnection {
         if (now - this.lastRecv > k * 1500) {
             this.lastError = "broker silent for " + k * 1.5 + " s"
             await this.close()
-        } else if (now - this.lastSend > (k * 1000) / 2) await this.writeParts(Buffer.from([0xc0, 0]), null)
+        } else if (now - this.lastSend > (k * 1000) / 2) await this.writeParts(Buffer.from([0xc0, 0]), 0, null)
     }
 
     async close() {
@@ -182,15 +180,19 @@ export class MqttConnection {
 
     private sending = false
 
-    /** Sends one packet: its head, then its pieces; no other packet's bytes can come between them. */
-    private async writeParts(head: Buffer, pieces: Buffer[] | null): Promise<boolean> {
+    /** Sends one packet: its head, then `size` bytes from piece(0), piece(1)…; no other packet's bytes can come between them. */
+    private async writeParts(head: Buffer, size: number, piece: (i: number) => Buffer): Promise<boolean> {
         while (this.sending) await ds.sleep(1)
         const s = this.sock
         if (!s) return false
         this.sending = true
         try {
             await s.send(head)
-            for (let i = 0; pieces !== null && i < pieces.length; i++) await s.send(pieces[i])
+            for (let i = 0, sent = 0; sent < size; i++) {
+                const b = piece(i)
+                await s.send(b)
+                sent += b.length
+            }
             this.lastSend = ds.millis()
             return true
         } catch (e) {

@@ -21,8 +21,8 @@ const PIECE = 128
 
 export interface OutMessage {
     topic: string
-    /** the payload in pieces of at most PIECE bytes, in order */
-    payload: Buffer[]
+    /** payload bytes: read with piece() */
+    size: number
     retain: boolean
 }
 
@@ -118,18 +118,13 @@ export class Outbox {
         this.pend += b.length
     }
 
-    /** `len` bytes from ring offset `off`, in pieces of at most PIECE bytes */
-    private copyOut(off: number, len: number): Buffer[] {
-        const out: Buffer[] = []
-        for (let done = 0; done < len; done += PIECE) {
-            const n = Math.min(PIECE, len - done)
-            const b = Buffer.alloc(n)
-            const start = (this.head + off + done) % this.capacity
-            const first = Math.min(n, this.capacity - start)
-            b.blitAt(0, this.buf, start, first)
-            if (first < n) b.blitAt(first, this.buf, 0, n - first)
-            out.push(b)
-        }
+    /** `len` bytes from ring offset `off` */
+    private copyOut(off: number, len: number): Buffer {
+        const out = Buffer.alloc(len)
+        const start = (this.head + off) % this.capacity
+        const first = Math.min(len, this.capacity - start)
+        out.blitAt(0, this.buf, start, first)
+        if (first < len) out.blitAt(first, this.buf, 0, len - first)
         return out
     }
 
@@ -191,16 +186,17 @@ export class Outbox {
     peek(): OutMessage | null {
         if (!this.count) return null
         const tl = this.u16(0)
-        const pl = this.u16(2)
-        const flags = this.get(4)
-        // topics are short: one piece
-        const topic = Buffer.alloc(tl)
-        for (let i = 0; i < tl; i++) topic[i] = this.get(HDR + i)
         return {
-            topic: topic.toString(),
-            payload: this.copyOut(HDR + tl, pl),
-            retain: (flags & RETAIN) !== 0,
+            topic: this.copyOut(HDR, tl).toString(), // topics are short: one piece
+            size: this.u16(2),
+            retain: (this.get(4) & RETAIN) !== 0,
         }
+    }
+
+    /** Piece i (PIECE bytes, the last one shorter) of the oldest message's payload: copied while it is sent, never all at once. */
+    piece(i: number): Buffer {
+        const at = i * PIECE
+        return this.copyOut(HDR + this.u16(0) + at, Math.min(PIECE, this.u16(2) - at))
     }
 
     /** Removes the oldest message (after it was delivered). */

@@ -209,8 +209,12 @@ export class Publisher {
     /** the last refused command, until the next accepted one */
     commandError = ""
     private ident: Identification = null
+    /** the meter (key) whose values are announced, and the addresses announced for it (the held values' own strings) */
+    private announcedFor = ""
     private announced: string[] = []
-    private toAnnounce: { meter: MeterInfo; value: Held }[] = []
+    /** values still to announce (Home Assistant discovery), of announceMeter */
+    private toAnnounce: Held[] = []
+    private announceMeter: MeterInfo = null
     private diagIndex = 0
     private wake = ds.emitter<number>()
     private mqttError = ""
@@ -299,14 +303,20 @@ export class Publisher {
         if (t.haPrefix.length) {
             // discovery is built when it is sent (see nextDiscovery), so a first readout with
             // many values does not fill the outage queue with configs
+            // another meter behind the head: its values are announced afresh
+            if (m.key !== this.announcedFor) {
+                this.announced = []
+                this.toAnnounce = []
+                this.announcedFor = m.key
+            }
+            this.announceMeter = m
             for (let i = 0; i < this.held.length; i++) {
                 if ((i & 7) === 7) await ds.sleep(0)
                 const h = this.held[i]
-                const key = m.key + "/" + h.address
-                if (this.announced.indexOf(key) >= 0 || !obisInfo(h.address, h.unit)) continue
+                if (this.announced.indexOf(h.address) >= 0 || !obisInfo(h.address, h.unit)) continue
                 if (this.announced.length >= this.cfg.maxValues * 2) break
-                this.announced.push(key)
-                this.toAnnounce.push({ meter: m, value: h })
+                this.announced.push(h.address)
+                this.toAnnounce.push(h)
             }
         }
         for (let i = 0; i < this.held.length; i++) {
@@ -328,7 +338,7 @@ export class Publisher {
         if (!this.topics.haPrefix.length) return null
         if (this.diagIndex < DIAG_COUNT) return diagnosticDiscovery(this.topics, this.diagIndex)
         if (this.diagIndex < DIAG_COUNT + COMMANDS.length) return buttonDiscovery(this.topics, this.diagIndex - DIAG_COUNT)
-        if (this.toAnnounce.length) return discoveryFor(this.topics, this.toAnnounce[0].meter, this.toAnnounce[0].value)
+        if (this.toAnnounce.length) return discoveryFor(this.topics, this.announceMeter, this.toAnnounce[0])
         return null
     }
 
@@ -375,6 +385,10 @@ export class Publisher {
 
     /** Sends the outbox forever: connect (with backoff), "online", then messages in order. */
     async run(conn: MqttConnection) {
+        // what the payload pieces are read from (closures may not capture loop variables in DeviceScript)
+        const on = Buffer.from("online")
+        const q = this.outbox
+        let b: Buffer[] = null
         this.conn = conn
         let backoff = 500
         while (true) {
@@ -389,14 +403,18 @@ export class Publisher {
                 console.log("mqtt: connected")
                 // the outage is over: diagnostics must not keep reporting its error
                 this.mqttError = ""
-                if (!(await conn.publish(availabilityTopic(this.topics), [Buffer.from("online")], true, 5000))) continue
+                if (!(await conn.publish(availabilityTopic(this.topics), on.length, i => on, true, 5000))) continue
                 backoff = 500
             }
             const d = this.nextDiscovery()
             if (d) {
-                const b: Buffer[] = []
-                for (let i = 0; i < d.payload.length; i++) b.push(Buffer.from(d.payload[i]))
-                if (await conn.publish(d.topic, b, true, 5000)) this.discoverySent()
+                b = []
+                let size = 0
+                for (let i = 0; i < d.payload.length; i++) {
+                    b.push(Buffer.from(d.payload[i]))
+                    size += b[i].length
+                }
+                if (await conn.publish(d.topic, size, i => b[i], true, 5000)) this.discoverySent()
                 else this.mqttError = conn.lastError
                 continue
             }
@@ -406,7 +424,7 @@ export class Publisher {
                 await ds.wait(this.wake, 1000)
                 continue
             }
-            if (await conn.publish(m.topic, m.payload, m.retain, 5000)) this.outbox.shift()
+            if (await conn.publish(m.topic, m.size, i => q.piece(i), m.retain, 5000)) q.shift()
             else {
                 this.mqttError = conn.lastError
                 console.log(`mqtt: ${conn.lastError}`)

@@ -28,7 +28,7 @@ async function drain(p: Publisher): Promise<string[]> {
     while (p.outbox.count) {
         await sleep(0) // the VM allows ~128K steps between awaits
         const m = p.outbox.peek()
-        out.push(m.topic + " " + (m.retain ? "R " : "- ") + text(m.payload))
+        out.push(m.topic + " " + (m.retain ? "R " : "- ") + text(p.outbox))
         p.outbox.shift()
     }
     return out

@@ -8,9 +8,14 @@ export function put(q: Outbox, topic: string, text: string, retain: boolean, his
     return q.end()
 }
 
-/** The payload pieces joined as text. */
-export function text(pieces: Buffer[]): string {
+/** The oldest message's payload as text, read piece by piece as the publisher sends it. */
+export function text(q: Outbox): string {
+    const size = q.peek().size
     let s = ""
-    for (let i = 0; i < pieces.length; i++) s += pieces[i].toString()
+    for (let i = 0, n = 0; n < size; i++) {
+        const b = q.piece(i)
+        s += b.toString()
+        n += b.length
+    }
     return s
 }
