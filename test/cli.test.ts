@@ -58,3 +58,14 @@ test("simulate rejects a bad --count and a --set without '=' before doing anythi
     assert.equal(s.status, 2)
     assert.match(s.stderr, /--set wants KEY=VALUE, got 'POLL_MS'/)
 })
+
+test("simulate reports a firmware panic at once with the VM's words and exits 3", () => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "tools/simulate.ts", "--timeout", "50"], {
+        cwd: ROOT, encoding: "utf8", timeout: 60000, env: { ...process.env, OPTO_SIM_ENTRY: "test/fixtures/oom-firmware.ts" },
+    })
+    assert.equal(r.status, 3, r.stderr)
+    assert.match(r.stderr, /firmware panic/)
+    assert.match(r.stderr, /OutOfMemory/)
+    // at once: not the timeout's "no readout" (the spawn's own limit, 60 s, is above the 50 s timeout)
+    assert.doesNotMatch(r.stderr, /no readout within/)
+})

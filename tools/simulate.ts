@@ -103,7 +103,8 @@ async function main() {
     }
 
     info(`simulate: building the firmware (profile: ${profile.name})`)
-    buildSimFirmware()
+    // OPTO_SIM_ENTRY: another DeviceScript entry instead of the device firmware (the tests run the panic path with one that runs out of memory)
+    const binary = buildSimFirmware(process.env.OPTO_SIM_ENTRY || undefined)
 
     let broker: EmbeddedBroker | null = null
     let url = args.broker
@@ -207,6 +208,7 @@ async function main() {
 
     info("simulate: starting the firmware in the DeviceScript simulator")
     sim = await startSimulation(profile, {
+        binary,
         settings,
         onLine: line => {
             lastLines.push(line)

@@ -139,6 +139,7 @@ export function buildSimFirmware(entry = "src/firmware/main.ts"): Buffer {
     walk(join(ROOT, "src"))
     h.update(readFileSync(join(ROOT, "node_modules/@devicescript/cli/package.json")))
     h.update(entry)
+    if (!entry.startsWith("src/")) h.update(readFileSync(join(ROOT, entry))) // an entry outside src/ (a test's)
     const cached = join(ROOT, ".devicescript/cache", `firmware-${h.digest("hex").slice(0, 16)}.devs`)
     if (existsSync(cached)) return readFileSync(cached)
     return withBuildLock(() => {
