@@ -93,7 +93,8 @@ function copperGroups(cj: El[]): Map<string, string> {
     return out
 }
 
-export async function runDrc(cj: El[], holder: HolderParams): Promise<DrcReport> {
+/** `holder`: the head board, whose optics must sit on the holder's bores; omitted for boards without optics (the P1 adapter). */
+export async function runDrc(cj: El[], holder?: HolderParams): Promise<DrcReport> {
     const findings: DrcFinding[] = []
     const add = (rule: string, errors: El[]) => errors.forEach(e => findings.push({ rule, message: msg(e) }))
 
@@ -119,8 +120,8 @@ export async function runDrc(cj: El[], holder: HolderParams): Promise<DrcReport>
     }
 
     // the optics on the holder's bores (the mechanical reason this board exists)
-    const g = holderGeometry(holder)
-    for (const [ref, want] of [["D1", g.led], ["Q1", g.sensor]] as const) {
+    const g = holder && holderGeometry(holder)
+    for (const [ref, want] of g ? ([["D1", g.led], ["Q1", g.sensor]] as const) : []) {
         const at = componentCentre(cj, ref)
         const off = Math.hypot(at.x - want.x, at.y - want.y)
         if (off > 0.01) findings.push({ rule: "optics: off the bore", message: `${ref} is ${off.toFixed(3)} mm from its bore at (${want.x}, ${want.y})` })

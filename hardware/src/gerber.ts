@@ -7,7 +7,7 @@
 // The board is single-sided: copper, mask, paste and silkscreen on the top (the parts' side),
 // plus a bottom silkscreen that marks where the LED and the phototransistor go in from below.
 import { zipSync, strToU8 } from "fflate"
-import { part, PARTS } from "./parts.ts"
+import { PARTS, type Part } from "./parts.ts"
 import type { Placement } from "./layout.ts"
 
 type El = { type: string; [k: string]: any }
@@ -17,15 +17,16 @@ type Pt = { x: number; y: number }
 export const MASK_MARGIN = 0.05
 
 /** File names with the Protel extensions board houses recognise without a layer mapping. */
-export const GERBER_FILES = {
-    copperTop: "head.GTL",
-    maskTop: "head.GTS",
-    pasteTop: "head.GTP",
-    silkTop: "head.GTO",
-    silkBottom: "head.GBO",
-    outline: "head.GKO",
-    drill: "head.DRL",
-} as const
+export const gerberFiles = (name: string) => ({
+    copperTop: `${name}.GTL`,
+    maskTop: `${name}.GTS`,
+    pasteTop: `${name}.GTP`,
+    silkTop: `${name}.GTO`,
+    silkBottom: `${name}.GBO`,
+    outline: `${name}.GKO`,
+    drill: `${name}.DRL`,
+})
+export const GERBER_FILES = gerberFiles("head")
 
 const num = (v: number) => String(Math.round(v * 1e6)) // format 4.6, millimetres
 const xy = (p: Pt) => `X${num(p.x)}Y${num(p.y)}`
@@ -87,7 +88,8 @@ function pads(cj: El[]) {
     return out
 }
 
-export function gerberLayers(cj: El[], placement: Record<string, Placement>): Record<string, string> {
+export function gerberLayers(cj: El[], placement: Record<string, Placement>, name = "head"): Record<string, string> {
+    const GERBER_FILES = gerberFiles(name)
     const board = cj.find(e => e.type === "pcb_board")
     if (!board?.outline) throw new Error("board has no outline")
 
@@ -145,15 +147,15 @@ export function gerberLayers(cj: El[], placement: Record<string, Placement>): Re
         [GERBER_FILES.silkTop]: silkTop.toString(),
         [GERBER_FILES.silkBottom]: silkBottom.toString(),
         [GERBER_FILES.outline]: outline.toString(),
-        [GERBER_FILES.drill]: excellon(cj),
+        [GERBER_FILES.drill]: excellon(cj, name),
     }
 }
 
 /** Excellon drill file (metric, decimal coordinates), one tool per hole size. */
-export function excellon(cj: El[]): string {
+export function excellon(cj: El[], name = "head"): string {
     const holes = cj.filter(e => e.type === "pcb_plated_hole" || e.type === "pcb_hole").map(h => ({ x: h.x, y: h.y, d: h.hole_diameter as number }))
     const sizes = [...new Set(holes.map(h => h.d))].sort((a, b) => a - b)
-    const lines = ["M48", "; opto62056 optical head, single-sided", "FMAT,2", "METRIC,TZ", ...sizes.map((d, i) => `T${i + 1}C${d.toFixed(3)}`), "%", "G90", "G05"]
+    const lines = ["M48", `; opto62056 ${name === "head" ? "optical head" : name}, single-sided`, "FMAT,2", "METRIC,TZ", ...sizes.map((d, i) => `T${i + 1}C${d.toFixed(3)}`), "%", "G90", "G05"]
     sizes.forEach((d, i) => {
         lines.push(`T${i + 1}`)
         for (const h of holes.filter(h => h.d === d)) lines.push(`X${h.x.toFixed(3)}Y${h.y.toFixed(3)}`)
@@ -168,12 +170,12 @@ export function gerberZip(layers: Record<string, string>): Uint8Array {
 
 /** Parts a board house places: the SMD ones. The optics and the cable pads are soldered by hand
  *  (the optics from below, with their collars on the holder's floor). */
-const machinePlaced = (ref: string) => !!part(ref).lcsc || part(ref).footprint.includes("SMD")
+const machinePlaced = (p: Part) => !!p.lcsc || p.footprint.includes("SMD")
 
 /** Pick-and-place in JLCPCB's CPL columns (mm, degrees, seen from the top). */
-export function pickAndPlaceCsv(cj: El[], placement: Record<string, Placement>): string {
+export function pickAndPlaceCsv(cj: El[], placement: Record<string, Placement>, parts: Part[] = PARTS): string {
     const rows = ["Designator,Mid X,Mid Y,Layer,Rotation"]
-    for (const p of PARTS.filter(p => machinePlaced(p.ref))) {
+    for (const p of parts.filter(machinePlaced)) {
         const src = cj.find(e => e.type === "source_component" && e.name === p.ref)
         const pc = cj.find(e => e.type === "pcb_component" && e.source_component_id === src?.source_component_id)
         if (!pc) throw new Error(`${p.ref} is not on the board`)
@@ -183,9 +185,9 @@ export function pickAndPlaceCsv(cj: El[], placement: Record<string, Placement>):
 }
 
 /** BOM in JLCPCB's assembly columns: one row per part number, designators joined. */
-export function jlcBomCsv(): string {
+export function jlcBomCsv(parts: Part[] = PARTS): string {
     const groups = new Map<string, { comment: string; refs: string[]; footprint: string; lcsc: string }>()
-    for (const p of PARTS.filter(p => machinePlaced(p.ref))) {
+    for (const p of parts.filter(machinePlaced)) {
         const key = `${p.mpn}|${p.footprint}`
         const g = groups.get(key) ?? { comment: `${p.value} ${p.mpn}`, refs: [], footprint: p.footprint.split(":")[1], lcsc: p.lcsc ?? "" }
         g.refs.push(p.ref)
