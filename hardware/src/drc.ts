@@ -68,8 +68,9 @@ function netsOfPorts(cj: El[]): string[][] {
     return [...groups.values()].filter(g => g.length > 1)
 }
 
-/** Ports joined by copper: trace segments that touch each other or a port (within 1 µm). */
-function copperGroups(cj: El[]): Map<string, string> {
+/** Ports joined by copper: trace segments that touch each other or a port (within 1 µm).
+ *  pcb_port_id → id of its copper island. */
+export function copperGroups(cj: El[]): Map<string, string> {
     const ports = cj.filter(e => e.type === "pcb_port")
     const parent = new Map<string, string>()
     const find = (x: string): string => {

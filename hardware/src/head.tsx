@@ -3,7 +3,7 @@
 // on top (light → RX), transmit path below (TX → light), supply decoupling on the right.
 import "./es2024.ts"
 import { RootCircuit } from "@tscircuit/core"
-import { part } from "./parts.ts"
+import { part, SOT23_BJT } from "./parts.ts"
 import { DEFAULT_HOLDER, type HolderParams } from "./holder.ts"
 import { boardOutline, placements } from "./layout.ts"
 
@@ -45,7 +45,7 @@ export function Head({ holder = DEFAULT_HOLDER }: { holder?: HolderParams }) {
             <transistor name="Q1" type="npn" displayName="Q1 SFH309FA-4" manufacturerPartNumber={mpn("Q1")} footprint="pinrow2" pinLabels={{ pin1: "emitter", pin2: "collector", pin3: "base" }}
                 pinAttributes={{ base: { doNotConnect: true } }} schX={-4} schY={2.7} schRotation={270} {...at("Q1")} />
             <resistor name="R1" resistance={part("R1").value} footprint="0805" manufacturerPartNumber={mpn("R1")} schX={-3.7} schY={1.2} schRotation={90} {...at("R1")} />
-            <transistor name="Q2" type="npn" manufacturerPartNumber={mpn("Q2")} footprint="sot23" schX={-2} schY={1.9} schRotation={270} {...at("Q2")} />
+            <transistor name="Q2" type="npn" pinLabels={SOT23_BJT} manufacturerPartNumber={mpn("Q2")} footprint="sot23" schX={-2} schY={1.9} schRotation={270} {...at("Q2")} />
             <resistor name="R2" resistance={part("R2").value} footprint="0805" manufacturerPartNumber={mpn("R2")} schX={-1.7} schY={3.3} schRotation={90} {...at("R2")} />
             <chip
                 name="U1"
@@ -84,7 +84,7 @@ export function Head({ holder = DEFAULT_HOLDER }: { holder?: HolderParams }) {
                 {...at("U2")}
             />
             <resistor name="R3" resistance={part("R3").value} footprint="0805" manufacturerPartNumber={mpn("R3")} schX={-1.6} schY={-1.2} {...at("R3")} />
-            <transistor name="Q3" type="pnp" manufacturerPartNumber={mpn("Q3")} footprint="sot23" schX={-3.2} schY={-1.2} schRotation={90} {...at("Q3")} />
+            <transistor name="Q3" type="pnp" pinLabels={SOT23_BJT} manufacturerPartNumber={mpn("Q3")} footprint="sot23" schX={-3.2} schY={-1.2} schRotation={90} {...at("Q3")} />
             <led name="D1" color="IR" manufacturerPartNumber={mpn("D1")} footprint="pinrow2" schX={-3.5} schY={-2.4} schRotation={270} {...at("D1")} />
             <resistor name="R4" resistance={part("R4").value} footprint="0805" manufacturerPartNumber={mpn("R4")} schX={-3.5} schY={-3.6} schRotation={90} {...at("R4")} />
             <trace from=".J1 > .pin3" to="net.TXD" />

@@ -55,7 +55,9 @@ export function placements(p: HolderParams = DEFAULT_HOLDER): Record<string, Pla
         Q1: { ...g.sensor, rotation: 90, side: "bottom" },
         J1: top(0, -8.2),
         R1: top(7.4, -3.8, 90),
-        Q2: top(7.4, 1.6),
+        // turned so that with the BC817's pinning (1 base, 2 emitter, 3 collector) the single-layer
+        // autorouter finds a clean route (at 0° it crosses RXD with PE and GND)
+        Q2: top(7.4, 1.6, 270),
         R2: top(10.6, 1.2, 90),
         U1: top(6.4, 6.6, 180),
         U2: top(-6.4, 6.6, 180),

@@ -19,12 +19,11 @@
 import "./es2024.ts"
 import { RootCircuit } from "@tscircuit/core"
 import { p1Part } from "./p1-parts.ts"
+import { SOT23_BJT } from "./parts.ts"
 import type { Placement } from "./layout.ts"
 
-/** BC817/BC807 in SOT-23 (Nexperia datasheets, "Pinning"): 1 base, 2 emitter, 3 collector.
- *  tscircuit's default transistor numbering is 1 collector, 2 base, 3 emitter, so it is set here;
- *  the test checks each pad's net. */
-export const SOT23_BJT = { pin1: "base", pin2: "emitter", pin3: "collector" } as const
+/** BC817/BC807 SOT-23 pinning (1 base, 2 emitter, 3 collector), shared with the head: see parts.ts. */
+export { SOT23_BJT }
 
 const mpn = (ref: string) => p1Part(ref).mpn
 const val = (ref: string) => p1Part(ref).value

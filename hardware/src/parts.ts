@@ -16,6 +16,12 @@ export interface Part {
     lcsc?: string
 }
 
+/** BC817/BC807 in SOT-23: 1 base, 2 emitter, 3 collector (Nexperia BC817 series datasheet Rev. 8,
+ *  Table 3 "Pinning"; the BC807 datasheet's pinning table and onsemi's BC817-xxLT1, SOT-23 case 318
+ *  style 6, say the same). tscircuit's default transistor numbering is 1 collector, 2 base,
+ *  3 emitter, so every SOT-23 transistor sets this; test/board.test.ts checks each pad's net. */
+export const SOT23_BJT = { pin1: "base", pin2: "emitter", pin3: "collector" } as const
+
 /** Resistor values in ohms, the ones the SPICE check simulates. */
 export const VALUES = {
     /** phototransistor emitter resistor: the sensitivity/speed knob. The BC817 turns on at

@@ -1,6 +1,7 @@
 // The routed board and its manufacturing files: the design-rule check passes and catches what it
-// must, every net is routed, the optics sit exactly over the holder's bores, and the Gerber set
-// has every layer a board house needs and parses with an independent Gerber parser.
+// must, every net is routed, each transistor/IC/LED pad carries the net its datasheet pinning
+// asks for, the optics sit exactly over the holder's bores, and the Gerber set has every layer a
+// board house needs and parses with an independent Gerber parser.
 import { test, before } from "node:test"
 import assert from "node:assert/strict"
 import { mkdtempSync, readFileSync } from "node:fs"
@@ -9,7 +10,7 @@ import { join } from "node:path"
 import { unzipSync, strFromU8 } from "fflate"
 import gerberParser from "gerber-parser"
 import { buildCircuit } from "../src/build.ts"
-import { componentCentre, runDrc } from "../src/drc.ts"
+import { componentCentre, copperGroups, runDrc } from "../src/drc.ts"
 import { DEFAULT_HOLDER, holderStl } from "../src/holder.ts"
 import { inside, parseBinaryStl } from "../src/mesh.ts"
 
@@ -32,6 +33,102 @@ test("DRC is clean and all 10 nets are routed on one copper layer without vias",
     assert.equal(drc.routedNets, 10)
     assert.equal(drc.vias, 0)
     assert.ok(cj.filter(e => e.type === "pcb_trace").every(t => t.route.every((p: El) => p.route_type !== "wire" || p.layer === "top")))
+})
+
+/** "REF.padNumber" of every pad, keyed by source_port_id. */
+function padNames(): Map<string, string> {
+    const comp = new Map(cj.filter(e => e.type === "source_component").map(c => [c.source_component_id, c.name]))
+    const out = new Map<string, string>()
+    for (const p of cj.filter(e => e.type === "source_port")) {
+        const num = (p.port_hints as string[]).find(h => /^\d+$/.test(h)) ?? String(p.pin_number)
+        out.set(p.source_port_id, `${comp.get(p.source_component_id)}.${num}`)
+    }
+    return out
+}
+
+/** Net name of every pad "REF.padNumber", from the schematic's connectivity. */
+function padNets(): Map<string, string> {
+    const parent = new Map<string, string>()
+    const find = (x: string): string => ((parent.get(x) ?? x) === x ? x : find(parent.get(x)!))
+    for (const t of cj.filter(e => e.type === "source_trace")) {
+        const ids = [...t.connected_source_port_ids, ...t.connected_source_net_ids]
+        for (const id of ids.slice(1)) parent.set(find(id), find(ids[0]))
+    }
+    const netName = new Map(cj.filter(e => e.type === "source_net").map(n => [find(n.source_net_id), n.name]))
+    const names = padNames()
+    return new Map([...names].map(([id, pad]) => [pad, netName.get(find(id)) ?? "(unconnected)"]))
+}
+
+/** The other pads joined to a pad by the routed copper alone (not by the schematic's bookkeeping). */
+function copperPeers(pad: string): string[] {
+    const names = padNames()
+    const island = copperGroups(cj)
+    const padOf = new Map(cj.filter(e => e.type === "pcb_port").map(pp => [pp.pcb_port_id, names.get(pp.source_port_id)!]))
+    const mine = [...padOf].find(([, n]) => n === pad)
+    assert.ok(mine, `no pad ${pad}`)
+    return [...padOf].filter(([id, n]) => n !== pad && island.get(id) === island.get(mine[0])).map(([, n]) => n).sort()
+}
+
+/** The copper pad (SMD pad or plated hole) of a component's pad number. */
+function padOf(ref: string, num: string): El {
+    const src = cj.find(e => e.type === "source_component" && e.name === ref)!
+    const pc = cj.find(e => e.type === "pcb_component" && e.source_component_id === src.source_component_id)!
+    const pad = cj.find(e => (e.type === "pcb_smtpad" || e.type === "pcb_plated_hole") && e.pcb_component_id === pc.pcb_component_id && e.port_hints?.includes(num))
+    assert.ok(pad, `no pad ${ref}.${num}`)
+    return pad
+}
+
+test("SOT-23 pads carry BC817/BC807 pinning (1 base, 2 emitter, 3 collector), in the schematic and in the routed copper", () => {
+    const n = padNets()
+    // Q2 BC817: base on the phototransistor's emitter, emitter to GND, collector is RX_RAW
+    assert.deepEqual(["Q2.1", "Q2.2", "Q2.3"].map(p => n.get(p)), ["PE", "GND", "RX_RAW"])
+    // Q3 BC807: base behind R3, emitter on 3V3, collector feeds the LED's anode
+    assert.deepEqual(["Q3.1", "Q3.2", "Q3.3"].map(p => n.get(p)), ["Q3_BASE", "V3V3", "LED_A"])
+    // the same from the copper: what each pad is really soldered to
+    assert.deepEqual(copperPeers("Q2.1"), ["Q1.1", "R1.1"])
+    assert.deepEqual(copperPeers("Q2.3"), ["R2.1", "U1.2"])
+    assert.deepEqual(copperPeers("Q3.1"), ["R3.2"])
+    assert.deepEqual(copperPeers("Q3.3"), ["D1.1"])
+    assert.ok(copperPeers("Q2.2").includes("J1.2"), "Q2 emitter on the GND pin of J1")
+    assert.ok(copperPeers("Q3.2").includes("J1.1"), "Q3 emitter on the 3V3 pin of J1")
+    // the pads themselves: 1 and 2 side by side 1.9 mm apart, 3 alone opposite them (SOT-23)
+    for (const ref of ["Q2", "Q3"]) {
+        const pad = (k: string) => padOf(ref, k)
+        const d = (a: El, b: El) => Math.hypot(a.x - b.x, a.y - b.y)
+        assert.ok(d(pad("1"), pad("2")) > 1.8 && d(pad("1"), pad("2")) < 2.0, `${ref}: pads 1-2 are 1.9 mm apart`)
+        assert.ok(Math.abs(d(pad("1"), pad("3")) - d(pad("2"), pad("3"))) < 0.01 && d(pad("1"), pad("3")) > 2, `${ref}: pad 3 alone on the other side`)
+    }
+})
+
+test("74LVC1G17 pads (SOT753 / SOT-23-5): 1 n.c., 2 A, 3 GND, 4 Y, 5 VCC", () => {
+    const n = padNets()
+    assert.deepEqual(["U1.1", "U1.2", "U1.3", "U1.4", "U1.5"].map(p => n.get(p)), ["(unconnected)", "RX_RAW", "GND", "RXD", "V3V3"])
+    assert.deepEqual(["U2.1", "U2.2", "U2.3", "U2.4", "U2.5"].map(p => n.get(p)), ["(unconnected)", "TXD", "GND", "TX_BUF", "V3V3"])
+    assert.deepEqual(copperPeers("U1.4"), ["J1.4"])
+    assert.deepEqual(copperPeers("U2.2"), ["J1.3"])
+    assert.deepEqual(copperPeers("U2.4"), ["R3.1"])
+    assert.deepEqual(copperPeers("U1.1"), [])
+    assert.deepEqual(copperPeers("U2.1"), [])
+    // the package: 1-2-3 in a row at 0.95 mm, 4 opposite 3, 5 opposite 1
+    for (const ref of ["U1", "U2"]) {
+        const pad = (k: string) => padOf(ref, k)
+        const d = (a: El, b: El) => Math.hypot(a.x - b.x, a.y - b.y)
+        assert.ok(Math.abs(d(pad("1"), pad("2")) - 0.95) < 0.01 && Math.abs(d(pad("2"), pad("3")) - 0.95) < 0.01 && Math.abs(d(pad("1"), pad("3")) - 1.9) < 0.01, `${ref}: 1-2-3 in a row`)
+        assert.ok(Math.abs(d(pad("3"), pad("4")) - d(pad("1"), pad("5"))) < 0.01 && Math.abs(d(pad("4"), pad("5")) - 1.9) < 0.01, `${ref}: 4 opposite 3, 5 opposite 1`)
+        assert.ok(d(pad("3"), pad("4")) < d(pad("3"), pad("5")), `${ref}: 4 is across from 3, not from 1`)
+    }
+})
+
+test("optics: D1 pad 1 (square) is the SFH 487's anode, Q1 pad 1 (square) the phototransistor's emitter", () => {
+    const n = padNets()
+    // SFH 487 datasheet: "anode marking: short lead" -> the short lead goes into the square pad
+    assert.deepEqual([n.get("D1.1"), n.get("D1.2")], ["LED_A", "LED_K"])
+    assert.deepEqual(copperPeers("D1.2"), ["R4.2"])
+    // emitter follower: collector on 3V3, emitter into R1 and Q2's base; no base lead
+    assert.deepEqual([n.get("Q1.1"), n.get("Q1.2")], ["PE", "V3V3"])
+    assert.deepEqual(copperPeers("Q1.1"), ["Q2.1", "R1.1"])
+    assert.equal(padOf("D1", "1").shape, "circular_hole_with_rect_pad")
+    assert.equal(padOf("Q1", "1").shape, "circular_hole_with_rect_pad")
 })
 
 test("the DRC fails on an unrouted net, a part off the board and copper too close", async () => {
