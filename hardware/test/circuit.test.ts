@@ -7,6 +7,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { buildCircuit } from "../src/build.ts"
 import { PARTS, VALUES } from "../src/parts.ts"
+import { receiverNetlist, REFERENCE, transmitterNetlist } from "../src/spice.ts"
 
 type El = { type: string; [k: string]: any }
 let cj: El[] = []
@@ -129,4 +130,37 @@ test("SPICE netlist of the schematic has the transistors, resistors and LED", ()
     const cir = readFileSync(join(out, "head.cir"), "utf8")
     for (const line of [/^QQ1 /m, /^QQ2 /m, /^QQ3 /m, /^RR1 \S+ \S+ 5\.6K$/m, /^RR2 \S+ \S+ 10K$/m, /^DD1 /m, /^RR4 \S+ \S+ 100$/m])
         assert.match(cir, line)
+})
+
+test("SPICE: the schematic's netlist and the check's own netlists wire each transistor's C, B, E alike", () => {
+    // head.cir is exported from the schematic (circuit-json-to-spice finds C/B/E by port name, not
+    // by pad number); Q<name> collector base emitter model
+    const cir = readFileSync(join(out, "head.cir"), "utf8")
+    const el = (name: string) => {
+        const m = new RegExp(`^${name} (.*)$`, "m").exec(cir)
+        assert.ok(m, `${name} in head.cir`)
+        return m[1].split(" ")
+    }
+    const [q1c, , q1e] = el("QQ1")
+    const [q2c, q2b, q2e] = el("QQ2")
+    const [q3c, q3b, q3e] = el("QQ3")
+    const [d1a] = el("DD1")
+    assert.equal(q2e, "0") // BC817 emitter on GND
+    assert.equal(q2b, q1e) // its base on the phototransistor's emitter (PE) ...
+    assert.ok(el("RR1").includes(q2b) && el("RR1").includes("0")) // ... with R1 to GND
+    assert.ok(el("RR2").includes(q2c) && el("RR2").includes(q1c)) // collector pulled up by R2 to 3V3
+    assert.equal(q3e, q1c) // BC807 emitter on 3V3
+    assert.ok(el("RR3").includes(q3b)) // base behind R3
+    assert.equal(q3c, d1a) // collector into the LED's anode
+    // the SPICE check's hand-written netlists have the same connections
+    const rx = receiverNetlist(REFERENCE, { baud: 19200, bits: [0, 1], photoCurrent: 1e-3 })
+    assert.match(rx, /^Q1 vdd pb pe PHOTO$/m)
+    assert.match(rx, /^R1 pe 0 /m)
+    assert.match(rx, /^Q2 rxraw pe 0 BC817$/m)
+    assert.match(rx, /^R2 vdd rxraw /m)
+    const tx = transmitterNetlist(19200, [0, 1])
+    assert.match(tx, /^R3 u2x base /m)
+    assert.match(tx, /^Q3 coll base vdd BC807$/m)
+    assert.match(tx, /^VSENSE coll anode 0$/m)
+    assert.match(tx, /^D1 anode cath IRLED$/m)
 })
