@@ -9,6 +9,8 @@ import { createServer } from "node:tls"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Aedes } from "aedes"
+import { Scenario, simProfile, waitFor } from "./helpers/e2e-harness"
+import { startBroker } from "../tools/vm-host/broker"
 
 const hasOpenssl = spawnSync("openssl", ["version"]).status === 0
 
@@ -43,12 +45,10 @@ test("mqtts: the firmware publishes through a TLS broker", { skip: hasOpenssl ? 
 })
 
 test("mqtts:// to a plain-TCP broker: the TLS handshake fails with a clear error, and nothing goes out in plain text", async () => {
-    const { Scenario, simProfile, waitFor } = await import("./helpers/e2e-harness")
-    const { startBroker } = await import("../tools/vm-host/broker")
     const plain = await startBroker()
     let clients = 0, publishes = 0
     plain.aedes.on("client", () => clients++)
-    plain.aedes.on("publish", (_p, c) => { if (c) publishes++ })
+    plain.aedes.on("publish", (_p: unknown, c: unknown) => { if (c) publishes++ })
     const s = new Scenario()
     try {
         await s.start(simProfile({}), { POLL_MS: "2000", MQTT_URL: JSON.stringify(`mqtts://127.0.0.1:${plain.port}`) })
