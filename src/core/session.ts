@@ -183,7 +183,7 @@ export class Session implements ByteEngine, FrameSink {
         this.startAt = now
         this.line = new LineMinimum(now)
         this.txFreeAt = now
-        if (!configSafe(this.config)) this.fail("config", "a setting has a control character or one the protocol reserves: nothing sent")
+        if (!configSafe(this.config)) this.fail("config", "a setting holds a control or non-ASCII character, or a command other than R1/R5: nothing sent")
         else if (this.config.push !== null) {
             this.phase = Phase.Push
             const known = this.config.push.uart !== null ? this.config.push.uart : this.memory.pushUart
