@@ -139,7 +139,10 @@ test("CRC-16/ARC, X-25 and KERMIT: the standards' check values", () => {
     assert.equal(parseCrcHex(""), -1)
     assert.equal(parseCrcHex("12345"), -1)
     assert.equal(parseCrcHex("0G"), -1)
-    assert.equal(parseCrcHex("/:@`g"), -1)
+    assert.equal(parseCrcHex("/:@`"), -1)
+    // a bad digit anywhere, not only where its value would happen to come out as -1
+    assert.equal(parseCrcHex("G0"), -1)
+    assert.equal(parseCrcHex("1/"), -1)
     for (const [s, v] of [["09", 9], ["AF", 0xaf], ["af", 0xaf]] as const) assert.equal(parseCrcHex(s), v)
     for (const s of ["/", ":", "@", "G", "`", "g"]) assert.equal(parseCrcHex(s), -1, s)
 })
