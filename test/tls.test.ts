@@ -9,6 +9,8 @@ import { createServer } from "node:tls"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Aedes } from "aedes"
+import { Scenario, simProfile, waitFor } from "./helpers/e2e-harness"
+import { startBroker } from "../tools/vm-host/broker"
 
 const hasOpenssl = spawnSync("openssl", ["version"]).status === 0
 
@@ -39,5 +41,27 @@ test("mqtts: the firmware publishes through a TLS broker", { skip: hasOpenssl ? 
     } finally {
         server.close()
         await new Promise<void>(r => aedes.close(() => r()))
+    }
+})
+
+test("mqtts:// to a plain-TCP broker: the TLS handshake fails with a clear error, and nothing goes out in plain text", async () => {
+    const plain = await startBroker()
+    let clients = 0, publishes = 0
+    plain.aedes.on("client", () => clients++)
+    plain.aedes.on("publish", (_p: unknown, c: unknown) => { if (c) publishes++ })
+    const s = new Scenario()
+    try {
+        await s.start(simProfile({}), { POLL_MS: "2000", MQTT_URL: JSON.stringify(`mqtts://127.0.0.1:${plain.port}`) })
+        const failed = () => s.lines.filter(l => l.startsWith("> mqtt: ") && /retry in/.test(l))
+        await waitFor("two failed TLS connects", () => failed().length >= 2, 30000, () => s.log())
+        assert.ok(s.lines.includes(`> mqtt: mqtts://127.0.0.1:${plain.port} as ${s.deviceName}`), s.log())
+        // Node's TLS in the simulator says why (the ESP32's mbedTLS words it differently): the handshake never completed
+        for (const l of failed()) assert.match(l, /tls:\/\/127\.0\.0\.1:\d+: .*secure TLS connection was established; retry in \d+ ms$/, l)
+        // no fallback to plain MQTT: the broker never saw an MQTT CONNECT, let alone a message
+        assert.equal(clients, 0)
+        assert.equal(publishes, 0)
+    } finally {
+        await s.stop()
+        await plain.close()
     }
 })

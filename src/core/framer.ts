@@ -6,7 +6,7 @@
 // time: the per-character work is what keeps a slow chip behind the line.
 import { ACK, CR, EOT, ETX, LF, NAK, SOH, STX } from "./bytes"
 import { DataSetParser, DataSetSink } from "./datasets"
-import { isError, isRequestLine, MAX_IDENT_LINE, parseIdentification } from "./identification"
+import { isRequestLine, MAX_IDENT_LINE, parseIdentification } from "./identification"
 import { crc16Arc } from "./crc16"
 import { coreError, CoreError, DataSet, Identification, RX_ERROR_MASK, RX_PARITY_ERROR } from "./types"
 
@@ -315,11 +315,12 @@ export class Framer implements DataSetSink {
             }
             if (isRequestLine(line)) return // an echoed request
             const id = parseIdentification(line)
-            if (isError(id)) this.sink.error(id)
+            // isError(), inline: a function less in the device image
+            if ((id as CoreError).kind !== undefined) this.sink.error(id as CoreError)
             else {
                 this.afterIdent = true
                 this.expectEnd = true
-                this.sink.identification(id)
+                this.sink.identification(id as Identification)
             }
             return
         }

@@ -1,6 +1,7 @@
 // Builders for everything the reader sends. All return 7-bit characters; the
 // serial link adds the parity bit (in hardware or in software).
 import { ACK, ascii, bcc, CR, ETX, LF, SOH, STX } from "./bytes"
+import { SessionConfig } from "./session-types"
 
 /** Baud per option-select character (modes C and E). */
 export function baudForDigit(z: string): number {
@@ -31,6 +32,26 @@ export function requestProblem(requestChar: string, address: string): string | n
             return `address character ${i + 1} (code ${c}) is not a printable character other than "/" and "!"`
     }
     return null
+}
+
+/**
+ * Whether a session may send what its settings make of the request and the programming reads
+ * (the settings parser checks them too; the engine does not rely on it): nothing but printable
+ * ASCII, so no control character can end a block early or start another command (SOH W1…),
+ * and a programming read uses R1 or R5 only.
+ */
+export function configSafe(c: SessionConfig): boolean {
+    const g = c.programming
+    let s = c.requestChar + c.address
+    if (g !== null) {
+        if (g.command !== "R1" && g.command !== "R5") return false
+        s += g.registers.join("") + (g.password || "")
+    }
+    for (let i = 0; i < s.length; i++) {
+        const ch = s.charCodeAt(i)
+        if (ch < 0x20 || ch > 0x7e) return false
+    }
+    return true
 }
 
 /** `/ ? [address] ! CR LF` (the request char is "?" for a standard sign-on). */

@@ -2,11 +2,11 @@
 // sans-I/O state machine. The driver feeds it received characters and the time;
 // it answers with characters to send, UART settings, the next deadline and
 // events. It never sleeps, never reads a clock and never throws on bad bytes.
-import { ACK, NAK, NUL } from "./bytes"
+import { ACK, ascii, NAK, NUL } from "./bytes"
 import { DataSetParser } from "./datasets"
 import { EchoFilter } from "./echo"
 import { BlockEnd, Framer, FrameSink, fromByte, toBytes } from "./framer"
-import { breakMessage, digitForBaud, optionSelect, password, readRegister, request } from "./messages"
+import { command, configSafe, digitForBaud } from "./messages"
 import { ReaderMemory } from "./memory"
 import { ByteEngine, Output, SessionConfig, SessionEvent, SessionStats, UartSettings } from "./session-types"
 import { STANDARD_BAUDS } from "./defaults"
@@ -183,7 +183,8 @@ export class Session implements ByteEngine, FrameSink {
         this.startAt = now
         this.line = new LineMinimum(now)
         this.txFreeAt = now
-        if (this.config.push !== null) {
+        if (!configSafe(this.config)) this.fail("config", "a setting holds a control or non-ASCII character, or a command other than R1/R5: nothing sent")
+        else if (this.config.push !== null) {
             this.phase = Phase.Push
             const known = this.config.push.uart !== null ? this.config.push.uart : this.memory.pushUart
             if (known !== null) this.setUart(known)
@@ -238,7 +239,7 @@ export class Session implements ByteEngine, FrameSink {
             this.rxInMessage = this.framer.inMessage()
             this.updateDeadline(now)
         }
-        if (this.isDone() || this.deadline === null || now < this.deadline) return this.finishCall()
+        if ((this.phase as Phase) === Phase.Done || this.deadline === null || now < this.deadline) return this.finishCall()
         this.applyDrainedUart(now)
         switch (this.timer) {
             case Timer.SignOn:
@@ -252,7 +253,8 @@ export class Session implements ByteEngine, FrameSink {
                 if (this.phase === Phase.AckDelay) {
                     // the option select, then the data (or the programming mode's P0) at the chosen baud
                     const prog = this.config.programming !== null
-                    this.transmit(now, optionSelect("0", digitForBaud(this.chosenBaud), prog ? "1" : "0"), minReactionMs((this.id as Identification).fastReaction))
+                    // ACK 0 Z Y CR LF (messages.ts optionSelect(), built here: a function less in the device image)
+                    this.transmit(now, ascii("\x060" + digitForBaud(this.chosenBaud) + (prog ? "1\r\n" : "0\r\n")), minReactionMs((this.id as Identification).fastReaction))
                     if (this.chosenBaud !== 300) this.setUart({ baud: this.chosenBaud, format: "7E1" })
                     this.framer.reset()
                     this.phase = prog ? Phase.ProgOperand : Phase.Data
@@ -287,7 +289,7 @@ export class Session implements ByteEngine, FrameSink {
                     this.arm(Timer.HuntListen, now + this.timing.huntListenMs)
                 } else if (this.hunt >= 0) {
                     this.nextHuntCandidate(now)
-                    if (!this.isDone()) this.arm(Timer.HuntListen, now + this.timing.huntListenMs)
+                    if ((this.phase as Phase) !== Phase.Done) this.arm(Timer.HuntListen, now + this.timing.huntListenMs)
                 } else if (this.rxInMessage) this.fail("timeout", "the push frame stopped in the middle")
                 else this.fail("timeout", `no push from the meter within ${this.timing.pushListenMs} ms`)
         }
@@ -296,7 +298,7 @@ export class Session implements ByteEngine, FrameSink {
 
     /** Characters that are not echo go to the framer, with their line time accounted. */
     private consume(now: number, chars: number[]): void {
-        for (let i = 0; i < chars.length && !this.isDone(); i++) {
+        for (let i = 0; i < chars.length && this.phase !== Phase.Done; i++) {
             const c = chars[i]
             this.charsReceived++
             // the baud can change inside the chunk (a mode B identification switches at once)
@@ -319,7 +321,7 @@ export class Session implements ByteEngine, FrameSink {
     private consumeBytes(now: number, buf: Buffer): void {
         const n = buf.length
         let i = 0
-        while (i < n && !this.isDone()) {
+        while (i < n && this.phase !== Phase.Done) {
             const j = this.framer.runEnd(buf, i, n)
             const c = fromByte(buf[i])
             // the baud can change inside the chunk (a mode B identification switches at once)
@@ -463,7 +465,8 @@ export class Session implements ByteEngine, FrameSink {
     private sendRequest(now: number): void {
         const minGap = this.phase === Phase.WakeupSilence ? MIN_WAKEUP_SILENCE_MS : 0
         this.framer.reset()
-        this.transmit(now, request(this.config.requestChar, this.config.address), minGap)
+        // messages.ts request(), built here: a function less in the device image
+        this.transmit(now, ascii("/" + this.config.requestChar + this.config.address + "!\r\n"), minGap)
         this.phase = Phase.Ident
         this.arm(Timer.Response, this.txFreeAt + this.timing.responseMs)
         this.identUntil = this.txFreeAt + this.timing.responseMs + IDENT_MAX_CHARS * charMs(300) + this.timing.interCharMs
@@ -576,12 +579,14 @@ export class Session implements ByteEngine, FrameSink {
             if (prog.nak) awaiting = prog.awaiting
             prog.nak = false
         } else if (prog.next === ProgStep.Password) {
-            msg = password(cfg.password as string)
+            // P1 (password), R1/R5 (read) and B0 (break) are built here, not by messages.ts's password(),
+            // readRegister() and breakMessage(): a function less each in the device image
+            msg = command("P", "1", "(" + cfg.password + ")")
         } else if (prog.next === ProgStep.Read && prog.register < cfg.registers.length) {
-            msg = readRegister(cfg.command, cfg.registers[prog.register])
+            msg = command("R", cfg.command.charAt(1), cfg.registers[prog.register] + "()")
             prog.text = ""
         } else {
-            this.transmit(now, breakMessage(), gap)
+            this.transmit(now, command("B", "0", null), gap)
             this.phase = Phase.Closing
             this.arm(Timer.TxDrain, this.txFreeAt)
             return
@@ -620,10 +625,6 @@ export class Session implements ByteEngine, FrameSink {
     }
 
     // ---- plumbing -----------------------------------------------------------
-
-    isDone(): boolean {
-        return this.phase === Phase.Done
-    }
 
     private arm(timer: Timer, at: number): void {
         this.timer = timer

@@ -51,6 +51,10 @@ export class Scenario {
     sub: mqtt.MqttClient | null = null
     run: Simulation | null = null
     deviceName = ""
+    /** the passwords this run was given (MQTT_PASS, PROG_PASS) */
+    secrets: string[] = []
+    /** every log line, topic or payload that contained one of them: stop() fails the test when there is one */
+    leaks: string[] = []
     /** called with the embedded broker before the firmware starts (e.g. to require a password) */
     onBroker: ((b: EmbeddedBroker) => void) | null = null
 
@@ -84,11 +88,13 @@ export class Scenario {
             const b = settingValue(v)
             if (b) s.set(k, b)
             else s.delete(k)
+            if (b && (k === "MQTT_PASS" || k === "PROG_PASS")) this.secrets.push(String(JSON.parse(b.toString())))
         }
         this.run = await startSimulation(p, {
             settings: s,
             deviceId: "0ff06205" + seq.toString(16).padStart(8, "0"),
             onLine: l => {
+                for (const x of this.secrets) if (l.includes(x)) this.leaks.push("log: " + l)
                 this.lines.push(l)
                 if (this.lines.length > 400) this.lines.splice(0, 200)
             },
@@ -108,6 +114,7 @@ export class Scenario {
         return this.msgs().filter(m => m.topic.startsWith(base + "/") && m.topic.endsWith("/state") && m.topic.split("/").length === 3)
     }
 
+    /** Stops everything; throws when a password appeared in the log, a topic or a payload. */
     async stop() {
         const run = this.run, sub = this.sub, broker = this.broker
         this.run = null
@@ -116,6 +123,9 @@ export class Scenario {
         await run?.stop()
         sub?.end(true)
         await broker?.close()
+        for (const m of [...this.received, ...this.seen])
+            for (const x of this.secrets) if (m.topic.includes(x) || m.payload.includes(x)) this.leaks.push(`mqtt: ${m.topic} ${m.payload}`)
+        if (this.leaks.length) throw new Error(`a password appeared:\n${this.leaks.slice(0, 5).join("\n")}`)
     }
 }
 

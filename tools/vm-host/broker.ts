@@ -13,6 +13,8 @@ export interface EmbeddedBroker {
     stop(): Promise<void>
     /** listen again on the same port */
     start(): Promise<void>
+    /** cut every connection, the listener stays (a network drop) */
+    cut(): void
     close(): Promise<void>
 }
 
@@ -48,6 +50,9 @@ export async function startBroker(port = 0): Promise<EmbeddedBroker> {
         aedes,
         stop,
         start: listen,
+        cut() {
+            for (const c of sockets) c.destroy()
+        },
         async close() {
             await stop()
             await new Promise<void>(res => aedes.close(() => res()))

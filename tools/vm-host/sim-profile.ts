@@ -104,13 +104,13 @@ export interface Simulation {
 
 /**
  * Starts the device firmware (src/firmware/main.ts) in the VM with a simulated head and the
- * profile's meter behind it. `o` is what startFirmware takes, without the binary and frame hook.
+ * profile's meter behind it (or `o.lineMeter`). `o` is what startFirmware takes, without the binary and frame hook.
  */
-export async function startSimulation(p: SimProfile, o: Omit<FirmwareOptions, "binary" | "onFrame"> & { binary?: Buffer }): Promise<Simulation> {
+export async function startSimulation(p: SimProfile, o: Omit<FirmwareOptions, "binary" | "onFrame"> & { binary?: Buffer; lineMeter?: LineMeter }): Promise<Simulation> {
     const q = p.meter.quirks ?? {}
     // a reader for this meter inverts RX when the meter's line is inverted (P1), unless the profile's head says otherwise
     const invertRX = p.head.invertRX ?? !!q.invertedLine
-    const head = new SimulatedHead(lineMeterFor(p, 0), { eightN1Only: p.head.eightN1Only, echo: !!q.echo, speed: p.head.speed, rxInverted: !!q.invertedLine !== invertRX })
+    const head = new SimulatedHead(o.lineMeter ?? lineMeterFor(p, 0), { eightN1Only: p.head.eightN1Only, echo: !!q.echo, speed: p.head.speed, rxInverted: !!q.invertedLine !== invertRX })
     let toBus: (f: Uint8Array) => void = () => {}
     const run = await startFirmware({ ...o, binary: o.binary ?? buildSimFirmware(), onFrame: f => toBus(f) })
     const bus = frameBus(new SerialBridgeServer(head), { send: f => run.sendFrame(f), onFrame: cb => (toBus = cb) })
