@@ -6,6 +6,7 @@
 import { SessionEvent, SessionStats } from "./session-types"
 import { charMs } from "./timing"
 import { ErrorKind, RX_ERROR_MASK } from "./types"
+import { fromBytes } from "./framer"
 
 /** how long after our last character its echo may still arrive (driver latency included) */
 const ECHO_WINDOW_MS = 300
@@ -87,6 +88,23 @@ export class LineWatch {
             this.echoQ = []
             this.echoPos = 0
         }
+    }
+
+    /**
+     * Bytes as the engine takes them (raw: 8N1, each as it came; else bit 7 marks an error). A run
+     * with no echo to match and no damaged character costs no work per character; at 8N1 the
+     * reader never sends (push meters, SML), so there is no echo.
+     */
+    receivedBytes(now: number, b: Buffer, baud: number, raw: boolean): void {
+        let bad = false
+        if (!raw) for (let i = 0; i < b.length; i++) if (b[i] > 0x7f) bad = true
+        if (raw || (now > this.echoUntil && !bad)) {
+            this.endAt = now
+            this.rxChars += b.length
+            if (baud > 300) this.rxAfterSwitch += b.length
+            this.echoQ = []
+            this.echoPos = 0
+        } else this.received(now, fromBytes(b), baud)
     }
 
     event(now: number, ev: SessionEvent): void {
