@@ -173,7 +173,7 @@ export class Framer implements DataSetSink {
         let ok = -1
         let i = from
         while (i < to - 3) {
-            const w = buf.readUInt32LE(i)
+            const w = buf.getAt(i, "u32")
             x ^= w
             ok &= (w + 0x60606060) & ~(w + 0x01010101)
             i += 4

@@ -12,6 +12,7 @@ import { fromBytes } from "./framer"
 const ECHO_WINDOW_MS = 300
 /** the reader's own characters kept for echo matching (a wake-up burst is longer, and only its tail matters) */
 const ECHO_KEEP = 96
+const PLAIN = 0x80808080 | 0
 
 export class LineWatch {
     startAt = 0
@@ -96,9 +97,12 @@ export class LineWatch {
      * reader never sends (push meters, SML), so there is no echo.
      */
     receivedBytes(now: number, b: Buffer, baud: number, raw: boolean): void {
-        let bad = false
-        if (!raw) for (let i = 0; i < b.length; i++) if (b[i] > 0x7f) bad = true
-        if (raw || (now > this.echoUntil && !bad)) {
+        // bit 7 of any byte, four at a time
+        let bad = 0
+        let i = 0
+        for (; i < b.length - 3; i += 4) bad |= b.getAt(i, "u32")
+        for (; i < b.length; i++) bad |= b[i]
+        if (raw || (now > this.echoUntil && (bad & PLAIN) === 0)) {
             this.endAt = now
             this.rxChars += b.length
             if (baud > 300) this.rxAfterSwitch += b.length

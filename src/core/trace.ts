@@ -6,6 +6,7 @@
 // and parsed back from that text, so a trace a user posts reproduces the
 // session here (see replay.ts). Portable: runs in Node and under DeviceScript.
 import { STANDARD_BAUDS } from "./defaults"
+import "./bytes"
 import { Format } from "./session-types"
 import { RX_FRAMING_ERROR, RX_PARITY_ERROR } from "./types"
 
@@ -113,12 +114,10 @@ export class LineTrace {
         const meta = (dir === "RX" ? DIR_RX : 0) | (format === "8N1" ? FORMAT_8N1 : 0) | flags | ((bi < 0 ? 0 : bi) << 4)
         const sb = this.seg
         const last = ((this.segs + cap - 1) % cap) * SEG
-        if (this.segs === 0 || sb[last + 8] !== meta || sb.readUInt32LE(last) !== t) {
+        if (this.segs === 0 || sb[last + 8] !== meta || sb.getAt(last, "u32") !== t) {
             const o = (this.segs++ % cap) * SEG
-            for (let i = 0; i < 4; i++) {
-                sb[o + i] = (t >> (8 * i)) & 0xff
-                sb[o + 4 + i] = (this.end >> (8 * i)) & 0xff
-            }
+            sb.setAt(o, "u32", t)
+            sb.setAt(o + 4, "u32", this.end)
             sb[o + 8] = meta
         }
         this.end += n
@@ -141,9 +140,9 @@ export class LineTrace {
         let k = this.segs > cap ? this.segs - cap : 0
         while (n < max && this.lost + at.i < this.end) {
             const seq = this.lost + at.i
-            while (k + 1 < this.segs && sb.readUInt32LE(((k + 1) % cap) * SEG + 4) <= seq) k++
+            while (k + 1 < this.segs && sb.getAt(((k + 1) % cap) * SEG + 4, "u32") <= seq) k++
             const o = (k % cap) * SEG
-            const t = sb.readUInt32LE(o)
+            const t = sb.getAt(o, "u32")
             const m = sb[o + 8]
             const dir: Direction = (m & DIR_RX) !== 0 ? "RX" : "TX"
             const format: Format = (m & FORMAT_8N1) !== 0 ? "8N1" : "7E1"
