@@ -2,7 +2,7 @@
 import { describe, test } from "node:test"
 import assert from "node:assert/strict"
 import fc from "fast-check"
-import { collector, crlf, formatDataSet, parse, Parsed } from "./helpers/datasets"
+import { collector, crlf, formatDataSet, heldChars, heldValues, parse, Parsed, pushText } from "./helpers/datasets"
 import { parseNumber } from "../src/core/numbers"
 import { DataSetLimits, DEFAULT_LIMITS } from "../src/core/datasets"
 import { DataSet, Value } from "../src/core/types"
@@ -161,13 +161,13 @@ describe("errors and resynchronisation", () => {
 
     test("an over-long value is cut off while it streams, not at its ')'", () => {
         const { parser, out } = collector()
-        parser.pushText("1.8.0(")
+        pushText(parser, "1.8.0(")
         for (let i = 0; i < 3000; i++) {
             parser.push(49)
-            assert.ok(parser.heldChars() <= 5 + 2048 + 1 + 16)
+            assert.ok(heldChars(parser) <= 5 + 2048 + 1 + 16)
         }
         assert.deepEqual(kinds(out), ["overlength"])
-        parser.pushText(")\r\n2.8.0(1)\r\n")
+        pushText(parser, ")\r\n2.8.0(1)\r\n")
         assert.deepEqual(addresses(out), ["2.8.0"])
     })
 
@@ -187,9 +187,9 @@ describe("errors and resynchronisation", () => {
 
     test("reset() drops the pending line and starts counting lines again", () => {
         const { parser, out } = collector()
-        parser.pushText("1.8.0(1*kWh)\r\n2.8.0(2")
+        pushText(parser, "1.8.0(1*kWh)\r\n2.8.0(2")
         parser.reset()
-        parser.pushText("3.8.0(3)\r\n4.8.0(\r\n")
+        pushText(parser, "3.8.0(3)\r\n4.8.0(\r\n")
         assert.deepEqual(addresses(out), ["1.8.0", "3.8.0"])
         assert.deepEqual(out.errors.map(e => e.message), ["line 2: unbalanced brackets: line ends inside a value"])
     })
@@ -224,10 +224,10 @@ function feedChunks(text: string, cuts: number[], limits?: DataSetLimits): { out
     let maxHeld = 0, maxValues = 0, at = 0
     const bounds = [...new Set(cuts.map(c => c % (text.length + 1)))].sort((a, b) => a - b)
     for (const b of [...bounds, text.length]) {
-        parser.pushText(text.slice(at, b))
+        pushText(parser, text.slice(at, b))
         at = b
-        maxHeld = Math.max(maxHeld, parser.heldChars())
-        maxValues = Math.max(maxValues, parser.heldValues())
+        maxHeld = Math.max(maxHeld, heldChars(parser))
+        maxValues = Math.max(maxValues, heldValues(parser))
     }
     parser.end()
     return { out, maxHeld, maxValues }
@@ -277,9 +277,9 @@ describe("properties", () => {
                 const { parser, out } = collector(limits)
                 for (const c of codes) {
                     parser.push(c)
-                    assert.ok(parser.heldChars() <= limits.line)
-                    assert.ok(parser.heldChars() <= fieldBound)
-                    assert.ok(parser.heldValues() <= (limits.values ?? 32))
+                    assert.ok(heldChars(parser) <= limits.line)
+                    assert.ok(heldChars(parser) <= fieldBound)
+                    assert.ok(heldValues(parser) <= (limits.values ?? 32))
                 }
                 parser.end()
                 assert.deepEqual(out, whole.out)

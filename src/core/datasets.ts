@@ -181,11 +181,6 @@ export class DataSetParser {
         this.fail("overlength", "address longer than " + this.maxAddr + " characters")
     }
 
-    /** every character of a string, in order (a chunk of any size) */
-    pushText(s: string): void {
-        for (let i = 0; i < s.length; i++) this.push(s.charCodeAt(i))
-    }
-
     /** end of block: a pending complete data set is emitted, a partial one reported as an error */
     end(): void {
         this.endLine()
@@ -231,16 +226,6 @@ export class DataSetParser {
             n--
         }
         for (let i = 0; i < n; i++) this.sink.dataSet(out[i])
-    }
-
-    /** characters held right now (address, open value, data sets of the line); never above the line cap */
-    heldChars(): number {
-        return this.addr.length + this.content.length + this.held
-    }
-
-    /** values held right now for the current line */
-    heldValues(): number {
-        return this.values
     }
 
     private openGroup(): void {

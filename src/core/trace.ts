@@ -177,11 +177,11 @@ export class LineTrace {
         if (this.lost > 0) lines.push("# " + this.lost + " earlier characters were overwritten")
         return lines
     }
+}
 
-    /** The readable text: a header, then one line per burst. */
-    text(note: string): string {
-        return this.headerLines(note).join("\n") + "\n" + this.piece(traceCursor(), this.capacity)
-    }
+/** The readable text: a header, then one line per burst (a free function: the device writes it piece by piece). */
+export function traceText(t: LineTrace, note: string): string {
+    return t.headerLines(note).join("\n") + "\n" + t.piece(traceCursor(), t.capacity)
 }
 
 function hex2(n: number): string {
