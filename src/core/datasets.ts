@@ -102,7 +102,8 @@ export class DataSetParser {
     /** one 7-bit character of the data block (CR, LF included; STX/ETX/BCC and the final "!" line are not passed) */
     push(c: number): void {
         if (c === CR || c === LF) {
-            this.endLine()
+            // nothing since the last line end (the LF after CR): endLine would change nothing
+            if (this.lineLen > 0 || this.state !== ADDR) this.endLine()
             if (c === LF) this.lineNo++
             return
         }
