@@ -57,9 +57,7 @@ export async function runSession(engine: ByteEngine, link: SerialLink, pub: Even
         while (!link.count) {
             const now = ds.millis()
             if (out.deadline !== null && now >= out.deadline) break
-            link.waiter = ds.Fiber.self()
-            await ds.suspend(out.deadline === null ? 1000 : out.deadline - now)
-            link.waiter = null
+            await ds.wait(link.rx, out.deadline === null ? 1000 : out.deadline - now)
             unyielded = 0
         }
         // a reader that never finds the link empty must still leave the fiber now and then (VM step budget)

@@ -37,11 +37,8 @@ export class SerialLink {
     waitingSince = 0
     /** software 7E1: byte on the wire -> character, bit 7 set on odd parity */
     private decode: Buffer = null
-    /**
-     * the fiber suspended until characters arrive (the session loop), resumed by the report handler:
-     * an emitter and ds.wait would cost a subscription, a handler wrapper and a new fiber per wake
-     */
-    waiter: ds.Fiber = null
+    /** emits when characters are waiting */
+    readonly rx = ds.emitter<number>()
 
     constructor(public ser: ds.Serial, public framing: Framing) {}
 
@@ -76,8 +73,7 @@ export class SerialLink {
             }
             self.count += n
             if (n < data.length && self.count > 0) ring[(self.head + self.count - 1) % RX_CAPACITY] |= 0x80
-            const w = self.waiter
-            if (w !== null && w.suspended) w.resume(0)
+            self.rx.emit(data.length)
         })
         this.subscribed = true
         this.format = "7E1"
