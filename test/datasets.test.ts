@@ -2,9 +2,9 @@
 import { describe, test } from "node:test"
 import assert from "node:assert/strict"
 import fc from "fast-check"
-import { collector, crlf, formatDataSet, parse, Parsed } from "./helpers/datasets"
+import { collector, crlf, formatDataSet, heldChars, heldValues, parse, Parsed, pushText } from "./helpers/datasets"
 import { parseNumber } from "../src/core/numbers"
-import { DataSetLimits, DEFAULT_LIMITS, heldChars, heldValues, pushText } from "../src/core/datasets"
+import { DataSetLimits, DEFAULT_LIMITS } from "../src/core/datasets"
 import { DataSet, Value } from "../src/core/types"
 
 const val = (text: string, number: number | null, unit: string | null = null): Value => ({ text, number, unit })

@@ -9,7 +9,7 @@ import { SessionConfig } from "../src/core/session-types"
 import { WatchedEngine } from "../src/core/watched"
 import { Diagnoser, Diagnosis } from "../src/core/diagnosis"
 import { SelfTest } from "../src/core/selftest"
-import { LineTrace } from "../src/core/trace"
+import { LineTrace, traceText } from "../src/core/trace"
 import { SimMeter } from "../src/sim/meter"
 import { VirtualLine, LineOptions } from "../src/sim/line"
 import { withHeadFault } from "../src/sim/head-faults"
@@ -42,7 +42,7 @@ class Bench {
         const r = new VirtualLine(this.meter, { ...this.opts, timeLimitMs: this.t + 120000 }).run(w, this.t)
         assert.equal(r.finished, true, "the session finished")
         this.t = r.endMs + 10000
-        return { ok: r.ok, d: this.diag.session(w.watch, this.cfg), trace: trace.text("") }
+        return { ok: r.ok, d: this.diag.session(w.watch, this.cfg), trace: traceText(trace, "") }
     }
 }
 

@@ -73,4 +73,26 @@ describe("framer: data blocks a line at a time", () => {
             assert.deepEqual(log.lines, whole.lines, `cut at ${cut}`)
         }
     })
+
+    test("a \"!\" right after a value ends the block as it does one character at a time, wherever the runs are cut", () => {
+        // issue 12 item 4: a meter that puts the end mark right after the last value's ")"
+        const chars = [0x02, ...Array.from("1.8.0(1)\r\n2.8.0(2)!\r\n\x03", c => c.charCodeAt(0))]
+        chars.push(chars.slice(1).reduce((x, c) => x ^ c, 0))
+        const expected = [
+            'ds {"address":"1.8.0","values":[{"text":"1","number":1,"unit":null}]}',
+            'ds {"address":"2.8.0","values":[{"text":"2","number":2,"unit":null}]}',
+            "end etx true",
+        ]
+        const one = new Log()
+        const f1 = new Framer(one)
+        for (const c of chars) f1.push(c)
+        assert.deepEqual(one.lines, expected)
+        for (let cut = 0; cut < chars.length; cut++) {
+            const log = new Log()
+            const f = new Framer(log)
+            f.pushAll(chars.slice(0, cut))
+            f.pushAll(chars.slice(cut))
+            assert.deepEqual(log.lines, expected, `cut at ${cut}`)
+        }
+    })
 })

@@ -5,7 +5,7 @@ import assert from "node:assert/strict"
 import { Session } from "../src/core/session"
 import { newMemory } from "../src/core/memory"
 import { WatchedEngine } from "../src/core/watched"
-import { LineTrace, parseTrace, burstLine, traceCursor } from "../src/core/trace"
+import { LineTrace, parseTrace, burstLine, traceCursor, traceText } from "../src/core/trace"
 import { replayTrace } from "../src/core/replay"
 import { RX_FRAMING_ERROR, RX_PARITY_ERROR } from "../src/core/types"
 import { SimMeter } from "../src/sim/meter"
@@ -39,7 +39,7 @@ describe("line trace", () => {
         const p = testProfile({ identification: "/ABC5METER1", mode: "C", maxBaud: 9600, dataBlock: BLOCK, quirks: { reactionMs: 200 } })
         const { r, trace } = traced(p)
         assert.equal(r.ok, true)
-        const lines = trace.text("").split("\n")
+        const lines = traceText(trace, "").split("\n")
         assert.equal(lines[0], "# opto62056 trace v1")
         // the request's characters complete 33 ms apart at 300 Bd; the line shows the first one's time
         assert.equal(lines[1], '+33 TX 300 7E1 "/?!<CR><LF>"')
@@ -59,7 +59,7 @@ describe("line trace", () => {
         const t = new LineTrace(4)
         t.clear(1000)
         for (let i = 0; i < 6; i++) t.add(1000 + i * 34, "RX", 0x41 + i, 300, "7E1")
-        assert.equal(t.text(""), '# opto62056 trace v1\n# 2 earlier characters were overwritten\n+68 RX 300 7E1 "CDEF"\n')
+        assert.equal(traceText(t, ""), '# opto62056 trace v1\n# 2 earlier characters were overwritten\n+68 RX 300 7E1 "CDEF"\n')
     })
 
     test("bad lines are reported, never thrown", () => {
@@ -72,7 +72,7 @@ describe("line trace", () => {
         const p = testProfile({ identification: "/ABC5METER1", mode: "C", maxBaud: 9600, dataBlock: BLOCK, quirks: { echo: true } })
         const { r, trace } = traced(p)
         assert.equal(r.ok, true)
-        const back = replayTrace(parseTrace(trace.text("")).bursts)
+        const back = replayTrace(parseTrace(traceText(trace, "")).bursts)
         assert.deepEqual(readings(back.events), ["0.0.0=12345678", "1.8.0=00132.149*kWh"])
         assert.deepEqual(back.events.filter(e => e.type === "readout"), [{ type: "readout", ok: true }])
     })
@@ -81,7 +81,7 @@ describe("line trace", () => {
         const p = testProfile({ identification: "/EBZ5DD3", mode: "D", maxBaud: 9600, dataBlock: BLOCK, quirks: { pushIntervalMs: 1000, frame: "bare", pushFormat: "8N1" } })
         const { r, trace } = traced(p, 2048)
         assert.equal(r.ok, true)
-        const bursts = parseTrace(trace.text("")).bursts
+        const bursts = parseTrace(traceText(trace, "")).bursts
         const back = replayTrace(bursts.filter(b => b.baud === 9600 && b.format === "8N1"))
         assert.equal(back.config.push !== null, true)
         assert.deepEqual(readings(back.events), ["0.0.0=12345678", "1.8.0=00132.149*kWh"])
@@ -91,7 +91,7 @@ describe("line trace", () => {
 test("npm run decode replays a trace file to the readings", () => {
     const p = testProfile({ identification: "/ABC5METER1", mode: "C", maxBaud: 9600, dataBlock: BLOCK })
     const { trace } = traced(p)
-    const r = spawnSync(process.execPath, ["--import", "tsx", "tools/decode.ts", "-"], { cwd: join(__dirname, ".."), encoding: "utf8", input: trace.text("session ok"), timeout: 60000 })
+    const r = spawnSync(process.execPath, ["--import", "tsx", "tools/decode.ts", "-"], { cwd: join(__dirname, ".."), encoding: "utf8", input: traceText(trace, "session ok"), timeout: 60000 })
     assert.equal(r.status, 0, r.stderr)
     const out = JSON.parse(r.stdout)
     assert.equal(out.identification.ident, "METER1")
@@ -106,6 +106,6 @@ test("the trace written piece by piece (as the firmware publishes it) is the tra
         const at = traceCursor()
         let text = trace.headerLines("n").join("\n") + "\n"
         for (let piece = trace.piece(at, max); piece !== null; piece = trace.piece(at, max)) text += piece
-        assert.equal(text, trace.text("n"), `pieces of ${max}`)
+        assert.equal(text, traceText(trace, "n"), `pieces of ${max}`)
     }
 })

@@ -54,3 +54,17 @@ export function text(chars: number[], from: number, to: number): string {
     for (let i = from; i < to; i++) s += String.fromCharCode(chars[i] & 0x7f)
     return s
 }
+
+// Words: DeviceScript's Buffer reads and writes them natively (getAt/setAt; "u32" is little-endian
+// unsigned), a call where readUInt32LE is a script function around it and a byte loop is four
+// steps a byte; Node's Buffer gets the two methods here (typed in tools/node-buffer.d.ts), so the
+// core has one API for both.
+const proto: any = Buffer.prototype
+if (!proto.getAt) {
+    proto.getAt = function (this: any, o: number): number {
+        return this.readUInt32LE(o)
+    }
+    proto.setAt = function (this: any, o: number, f: string, v: number): void {
+        this.writeUInt32LE(v >>> 0, o)
+    }
+}

@@ -75,17 +75,16 @@ export class DataSetParser {
     private maxContent: number // value + "*" + unit
     private maxValues: number
     private state = ADDR
-    // addr, content, values and held are read by heldChars/heldValues below
-    addr = "" // address characters read since the last bracket group
-    content = "" // characters inside the open bracket
+    private addr = "" // address characters read since the last bracket group
+    private content = "" // characters inside the open bracket
     private star = -1 // index of the first "*" in content
     private compound = false // content holds "&" or "#"
     private lineLen = 0
     private lineNo = 1
     private line: DataSet[] = [] // complete data sets of this line
     private cur: DataSet | null = null // the data set that takes further bracket groups
-    values = 0 // values held for this line
-    held = 0 // characters held in line/cur
+    private values = 0 // values held for this line
+    private held = 0 // characters held in line/cur
     /** a DSMR 2.2/3 header whose reading may come on the next line (emitLine) */
     private deferred: DataSet | null = null
     /** the line had a "(" inside a value (readReopened) */
@@ -103,7 +102,8 @@ export class DataSetParser {
     /** one 7-bit character of the data block (CR, LF included; STX/ETX/BCC and the final "!" line are not passed) */
     push(c: number): void {
         if (c === CR || c === LF) {
-            this.endLine()
+            // nothing since the last line end (the LF after CR): endLine would change nothing
+            if (this.lineLen > 0 || this.state !== ADDR) this.endLine()
             if (c === LF) this.lineNo++
             return
         }
@@ -311,22 +311,4 @@ export class DataSetParser {
 // (letters; digits, signs and points, which start numbers, are below).
 function isUnitName(v: Value): boolean {
     return v.unit === null && v.text.length <= 8 && v.text.charCodeAt(0) >= 65
-}
-
-// What tests ask of a parser, as functions rather than methods: DeviceScript keeps every method
-// of a class in the image (64 KB of function code in all) but drops top-level functions nobody calls.
-
-/** every character of a string, in order (a chunk of any size) */
-export function pushText(p: DataSetParser, s: string): void {
-    for (let i = 0; i < s.length; i++) p.push(s.charCodeAt(i))
-}
-
-/** characters the parser holds right now (address, open value, data sets of the line); never above the line cap */
-export function heldChars(p: DataSetParser): number {
-    return p.addr.length + p.content.length + p.held
-}
-
-/** values held right now for the current line */
-export function heldValues(p: DataSetParser): number {
-    return p.values
 }

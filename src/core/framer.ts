@@ -142,7 +142,9 @@ export class Framer implements DataSetSink {
      * checks); the rest is native indexOf and slice.
      */
     runEnd(buf: Buffer, from: number, to: number): number {
-        if ((this.st !== St.Block && this.st !== St.BlockEnd) || (this.atLineStart && buf[from] === 0x21)) return from + 1
+        // a "!" that ends the block (at a line's start or right after a value) goes one by one, and so
+        // does a line with a "!" in it: one right after ")" ends the block too (issue 12 item 4)
+        if ((this.st !== St.Block && this.st !== St.BlockEnd) || ((this.atLineStart || this.afterClose) && buf[from] === 0x21)) return from + 1
         // the rest of a line that failed the checks goes one by one without scanning it again
         if (buf === this.slowBuf && from < this.slowEnd) return from + 1
         const lf = buf.indexOf(LF, from)
@@ -150,7 +152,8 @@ export class Framer implements DataSetSink {
         // the line's text: without the LF and a CR before it
         let text = end
         if (lf >= 0 && lf < to) text = lf > from && buf[lf - 1] === CR ? lf - 1 : lf
-        if (!this.scan(buf, from, text)) {
+        // (indexOf's -1 is above any index as unsigned)
+        if (!this.scan(buf, from, text) || buf.indexOf(0x21, from) >>> 0 < text) {
             this.slowBuf = buf
             this.slowEnd = end
             return from + 1
@@ -173,7 +176,7 @@ export class Framer implements DataSetSink {
         let ok = -1
         let i = from
         while (i < to - 3) {
-            const w = buf.readUInt32LE(i)
+            const w = buf.getAt(i, "u32")
             x ^= w
             ok &= (w + 0x60606060) & ~(w + 0x01010101)
             i += 4
@@ -202,6 +205,7 @@ export class Framer implements DataSetSink {
             this.atLineStart = false
             this.parser.pushPlain(s)
         }
+        this.afterClose = buf[to - 1] === 0x29
         for (let i = text; i < to; i++) {
             const c = buf[i]
             this.atLineStart = c === LF

@@ -6,11 +6,13 @@
 import { SessionEvent, SessionStats } from "./session-types"
 import { charMs } from "./timing"
 import { ErrorKind, RX_ERROR_MASK } from "./types"
+import { fromBytes } from "./framer"
 
 /** how long after our last character its echo may still arrive (driver latency included) */
 const ECHO_WINDOW_MS = 300
 /** the reader's own characters kept for echo matching (a wake-up burst is longer, and only its tail matters) */
 const ECHO_KEEP = 96
+const PLAIN = 0x80808080 | 0
 
 export class LineWatch {
     startAt = 0
@@ -87,6 +89,26 @@ export class LineWatch {
             this.echoQ = []
             this.echoPos = 0
         }
+    }
+
+    /**
+     * Bytes as the engine takes them (raw: 8N1, each as it came; else bit 7 marks an error). A run
+     * with no echo to match and no damaged character costs no work per character; at 8N1 the
+     * reader never sends (push meters, SML), so there is no echo.
+     */
+    receivedBytes(now: number, b: Buffer, baud: number, raw: boolean): void {
+        // bit 7 of any byte, four at a time
+        let bad = 0
+        let i = 0
+        for (; i < b.length - 3; i += 4) bad |= b.getAt(i, "u32")
+        for (; i < b.length; i++) bad |= b[i]
+        if (raw || (now > this.echoUntil && (bad & PLAIN) === 0)) {
+            this.endAt = now
+            this.rxChars += b.length
+            if (baud > 300) this.rxAfterSwitch += b.length
+            this.echoQ = []
+            this.echoPos = 0
+        } else this.received(now, fromBytes(b), baud)
     }
 
     event(now: number, ev: SessionEvent): void {

@@ -212,7 +212,7 @@ export class Session implements ByteEngine, FrameSink {
         else {
             const passed: number[] = []
             for (let i = 0; i < chars.length; i++) this.echo.filter(now, fromByte(chars[i]), passed)
-            this.consume(now, passed)
+            this.consumeBytes(now, toBytes(passed))
         }
         if (this.phase === Phase.Data && this.chosenBaud > 300 && this.badChars >= GARBLED_CHARS && !this.rxInMessage && this.framer.inMessage() === false) {
             // characters with errors at the new baud and no block in sight: the switch did not work
@@ -235,7 +235,7 @@ export class Session implements ByteEngine, FrameSink {
         this.echo.expire(now, passed)
         if (passed.length > 0) {
             this.applyDrainedUart(now)
-            this.consume(now, passed)
+            this.consumeBytes(now, toBytes(passed))
             this.rxInMessage = this.framer.inMessage()
             this.updateDeadline(now)
         }
@@ -296,20 +296,6 @@ export class Session implements ByteEngine, FrameSink {
         return this.finishCall()
     }
 
-    /** Characters that are not echo go to the framer, with their line time accounted. */
-    private consume(now: number, chars: number[]): void {
-        for (let i = 0; i < chars.length && this.phase !== Phase.Done; i++) {
-            const c = chars[i]
-            this.charsReceived++
-            // the baud can change inside the chunk (a mode B identification switches at once)
-            const cm = charMs(this.uart.baud)
-            this.line.received(now - (chars.length - 1 - i) * cm, cm, c <= 0x7f, ((AWAITS_METER >> this.phase) & 1) === 1)
-            this.lastRxAt = now
-            this.countChar(now, c)
-            this.framer.push(c)
-        }
-    }
-
     /** A character's part in the baud and hunt decisions (what arrives right after a hunt switch belongs to the previous candidate). */
     private countChar(now: number, c: number): void {
         if (now < this.huntSettleUntil) return
@@ -317,7 +303,7 @@ export class Session implements ByteEngine, FrameSink {
         else if (c < 0x7f) this.cleanChars++
     }
 
-    /** consume() for bytes: runs the framer takes at once are accounted at once. */
+    /** Characters that are not echo (fromByte each) go to the framer, with their line time accounted; runs the framer takes at once are accounted at once. */
     private consumeBytes(now: number, buf: Buffer): void {
         const n = buf.length
         let i = 0

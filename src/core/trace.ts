@@ -6,13 +6,21 @@
 // and parsed back from that text, so a trace a user posts reproduces the
 // session here (see replay.ts). Portable: runs in Node and under DeviceScript.
 import { STANDARD_BAUDS } from "./defaults"
+import "./bytes"
 import { Format } from "./session-types"
 import { RX_FRAMING_ERROR, RX_PARITY_ERROR } from "./types"
 
-/** bytes per entry: time (4), character with flags (2), direction + format (1), baud index (1) */
-const ENTRY = 8
+// Storage: one byte per character in a ring (at 7E1 bit 7 set = a parity error, as the link marks
+// it; at 8N1 the byte as it came), and a ring of as many segments (characters added at one time
+// with one direction, UART setting and error flags; 9 bytes: time and number of the first
+// character, u32 LE each, then the meta byte). A received run is one segment and one native copy,
+// not a write per character. Every segment has a character, so the newest `capacity` segments
+// always reach back to the oldest character kept.
+const SEG = 9
 const DIR_RX = 1
 const FORMAT_8N1 = 2
+const FRAMING = 4
+const PARITY = 8
 /** a gap longer than this (beyond the characters' own wire time) starts a new burst line */
 const BURST_GAP_MS = 30
 /** first line of a formatted trace; the parser accepts any text after the version */
@@ -54,70 +62,67 @@ export function traceCursor(): TraceCursor {
 }
 
 export class LineTrace {
-    private buf: Buffer
-    private head = 0
-    private count = 0
+    private chars: Buffer
+    private seg: Buffer
+    /** segments written since the last clear (segment k is at k % capacity) */
+    private segs = 0
+    /** characters added since the last clear */
+    private end = 0
     /** entries overwritten since the last clear: the text says the start is missing */
     lost = 0
     /** time the relative times in the text count from */
     startAt = 0
 
     constructor(public capacity: number) {
-        this.buf = Buffer.alloc(capacity * ENTRY)
+        this.chars = Buffer.alloc(capacity)
+        this.seg = Buffer.alloc(capacity * SEG)
     }
 
     clear(now: number): void {
-        this.head = 0
-        this.count = 0
+        this.segs = 0
+        this.end = 0
         this.lost = 0
         this.startAt = now
     }
 
-    /** One character on the line at `at` (ms, the same clock as clear). */
+    /** One character on the line at `at` (ms, the same clock as clear), with RX_* flags. */
     add(at: number, dir: Direction, c: number, baud: number, format: Format): void {
-        if (this.capacity <= 0) return
-        let slot = this.head + this.count
-        if (this.count >= this.capacity) {
-            slot = this.head
-            this.head = (this.head + 1) % this.capacity
-            this.lost++
-        } else this.count++
-        const o = (slot % this.capacity) * ENTRY
-        const t = Math.max(0, Math.round(at - this.startAt))
-        const b = this.buf
-        b[o] = t & 0xff
-        b[o + 1] = (t >> 8) & 0xff
-        b[o + 2] = (t >> 16) & 0xff
-        b[o + 3] = (t >> 24) & 0xff
-        b[o + 4] = c & 0xff
-        b[o + 5] = (c >> 8) & 0xff
-        b[o + 6] = (dir === "RX" ? DIR_RX : 0) | (format === "8N1" ? FORMAT_8N1 : 0)
-        const bi = STANDARD_BAUDS.indexOf(baud)
-        b[o + 7] = bi < 0 ? 0 : bi
+        this.chars[this.open(at, dir, baud, format, (c & RX_FRAMING_ERROR ? FRAMING : 0) | (c & RX_PARITY_ERROR ? PARITY : 0), 1)] = c & 0xff
     }
 
-    /** The entries as bursts (consecutive characters of one direction and UART setting without a long gap), oldest first. */
-    bursts(): TraceBurst[] {
-        const out: TraceBurst[] = []
-        let cur: TraceBurst | null = null
-        let lastT = 0
-        for (let i = 0; i < this.count; i++) {
-            const o = ((this.head + i) % this.capacity) * ENTRY
-            const b = this.buf
-            const t = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0
-            const c = b[o + 4] | (b[o + 5] << 8)
-            const dir: Direction = (b[o + 6] & DIR_RX) !== 0 ? "RX" : "TX"
-            const format: Format = (b[o + 6] & FORMAT_8N1) !== 0 ? "8N1" : "7E1"
-            const baud = STANDARD_BAUDS[b[o + 7]]
-            const gap = t - lastT - 10000 / baud
-            if (cur === null || cur.dir !== dir || cur.baud !== baud || cur.format !== format || gap > BURST_GAP_MS) {
-                cur = { t: t, dir: dir, baud: baud, format: format, chars: [] }
-                out.push(cur)
-            }
-            cur.chars.push(c)
-            lastT = t
+    /** Received bytes, all at `at`: 7-bit characters with bit 7 set for an error at 7E1, bytes as they came at 8N1. */
+    addBytes(at: number, b: Buffer, baud: number, format: Format): void {
+        const n = b.length
+        const cap = this.capacity
+        // only the last `capacity` bytes stay; they go in one or two pieces around the ring's end
+        let i = n > cap ? n - cap : 0
+        let pos = (this.end + i) % cap
+        if (n) this.open(at, "RX", baud, format, 0, n)
+        while (i < n) {
+            const m = Math.min(n - i, cap - pos)
+            this.chars.set(b.slice(i, i + m), pos)
+            i += m
+            pos = 0
         }
-        return out
+    }
+
+    /** Accounts `n` characters in a segment (the newest one when it matches); the ring position of the last of them. */
+    private open(at: number, dir: Direction, baud: number, format: Format, flags: number, n: number): number {
+        const cap = this.capacity
+        const t = Math.max(0, Math.round(at - this.startAt))
+        const bi = STANDARD_BAUDS.indexOf(baud)
+        const meta = (dir === "RX" ? DIR_RX : 0) | (format === "8N1" ? FORMAT_8N1 : 0) | flags | ((bi < 0 ? 0 : bi) << 4)
+        const sb = this.seg
+        const last = ((this.segs + cap - 1) % cap) * SEG
+        if (this.segs === 0 || sb[last + 8] !== meta || sb.getAt(last, "u32") !== t) {
+            const o = (this.segs++ % cap) * SEG
+            sb.setAt(o, "u32", t)
+            sb.setAt(o + 4, "u32", this.end)
+            sb[o + 8] = meta
+        }
+        this.end += n
+        this.lost = this.end > cap ? this.end - cap : 0
+        return (this.end - 1) % cap
     }
 
     /**
@@ -128,14 +133,20 @@ export class LineTrace {
     piece(at: TraceCursor, max: number): string | null {
         if (at.done) return null
         const out: string[] = []
-        const b = this.buf
+        const cap = this.capacity
+        const sb = this.seg
         let n = 0
-        while (n < max && at.i < this.count) {
-            const o = ((this.head + at.i) % this.capacity) * ENTRY
-            const t = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0
-            const dir: Direction = (b[o + 6] & DIR_RX) !== 0 ? "RX" : "TX"
-            const format: Format = (b[o + 6] & FORMAT_8N1) !== 0 ? "8N1" : "7E1"
-            const baud = STANDARD_BAUDS[b[o + 7]]
+        // the segment of the character at.i: from the oldest one kept, on while the next one starts at or before it
+        let k = this.segs > cap ? this.segs - cap : 0
+        while (n < max && this.lost + at.i < this.end) {
+            const seq = this.lost + at.i
+            while (k + 1 < this.segs && sb.getAt(((k + 1) % cap) * SEG + 4, "u32") <= seq) k++
+            const o = (k % cap) * SEG
+            const t = sb.getAt(o, "u32")
+            const m = sb[o + 8]
+            const dir: Direction = (m & DIR_RX) !== 0 ? "RX" : "TX"
+            const format: Format = (m & FORMAT_8N1) !== 0 ? "8N1" : "7E1"
+            const baud = STANDARD_BAUDS[m >> 4]
             if (!at.open || at.dir !== dir || at.baud !== baud || at.format !== format || t - at.lastT - 10000 / baud > BURST_GAP_MS) {
                 if (at.open) out.push("\"\n")
                 out.push(burstHead({ t: t, dir: dir, baud: baud, format: format, chars: [] }))
@@ -144,12 +155,15 @@ export class LineTrace {
                 at.baud = baud
                 at.format = format
             }
-            out.push(charText(b[o + 4] | (b[o + 5] << 8)))
+            let c = this.chars[seq % cap]
+            // at 7E1 bit 7 is the link's error mark
+            if (format === "7E1" && c > 0x7f) c ^= 0x80 | RX_PARITY_ERROR
+            out.push(charText(c | (m & FRAMING ? RX_FRAMING_ERROR : 0) | (m & PARITY ? RX_PARITY_ERROR : 0)))
             at.lastT = t
             at.i++
             n++
         }
-        if (at.i >= this.count) {
+        if (this.lost + at.i >= this.end) {
             if (at.open) out.push("\"\n")
             at.done = true
         }
@@ -163,14 +177,11 @@ export class LineTrace {
         if (this.lost > 0) lines.push("# " + this.lost + " earlier characters were overwritten")
         return lines
     }
+}
 
-    /** The readable text: a header, then one line per burst. */
-    text(note: string): string {
-        const lines = this.headerLines(note)
-        const bs = this.bursts()
-        for (let i = 0; i < bs.length; i++) lines.push(burstLine(bs[i]))
-        return lines.join("\n") + "\n"
-    }
+/** The readable text: a header, then one line per burst (a free function: the device writes it piece by piece). */
+export function traceText(t: LineTrace, note: string): string {
+    return t.headerLines(note).join("\n") + "\n" + t.piece(traceCursor(), t.capacity)
 }
 
 function hex2(n: number): string {

@@ -4,7 +4,6 @@
 // the driver cannot tell the difference, so the firmware, the virtual line and
 // the bench drive it exactly like a bare Session.
 import { ByteEngine, Output, UartSettings } from "./session-types"
-import { fromByte } from "./framer"
 import { LineWatch } from "./line-watch"
 import { LineTrace } from "./trace"
 import { charMs } from "./timing"
@@ -32,13 +31,12 @@ export class WatchedEngine implements ByteEngine {
         return this.seen(now, this.inner.receive(now, chars))
     }
 
+    /** the run as it is (at 7E1 bit 7 marks a damaged character; at 8N1, push meters and SML, the byte is as it came): no work per character */
     receiveBytes(now: number, bytes: Buffer, waitedMs = 0, lost = 0): Output {
         this.settle(now)
-        // at 7E1 bit 7 marks a damaged character; at 8N1 (push meters, SML) the byte is as it came
-        const raw = this.uart.format === "8N1"
-        const chars: number[] = []
-        for (let i = 0; i < bytes.length; i++) chars.push(raw ? bytes[i] : fromByte(bytes[i]))
-        this.record(now, chars)
+        const u = this.uart
+        this.watch.receivedBytes(now, bytes, u.baud, u.format === "8N1")
+        if (this.trace !== null) this.trace.addBytes(now, bytes, u.baud, u.format)
         return this.seen(now, this.inner.receiveBytes(now, bytes, waitedMs, lost))
     }
 

@@ -13,6 +13,24 @@ export function collector(limits?: DataSetLimits): { parser: DataSetParser; out:
     return { parser, out }
 }
 
+/** every character of a string, in order (a chunk of any size) */
+export function pushText(parser: DataSetParser, s: string): void {
+    for (let i = 0; i < s.length; i++) parser.push(s.charCodeAt(i))
+}
+
+// What the parser holds right now, read from its private fields (test-only introspection: it has no
+// place in the device image, where every method costs function code)
+/** characters held (address, open value, data sets of the line); never above the line cap */
+export function heldChars(parser: DataSetParser): number {
+    const p = parser as any
+    return p.addr.length + p.content.length + p.held
+}
+
+/** values held for the current line */
+export function heldValues(parser: DataSetParser): number {
+    return (parser as any).values
+}
+
 /** the whole text, one character at a time, then end() */
 export function parse(text: string, limits?: DataSetLimits): Parsed {
     const { parser, out } = collector(limits)
