@@ -222,7 +222,10 @@ export class DataSetParser {
             } else this.sink.dataSet(d)
         }
         const last = n ? out[n - 1] : null
-        if (last !== null && last !== d && last.address.length && last.values.length >= 2 && isUnitName(last.values[last.values.length - 1])) {
+        // the last value names a unit ("m3", "kWh"): at most 8 characters, the first one from "A" up
+        // (letters; digits, signs and points, which start numbers, are below)
+        const lv = last !== null && last !== d && last.address.length && last.values.length >= 2 ? last.values[last.values.length - 1] : null
+        if (lv !== null && lv.unit === null && lv.text.length <= 8 && lv.text.charCodeAt(0) >= 65) {
             this.deferred = last
             n--
         }
@@ -305,10 +308,4 @@ export class DataSetParser {
         this.held = 0
         this.reopened = ""
     }
-}
-
-// A value that names a unit ("m3", "kWh"): at most 8 characters, the first one from "A" up
-// (letters; digits, signs and points, which start numbers, are below).
-function isUnitName(v: Value): boolean {
-    return v.unit === null && v.text.length <= 8 && v.text.charCodeAt(0) >= 65
 }

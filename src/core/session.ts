@@ -296,13 +296,6 @@ export class Session implements ByteEngine, FrameSink {
         return this.finishCall()
     }
 
-    /** A character's part in the baud and hunt decisions (what arrives right after a hunt switch belongs to the previous candidate). */
-    private countChar(now: number, c: number): void {
-        if (now < this.huntSettleUntil) return
-        if (c > 0x7f) this.badChars++
-        else if (c < 0x7f) this.cleanChars++
-    }
-
     /** Characters that are not echo (fromByte each) go to the framer, with their line time accounted; runs the framer takes at once are accounted at once. */
     private consumeBytes(now: number, buf: Buffer): void {
         const n = buf.length
@@ -316,7 +309,11 @@ export class Session implements ByteEngine, FrameSink {
             this.line.received(now - (n - 1 - i) * cm, cm, c <= 0x7f, ((AWAITS_METER >> this.phase) & 1) === 1)
             this.lastRxAt = now
             if (j === i + 1) {
-                this.countChar(now, c)
+                // the character's part in the baud and hunt decisions (what arrives right after a hunt switch belongs to the previous candidate)
+                if (now >= this.huntSettleUntil) {
+                    if (c > 0x7f) this.badChars++
+                    else if (c < 0x7f) this.cleanChars++
+                }
                 this.framer.push(c)
             } else {
                 if (now >= this.huntSettleUntil) this.cleanChars += j - i

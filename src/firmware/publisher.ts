@@ -44,10 +44,6 @@ export function diagnosticsTopic(t: Topics) {
     return t.base + "/" + t.device + "/diagnostics"
 }
 
-export function traceTopic(t: Topics) {
-    return t.base + "/" + t.device + "/trace"
-}
-
 export function commandTopic(t: Topics) {
     return t.base + "/" + t.device + "/cmd"
 }
@@ -134,20 +130,12 @@ export function discoveryFor(t: Topics, m: MeterInfo, v: Held): Discovery | null
     if (unit !== null) p.push(",\"unit_of_measurement\":", jsonString(unit))
     if (info.deviceClass !== null) p.push(",\"device_class\":", jsonString(info.deviceClass))
     if (info.stateClass !== null) p.push(",\"state_class\":", jsonString(info.stateClass))
-    p.push(",\"device\":", deviceBlock(m), "}")
-    return { topic: t.haPrefix + "/sensor/" + uid + "/config", payload: p }
-}
-
-function deviceBlock(m: MeterInfo): string {
-    const p: string[] = [
-        "{\"identifiers\":[", jsonString("opto62056_" + haId(m.key)), "]",
-        ",\"name\":", jsonString("Meter " + m.ident),
-        ",\"manufacturer\":", jsonString(m.manufacturer),
-        ",\"model\":", jsonString(m.ident),
-    ]
+    // (DeviceScript's compiler takes at most 8 arguments in a call)
+    p.push(",\"device\":{\"identifiers\":[", jsonString("opto62056_" + haId(m.key)), "],\"name\":", jsonString("Meter " + m.ident))
+    p.push(",\"manufacturer\":", jsonString(m.manufacturer), ",\"model\":", jsonString(m.ident))
     if (m.serial !== null) p.push(",\"serial_number\":", jsonString(m.serial))
-    p.push("}")
-    return p.join("")
+    p.push("}}")
+    return { topic: t.haPrefix + "/sensor/" + uid + "/config", payload: p }
 }
 
 /** the reader's diagnostic entities: field/name/unit, "|" between them */
@@ -236,22 +224,6 @@ export class Publisher {
         this.wake.emit(1)
     }
 
-    meterInfo(): MeterInfo {
-        const ident = this.ident ? this.ident.ident : "unknown"
-        let serial: string | null = null
-        for (let i = 0; i < this.held.length; i++) {
-            const a = this.held[i].address
-            if (serial === null && isSerialNumberAddress(a))
-                serial = this.held[i].text
-        }
-        return {
-            key: this.cfg.meterId.length ? this.cfg.meterId : topicSegment(ident),
-            ident: ident,
-            manufacturer: this.ident ? this.ident.manufacturer : "unknown",
-            serial: serial,
-        }
-    }
-
     /** Feed every event of a session, in order. */
     async onEvent(ev: SessionEvent) {
         if (ev.type === "identification") {
@@ -297,7 +269,17 @@ export class Publisher {
     }
 
     private async commit() {
-        const m = this.meterInfo()
+        // the meter: its serial number from the readout's values
+        const ident = this.ident ? this.ident.ident : "unknown"
+        let serial: string | null = null
+        for (let i = 0; i < this.held.length; i++)
+            if (serial === null && isSerialNumberAddress(this.held[i].address)) serial = this.held[i].text
+        const m: MeterInfo = {
+            key: this.cfg.meterId.length ? this.cfg.meterId : topicSegment(ident),
+            ident: ident,
+            manufacturer: this.ident ? this.ident.manufacturer : "unknown",
+            serial: serial,
+        }
         const t = this.topics
         this.readouts++
         if (t.haPrefix.length) {
@@ -377,7 +359,7 @@ export class Publisher {
     /** The line trace as readable text on <base>/<device>/trace (retained: the last one stays readable), written into the queue in pieces. */
     async publishTrace(write: (append: (s: string) => void) => Promise<void>) {
         const q = this.outbox
-        q.begin(traceTopic(this.topics), true)
+        q.begin(this.topics.base + "/" + this.topics.device + "/trace", true)
         await write(p => q.append(p))
         q.end()
         this.wake.emit(1)
