@@ -213,6 +213,19 @@ export class Publisher {
     constructor(public cfg: Config, deviceName: string) {
         this.outbox = new Outbox(cfg.queueBytes)
         this.topics = { base: cfg.baseTopic, device: deviceName, haPrefix: cfg.haPrefix }
+        // the value lists get their whole capacity now, while the heap is one free block: grown
+        // after a long readout, each would ask a fragmented heap for 8 bytes a value in one piece
+        // (emptied in place with insert, they keep it)
+        for (let i = 0; i < cfg.maxValues * 2; i++) {
+            this.announced.push("")
+            if (i < cfg.maxValues) {
+                this.held.push(null)
+                this.toAnnounce.push(null)
+            }
+        }
+        this.held.insert(0, -cfg.maxValues)
+        this.toAnnounce.insert(0, -cfg.maxValues)
+        this.announced.insert(0, -cfg.maxValues * 2)
     }
 
     /** Queues a message given as text pieces (no piece, and no copy of the whole, needs a large block). */
@@ -287,8 +300,8 @@ export class Publisher {
             // many values does not fill the outage queue with configs
             // another meter behind the head: its values are announced afresh
             if (m.key !== this.announcedFor) {
-                this.announced = []
-                this.toAnnounce = []
+                this.announced.insert(0, -this.announced.length)
+                this.toAnnounce.insert(0, -this.toAnnounce.length)
                 this.announcedFor = m.key
             }
             this.announceMeter = m
