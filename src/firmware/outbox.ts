@@ -89,6 +89,7 @@ export class Outbox {
                 this.buf[(this.recStart + 3) % this.capacity] = pl >> 8
                 this.used += this.pend
                 this.count++
+                this.noneSuperseded = false
             }
         }
         if (this.recFailed) this.dropped++
@@ -128,24 +129,40 @@ export class Outbox {
         return out
     }
 
+    /** the last scan found nothing superseded, and no record was added since (cutting and shifting cannot make one) */
+    private noneSuperseded = false
+
     /** Cuts out the oldest retained, non-history record that a later record for its topic supersedes. */
     private dropSuperseded(): boolean {
-        // walks the headers pairwise instead of listing offsets: an array of them would ask a heap
-        // fragmented by a long readout for a contiguous block just when the queue overflows
-        for (let i = 0, a = 0; i < this.count - 1; i++, a += this.recordSize(a)) {
-            const flags = this.get(a + 4)
+        if (this.noneSuperseded) return false
+        // offsets and hashes of every record, oldest first (headers only: a few ops per record)
+        const offs: number[] = []
+        const hashes: number[] = []
+        let off = 0
+        for (let i = 0; i < this.count; i++) {
+            offs.push(off)
+            hashes.push(this.u16(off + 5))
+            off += this.recordSize(off)
+        }
+        for (let i = 0; i < this.count - 1; i++) {
+            const flags = this.get(offs[i] + 4)
             if ((flags & RETAIN) === 0 || (flags & HISTORY) !== 0) continue
+            const a = offs[i]
             const tl = this.u16(a)
-            for (let j = i + 1, b = a + this.recordSize(a); j < this.count; j++, b += this.recordSize(b)) {
-                // the same topic: same hash, length and bytes
-                let same = this.u16(a + 5) === this.u16(b + 5) && tl === this.u16(b)
+            let j = hashes.indexOf(hashes[i], i + 1)
+            while (j > 0) {
+                // the same topic: same length and bytes (the hash is equal already)
+                const b = offs[j]
+                let same = tl === this.u16(b)
                 for (let k = 0; k < tl && same; k++) if (this.get(a + HDR + k) !== this.get(b + HDR + k)) same = false
                 if (same) {
                     this.cut(a)
                     return true
                 }
+                j = hashes.indexOf(hashes[i], j + 1)
             }
         }
+        this.noneSuperseded = true
         return false
     }
 
