@@ -7,7 +7,6 @@
 import { spawn, spawnSync } from "node:child_process"
 import { existsSync, readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
-import { withBuildLockAsync } from "./vm-host/devs-host"
 
 function findTests(dir: string, out: string[] = []): string[] {
     for (const name of readdirSync(dir)) {
@@ -42,7 +41,6 @@ interface Step {
     args: string[]
     cwd?: string
     env?: Record<string, string>
-    devs?: boolean
     tests: boolean
 }
 
@@ -55,27 +53,27 @@ interface Result {
 }
 
 /**
- * name; cmd + args (+ cwd); `devs`: runs DeviceScript's compiler or VM, which all write
- * .devicescript/bin, so it holds the build lock the tests' own builds use (tools/vm-host/devs-host.ts);
- * `tests`: the step must count at least one test (false: a check without a test count).
+ * name; cmd + args (+ cwd, env); `tests`: the step must count at least one test (false: a check
+ * without a test count). Every DeviceScript build writes .devicescript/bin, so each one takes the
+ * build lock (tools/vm-host/devs-host.ts) for its compile only; the VM runs need no lock.
  */
 // longest first, so that the lanes end together
 const steps: Step[] = [
     { name: "node tests", cmd: node, args: [...nodeTest, ...nodeTestFiles()], tests: true },
+    ...(existsSync("hardware/package.json") ? [{ name: "hardware", cmd: "npm", args: ["test", "--silent"], cwd: "hardware", tests: true }] : []),
     // the firmware's end-to-end suite once more, each scenario against a private Mosquitto (it must run when Mosquitto is here)
     mosquitto
         ? { name: "end to end against Mosquitto", cmd: node, args: [...nodeTest, "test/e2e.test.ts"], env: { OPTO_BROKER: "mosquitto" }, tests: true }
         : { name: "end to end against Mosquitto", cmd: node, args: ["-e", "console.log('mosquitto is not installed: skipped (.ci/run installs it)')"], tests: false },
-    { name: "DeviceScript firmware tests", cmd: "npx", args: ["tsx", "test/ds/run-firmware.ts"], tests: true },
-    { name: "typecheck", cmd: "npx", args: ["tsc", "-p", "tsconfig.json"], tests: false },
-    // DeviceScript's compiler is the type check of what runs on the device (src/tsconfig.json is its view)
-    { name: "firmware compiles", cmd: "sh", args: ["-c", "npx devs build src/firmware/main.ts && npx devs build test/ds/core-entry.ts"], devs: true, tests: false },
-    // these take the build lock for their compile only (runDevsTest)
-    { name: "DeviceScript conformance", cmd: "npx", args: ["tsx", "test/ds/run-conformance.ts"], tests: true },
-    { name: "DeviceScript simulated meter", cmd: "npx", args: ["tsx", "test/ds/run-sim-meter.ts"], tests: true },
+    { name: "DeviceScript firmware tests", cmd: node, args: ["--import", "tsx", "test/ds/run-firmware.ts"], tests: true },
+    { name: "typecheck", cmd: node, args: ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], tests: false },
+    // DeviceScript's compiler is the type check of what runs on the device (src/tsconfig.json is its view);
+    // the image goes through the cache the end-to-end tests read: one compile of it per run
+    { name: "firmware compiles", cmd: node, args: ["--import", "tsx", "tools/vm-host/build-firmware.ts"], tests: false },
+    { name: "DeviceScript conformance", cmd: node, args: ["--import", "tsx", "test/ds/run-conformance.ts"], tests: true },
+    { name: "DeviceScript simulated meter", cmd: node, args: ["--import", "tsx", "test/ds/run-sim-meter.ts"], tests: true },
 ]
 if (existsSync("native/Makefile")) steps.push({ name: "native C service", cmd: "make", args: ["-s", "-C", "native", "test"], tests: true })
-if (existsSync("hardware/package.json")) steps.push({ name: "hardware", cmd: "npm", args: ["test", "--silent"], cwd: "hardware", tests: true })
 
 /** The counts a runner printed: node's test runner (spec and TAP), DeviceScript's, and "N passed, N failed". */
 function counts(out: string) {
@@ -141,7 +139,7 @@ async function main() {
             while (next < chosen.length) {
                 const s = chosen[next++]
                 process.stdout.write(`=== ${s.name}: started\n`)
-                const r = await (s.devs ? withBuildLockAsync(() => runStep(s)) : runStep(s))
+                const r = await runStep(s)
                 results.set(s.name, r)
                 process.stdout.write(`=== ${s.name}: ${r.problem ? `FAILED (${r.problem})` : "ok"} in ${r.seconds.toFixed(0)} s: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped\n`)
             }
