@@ -39,7 +39,9 @@ describe("diagnosis end to end", { concurrency: E2E_CONCURRENCY }, () => {
         assert.equal(lines[0], "# opto62056 trace v1")
         assert.equal(lines[1], "# session failed: METER_SILENT")
         assert.match(tr.payload, /^\+\d+ TX 300 7E1 "\/\?!<CR><LF>"$/m)
-        assert.match(tr.payload, /^\+\d+ RX 300 7E1 "\/\?!<CR><LF>"$/m)
+        // the echo of the request, in one RX line or more (a pause on a loaded machine splits it)
+        const rx = [...tr.payload.matchAll(/^\+\d+ RX 300 7E1 "(.*)"$/gm)].map(m => m[1]).join("")
+        assert.equal(rx, "/?!<CR><LF>", tr.payload)
     })
 
     test("RX and TX swapped: NO_SIGNAL after the session; the boot self-test says it cannot tell (NO_ECHO)", async t => {

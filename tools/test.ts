@@ -22,17 +22,23 @@ const node = process.execPath
 const nodeTest = ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2"]
 
 /**
- * The node test files, the longest first so that two at a time end together (node's runner starts
- * them in the order given): the end-to-end files wait on the firmware's real-time timeouts, fuzz and
- * boards are CPU. A file not named here runs after these, in name order.
+ * The node test files that run the device image in the in-process VM against a simulated meter
+ * (or the simulator's command): most of their time is the firmware's real-time timeouts, so they
+ * run as a step of their own beside the CPU-bound rest. Longest first, so that two at a time end
+ * together (node's runner starts files in the order given); a file named in neither list runs
+ * with the node tests, in name order.
  */
-const LONGEST_FIRST = ["dsmr-e2e", "e2e", "fuzz", "boards", "e2e-large", "e2e-diagnosis", "cli", "faults", "decode", "serial-vm", "simulate", "tls"]
-function nodeTestFiles(): string[] {
-    const rank = (f: string) => {
-        const i = LONGEST_FIRST.indexOf(f.replace(/^.*\//, "").replace(/\.test\.ts$/, ""))
-        return i < 0 ? LONGEST_FIRST.length : i
-    }
-    return findTests("test").sort().sort((a, b) => rank(a) - rank(b))
+const FIRMWARE_IN_VM = ["dsmr-e2e", "e2e", "e2e-large", "simulate", "e2e-diagnosis", "sml-e2e", "tls", "serial-vm"]
+/** The CPU-bound node test files known to be long, longest first. */
+const LONGEST_FIRST = ["fuzz", "boards", "cli", "real-telegrams", "faults", "decode"]
+const baseName = (f: string) => f.replace(/^.*\//, "").replace(/\.test\.ts$/, "")
+function nodeTestFiles(vm: boolean): string[] {
+    const order = vm ? FIRMWARE_IN_VM : LONGEST_FIRST
+    const rank = (f: string) => (order.includes(baseName(f)) ? order.indexOf(baseName(f)) : order.length)
+    return findTests("test")
+        .filter(f => FIRMWARE_IN_VM.includes(baseName(f)) === vm)
+        .sort()
+        .sort((a, b) => rank(a) - rank(b))
 }
 
 interface Step {
@@ -59,7 +65,8 @@ interface Result {
  */
 // longest first, so that the lanes end together
 const steps: Step[] = [
-    { name: "node tests", cmd: node, args: [...nodeTest, ...nodeTestFiles()], tests: true },
+    { name: "node tests", cmd: node, args: [...nodeTest, ...nodeTestFiles(false)], tests: true },
+    { name: "firmware end to end", cmd: node, args: [...nodeTest, ...nodeTestFiles(true)], tests: true },
     ...(existsSync("hardware/package.json") ? [{ name: "hardware", cmd: "npm", args: ["test", "--silent"], cwd: "hardware", tests: true }] : []),
     // the firmware's end-to-end suite once more, each scenario against a private Mosquitto (it must run when Mosquitto is here)
     mosquitto
@@ -129,8 +136,8 @@ function runStep(s: Step): Promise<Result> {
 const only = process.argv.slice(2)
 const chosen = steps.filter(s => !only.length || only.some(o => s.name.toLowerCase().includes(o.toLowerCase())))
 const results = new Map<string, Result>()
-// three lanes on two cores: much of each step is waiting on simulated line time
-const LANES = 3
+// four lanes on two cores: the two end-to-end steps spend most of their time waiting on the firmware's timeouts
+const LANES = 4
 let next = 0
 async function main() {
     const t0 = Date.now()
