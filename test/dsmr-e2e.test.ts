@@ -15,7 +15,7 @@ import { SimProfile } from "../tools/vm-host/sim-profile"
 const REAL = join(__dirname, "captures", "real")
 
 /** A push meter that sends exactly this capture's telegram (identification and data lines; the CRC is the meter's). */
-function fromCapture(file: string, baud: number, format: "7E1" | "8N1", crc: boolean, invertRX?: boolean): SimProfile {
+function fromCapture(file: string, baud: number, format: "7E1" | "8N1", crc: boolean, invertRX?: boolean, pushIntervalMs = 2000): SimProfile {
     const text = readFileSync(join(REAL, file), "latin1")
     const lines = text.split("\r\n")
     const bang = lines.findIndex(l => l.startsWith("!"))
@@ -23,7 +23,7 @@ function fromCapture(file: string, baud: number, format: "7E1" | "8N1", crc: boo
         name: file, source: "test/captures/real/" + file, identification: lines[0], mode: "D", maxBaud: baud,
         dataBlock: lines.slice(2, bang).join("\r\n") + "\r\n",
         // the P1 data line is open collector and inverted: the reader inverts RX (unless invertRX: false)
-        quirks: { pushIntervalMs: 2000, frame: "bare", pushFormat: format, crc, pushOffsetMs: 300, invertedLine: true },
+        quirks: { pushIntervalMs, frame: "bare", pushFormat: format, crc, pushOffsetMs: 300, invertedLine: true },
     }
     return { name: file, meter, head: { eightN1Only: false, speed: 1, invertRX }, generated: 0 }
 }
@@ -84,7 +84,8 @@ describe("firmware end to end, real DSMR telegrams", { concurrency: E2E_CONCURRE
 
     test("an inverted P1 line read without RX inversion: framing errors, nothing published", async t => {
         const s = scenario(t)
-        await s.start(fromCapture("dsmr5-iskra-am550-two-mbus.bin", 115200, "8N1", true, false), { PUSH_UART: "115200/8N1" })
+        // a push every second: the boot self-test listens 1.5 s (QUIET_MS), so it hears one wherever the boot ends
+        await s.start(fromCapture("dsmr5-iskra-am550-two-mbus.bin", 115200, "8N1", true, false, 1000), { PUSH_UART: "115200/8N1" })
         await waitFor("a failed session", () => s.lines.some(l => l.includes("session: timeout")), 60000, () => s.log())
         assert.equal(s.states().length, 0)
         // the idle line reads as breaks: the firmware's self-test says so
