@@ -58,6 +58,12 @@ export function mosquittoBinary(): string | undefined {
     return ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].find(p => spawnSync(p, ["-h"]).status !== null)
 }
 
+/** The private brokers still running: killed when this process exits, however it ends, so none outlives the tests. */
+const liveBrokers = new Set<ChildProcess>()
+process.on("exit", () => {
+    for (const b of liveBrokers) b.kill()
+})
+
 /** A private Mosquitto on a free loopback port, no persistence; resolves once it accepts connections. */
 export async function startMosquitto(bin: string): Promise<{ url: string; stop(): Promise<void> }> {
     const port = await new Promise<number>(res => {
@@ -70,9 +76,10 @@ export async function startMosquitto(bin: string): Promise<{ url: string; stop()
     const conf = join(dir, "mosquitto.conf")
     writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`)
     const broker: ChildProcess = spawn(bin, ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] })
+    liveBrokers.add(broker)
     let log = ""
     broker.stderr!.on("data", d => (log += d))
-    const exited = new Promise<void>(res => broker.once("exit", () => res()))
+    const exited = new Promise<void>(res => broker.once("exit", () => (liveBrokers.delete(broker), res())))
     const stop = async () => {
         broker.kill()
         await exited
