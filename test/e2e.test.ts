@@ -102,7 +102,7 @@ describe("firmware end to end", { concurrency: E2E_CONCURRENCY }, () => {
             assert.equal(c.topic, `homeassistant/sensor/${j.unique_id}/config`)
         }
         // what a subscriber that comes later gets: the retained state and values
-        const later = await retained(s.url, "opto62056/METER1/#")
+        const later = await retained(s.url, "opto62056/METER1/#", LINES.length + 1)
         assert.equal(later.length, LINES.length + 1)
         assert.ok(later.every(x => x.retain))
         // the diagnostics after the session

@@ -202,8 +202,11 @@ export function embeddedBroker(): boolean {
     return !process.env.OPTO_MQTT_URL && !process.env.OPTO_BROKER
 }
 
-/** Retained messages under a topic filter, as a fresh subscriber gets them. */
-export async function retained(url: string, filter: string): Promise<Msg[]> {
+/**
+ * Retained messages under a topic filter, as a fresh subscriber gets them: waits (up to 10 s) until
+ * `expect` have come, then 300 ms more for any beyond them (a fixed wait alone came short on a loaded machine).
+ */
+export async function retained(url: string, filter: string, expect: number): Promise<Msg[]> {
     const c = mqtt.connect(url, { clientId: `e2e-ret-${process.pid}-${++seq}` })
     const got: Msg[] = []
     await new Promise<void>((res, rej) => {
@@ -212,6 +215,8 @@ export async function retained(url: string, filter: string): Promise<Msg[]> {
     })
     c.on("message", (topic, payload, packet) => got.push({ topic, payload: payload.toString(), retain: !!packet.retain }))
     await c.subscribeAsync(filter, { qos: 1 })
+    const t0 = Date.now()
+    while (got.length < expect && Date.now() - t0 < 10000) await new Promise(r => setTimeout(r, 50))
     await new Promise(r => setTimeout(r, 300))
     c.end(true)
     return got
