@@ -203,8 +203,9 @@ export function embeddedBroker(): boolean {
 }
 
 /**
- * Retained messages under a topic filter, as a fresh subscriber gets them: waits (up to 10 s) until
- * `expect` have come, then 300 ms more for any beyond them (a fixed wait alone came short on a loaded machine).
+ * Retained messages under a topic filter, as a fresh subscriber gets them (flagged retained; a live
+ * publish the firmware makes meanwhile is not): waits (up to 10 s) until `expect` have come, then
+ * 300 ms more for any beyond them (a fixed wait alone came short on a loaded machine).
  */
 export async function retained(url: string, filter: string, expect: number): Promise<Msg[]> {
     const c = mqtt.connect(url, { clientId: `e2e-ret-${process.pid}-${++seq}` })
@@ -213,7 +214,7 @@ export async function retained(url: string, filter: string, expect: number): Pro
         c.once("connect", () => res())
         c.once("error", rej)
     })
-    c.on("message", (topic, payload, packet) => got.push({ topic, payload: payload.toString(), retain: !!packet.retain }))
+    c.on("message", (topic, payload, packet) => packet.retain && got.push({ topic, payload: payload.toString(), retain: true }))
     await c.subscribeAsync(filter, { qos: 1 })
     const t0 = Date.now()
     while (got.length < expect && Date.now() - t0 < 10000) await new Promise(r => setTimeout(r, 50))
