@@ -1,10 +1,11 @@
 // Firmware end to end: the real firmware in the DeviceScript simulator, the
 // simulated head with a meter behind it, a real broker (embedded aedes, or
-// OPTO_MQTT_URL, e.g. Mosquitto) and a real MQTT client (mqtt.js).
-import { afterEach, describe, test } from "node:test"
+// OPTO_BROKER=mosquitto, or OPTO_MQTT_URL) and a real MQTT client (mqtt.js). The
+// scenarios run side by side, each with its own broker (test/helpers/e2e-harness.ts).
+import { describe, test, TestContext } from "node:test"
 import assert from "node:assert/strict"
 import { join } from "node:path"
-import { simProfile, retained, Scenario, waitFor, Msg } from "./helpers/e2e-harness"
+import { simProfile, retained, scenario, waitFor, Msg, E2E_CONCURRENCY, embeddedBroker } from "./helpers/e2e-harness"
 import { readSimProfile } from "../tools/vm-host/sim-profile"
 import { expectedData } from "../src/sim/expected"
 import { parseProfile } from "../src/sim/profiles"
@@ -37,15 +38,9 @@ function expectedState(lines = LINES) {
     return `{"meter":"METER1","time":T,"values":{${vals.join(",")}}}`
 }
 
-const scenarios: Scenario[] = []
-// each test stops its firmware runs, so none keeps polling (and using CPU) during the next
-afterEach(async () => {
-    for (const s of scenarios.splice(0)) await s.stop()
-})
-
-async function readout(p: ReturnType<typeof simProfile>, settings: Record<string, string>, n = 1, timeoutMs = 30000) {
-    const s = new Scenario()
-    scenarios.push(s)
+// each test stops its own firmware runs when it ends (scenario(t)), so none keeps polling (and using CPU) after it
+async function readout(t: TestContext, p: ReturnType<typeof simProfile>, settings: Record<string, string>, n = 1, timeoutMs = 30000) {
+    const s = scenario(t)
     await s.start(p, { POLL_MS: "2000", ...settings })
     await waitFor(`${n} readout(s)`, () => s.states().length >= n, timeoutMs, () => s.log())
     return s
@@ -55,9 +50,9 @@ function byTopic(msgs: Msg[], topic: string) {
     return msgs.filter(m => m.topic === topic)
 }
 
-describe("firmware end to end", { concurrency: false }, () => {
-    test("7E1 server: exact state, per-value, availability and discovery messages", async () => {
-        const s = await readout(simProfile({}), {})
+describe("firmware end to end", { concurrency: E2E_CONCURRENCY }, () => {
+    test("7E1 server: exact state, per-value, availability and discovery messages", async t => {
+        const s = await readout(t, simProfile({}), {})
         const m = s.msgs()
         const dev = s.deviceName
         // availability first, retained
@@ -107,9 +102,8 @@ describe("firmware end to end", { concurrency: false }, () => {
             assert.equal(c.topic, `homeassistant/sensor/${j.unique_id}/config`)
         }
         // what a subscriber that comes later gets: the retained state and values
-        const later = await retained(s.url, "opto62056/METER1/#")
-        assert.equal(later.length, LINES.length + 1)
-        assert.ok(later.every(x => x.retain))
+        const later = await retained(s.url, "opto62056/METER1/#", LINES.length + 1)
+        assert.deepEqual(later.map(x => x.topic).sort(), ["opto62056/METER1/state", ...LINES.map(([a]) => `opto62056/METER1/${TOPIC_OF[a]}`)].sort())
         // the diagnostics after the session
         await waitFor("diagnostics", () => byTopic(s.msgs(), `opto62056/${dev}/diagnostics`).some(x => x.payload.includes('"duration"')), 5000)
         const dg = JSON.parse(byTopic(s.msgs(), `opto62056/${dev}/diagnostics`).find(x => x.payload.includes('"duration"'))!.payload)
@@ -119,15 +113,15 @@ describe("firmware end to end", { concurrency: false }, () => {
         assert.deepEqual(dg.configErrors, [])
     })
 
-    test("8N1-only server with an echoing head: software 7E1, same readings", async () => {
-        const s = await readout(simProfile({ head: { eightN1Only: true }, quirks: { echo: true } }), {})
+    test("8N1-only server with an echoing head: software 7E1, same readings", async t => {
+        const s = await readout(t, simProfile({ head: { eightN1Only: true }, quirks: { echo: true } }), {})
         assert.equal(s.states()[0].payload.replace(/"time":\d+/, '"time":T'), expectedState())
         assert.ok(s.lines.some(l => l.includes("8N1 with software 7E1")), s.log())
     })
 
-    test("push meter (mode D, bare frames): the firmware finds its baud and publishes exactly its values", async () => {
+    test("push meter (mode D, bare frames): the firmware finds its baud and publishes exactly its values", async t => {
         const p = readSimProfile(join(__dirname, "..", "profiles", "ebz-dd3.json"))
-        const s = await readout(p, { PUSH_UART: "auto" }, 1, 60000)
+        const s = await readout(t, p, { PUSH_UART: "auto" }, 1, 60000)
         const st = JSON.parse(s.states()[0].payload)
         const want = expectedData(parseProfile(p.meter)).dataSets
         assert.deepEqual(Object.keys(st.values), want.map(d => d.address))
@@ -143,13 +137,12 @@ describe("firmware end to end", { concurrency: false }, () => {
         assert.equal(dg.baud, 9600)
     })
 
-    test("addressed meter: answers only its own address", async () => {
+    test("addressed meter: answers only its own address", async t => {
         const p = simProfile({ meter: { address: "87654321" }, quirks: { addressRequired: true } })
-        const s = await readout(p, { METER_ADDRESS: "87654321" })
+        const s = await readout(t, p, { METER_ADDRESS: "87654321" })
         assert.equal(s.states()[0].payload.replace(/"time":\d+/, '"time":T'), expectedState())
         await s.stop()
-        const wrong = new Scenario()
-        scenarios.push(wrong)
+        const wrong = scenario(t)
         await wrong.start(p, { METER_ADDRESS: "11111111", POLL_MS: "2000", BACKOFF_MS: "500" })
         const diag = () => wrong.msgs().filter(x => x.topic.endsWith("/diagnostics") && x.payload.includes('"failed":1'))
         await waitFor("a failed session", () => diag().length > 0, 20000, () => wrong.log())
@@ -157,9 +150,8 @@ describe("firmware end to end", { concurrency: false }, () => {
         assert.match(JSON.parse(diag()[0].payload).lastError, /timeout/)
     })
 
-    test("damaged readout: nothing published but diagnostics", async () => {
-        const s = new Scenario()
-        scenarios.push(s)
+    test("damaged readout: nothing published but diagnostics", async t => {
+        const s = scenario(t)
         await s.start(simProfile({ quirks: { corruptBcc: true } }), { POLL_MS: "2000", BACKOFF_MS: "500" })
         const diag = () => s.msgs().filter(x => x.topic.endsWith("/diagnostics") && x.payload.includes('"failed":2'))
         await waitFor("two failed sessions", () => diag().length > 0, 60000, () => s.log())
@@ -168,9 +160,8 @@ describe("firmware end to end", { concurrency: false }, () => {
         assert.match(JSON.parse(diag()[0].payload).lastError, /^bcc/)
     })
 
-    test("invalid settings: reported on the diagnostics topic, defaults used, password never shown", async () => {
-        const s = new Scenario()
-        scenarios.push(s)
+    test("invalid settings: reported on the diagnostics topic, defaults used, password never shown", async t => {
+        const s = scenario(t)
         await s.start(simProfile({}), { POLL_MS: "soon", MQTT_PASS: "", PROG_PASS: "secret(1)" })
         await waitFor("a readout", () => s.states().length > 0, 30000, () => s.log())
         const d = JSON.parse(s.msgs().find(x => x.topic.endsWith("/diagnostics"))!.payload)
@@ -182,17 +173,15 @@ describe("firmware end to end", { concurrency: false }, () => {
         assert.ok(!s.msgs().some(x => x.payload.includes("secret(1)")))
     })
 
-    test("broker with username/password: right credentials connect, wrong ones are refused", { skip: process.env.OPTO_MQTT_URL ? "needs the embedded broker" : false }, async () => {
-        const s = new Scenario()
-        scenarios.push(s)
+    test("broker with username/password: right credentials connect, wrong ones are refused", { skip: embeddedBroker() ? false : "needs the embedded broker" }, async t => {
+        const s = scenario(t)
         // the test's own subscribers (e2e-sub-*, e2e-ret-*) get in without credentials
         const auth = (c: { id: string }, user: string | undefined, pass: Buffer | undefined, cb: (e: Error | null, ok: boolean) => void) =>
             cb(null, c.id.startsWith("e2e-sub-") || c.id.startsWith("e2e-ret-") || (user === "reader" && pass?.toString() === "pa ss;word"))
         s.onBroker = b => (b.aedes.authenticate = auth as never)
         await s.start(simProfile({}), { MQTT_USER: "reader", MQTT_PASS: "pa ss;word" })
         await waitFor("a readout", () => s.states().length > 0, 30000, () => s.log())
-        const bad = new Scenario()
-        scenarios.push(bad)
+        const bad = scenario(t)
         bad.onBroker = b => (b.aedes.authenticate = auth as never)
         await bad.start(simProfile({}), { MQTT_USER: "reader", MQTT_PASS: "wrong" })
         await waitFor("the refusal", () => bad.lines.some(l => l.includes("broker refused the connection (code 5)")), 15000, () => bad.log())
@@ -200,8 +189,8 @@ describe("firmware end to end", { concurrency: false }, () => {
         assert.ok(!bad.lines.join("\n").includes("wrong"), "the password is never logged")
     })
 
-    test("a broker restart mid-run loses no reading", { skip: process.env.OPTO_MQTT_URL ? "needs the embedded broker" : false }, async () => {
-        const s = await readout(simProfile({}), { POLL_MS: "1500" })
+    test("a broker restart mid-run loses no reading", { skip: embeddedBroker() ? false : "needs the embedded broker" }, async t => {
+        const s = await readout(t, simProfile({}), { POLL_MS: "1500" })
         await s.broker!.stop()
         const before = s.states().length
         await new Promise(r => setTimeout(r, 6000)) // ~3 sessions while the broker is away

@@ -7,7 +7,6 @@
 import { spawn, spawnSync } from "node:child_process"
 import { existsSync, readdirSync, statSync } from "node:fs"
 import { join } from "node:path"
-import { withBuildLockAsync } from "./vm-host/devs-host"
 
 function findTests(dir: string, out: string[] = []): string[] {
     for (const name of readdirSync(dir)) {
@@ -22,12 +21,32 @@ const mosquitto = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].some(p => spawnS
 const node = process.execPath
 const nodeTest = ["--import", "tsx", "--test", "--test-reporter=spec", "--test-concurrency=2"]
 
+/**
+ * The node test files that run the device image in the in-process VM against a simulated meter
+ * (or the simulator's command): most of their time is the firmware's real-time timeouts, so they
+ * run as a step of their own beside the CPU-bound rest. Longest first, so that two at a time end
+ * together (node's runner starts files in the order given); a file named in neither list runs
+ * with the node tests, in name order.
+ */
+const FIRMWARE_IN_VM = ["dsmr-e2e", "e2e", "e2e-large", "simulate", "e2e-diagnosis", "sml-e2e", "tls"]
+/** The CPU-bound node test files known to be long, longest first. */
+const LONGEST_FIRST = ["fuzz", "boards", "cli", "real-telegrams", "faults", "decode"]
+const baseName = (f: string) => f.replace(/^.*\//, "").replace(/\.test\.ts$/, "")
+function nodeTestFiles(vm: boolean): string[] {
+    const order = vm ? FIRMWARE_IN_VM : LONGEST_FIRST
+    const rank = (f: string) => (order.includes(baseName(f)) ? order.indexOf(baseName(f)) : order.length)
+    return findTests("test")
+        .filter(f => FIRMWARE_IN_VM.includes(baseName(f)) === vm)
+        .sort()
+        .sort((a, b) => rank(a) - rank(b))
+}
+
 interface Step {
     name: string
     cmd: string
     args: string[]
     cwd?: string
-    devs?: boolean
+    env?: Record<string, string>
     tests: boolean
 }
 
@@ -40,27 +59,30 @@ interface Result {
 }
 
 /**
- * name; cmd + args (+ cwd); `devs`: runs DeviceScript's compiler or VM, which all write
- * .devicescript/bin, so it holds the build lock the tests' own builds use (tools/vm-host/devs-host.ts);
- * `tests`: the step must count at least one test (false: a check without a test count).
+ * name; cmd + args (+ cwd, env); `tests`: the step must count at least one test (false: a check
+ * without a test count). Every DeviceScript build writes .devicescript/bin, so each one takes the
+ * build lock (tools/vm-host/devs-host.ts) for its compile only; the VM runs need no lock.
  */
 // longest first, so that the lanes end together
 const steps: Step[] = [
+    { name: "node tests", cmd: node, args: [...nodeTest, ...nodeTestFiles(false).filter(f => !f.endsWith("soak.test.ts"))], tests: true },
     // the soak waits on real time (outages, the line) more than it computes: its own lane
-    { name: "node tests", cmd: node, args: [...nodeTest, ...findTests("test").filter(f => !f.endsWith("soak.test.ts")).sort()], tests: true },
-    // the firmware's end-to-end suite once more, against Mosquitto (it must run when Mosquitto is here)
-    { name: "end to end against Mosquitto", cmd: node, args: ["tools/mosquitto.mjs", node, ...nodeTest, "test/e2e.test.ts"], tests: mosquitto },
-    { name: "DeviceScript firmware tests", cmd: "npx", args: ["tsx", "test/ds/run-firmware.ts"], tests: true },
-    { name: "typecheck", cmd: "npx", args: ["tsc", "-p", "tsconfig.json"], tests: false },
-    // DeviceScript's compiler is the type check of what runs on the device (src/tsconfig.json is its view)
-    { name: "firmware compiles", cmd: "sh", args: ["-c", "npx devs build src/firmware/main.ts && npx devs build test/ds/core-entry.ts"], devs: true, tests: false },
-    // these take the build lock for their compile only (runDevsTest)
-    { name: "DeviceScript conformance", cmd: "npx", args: ["tsx", "test/ds/run-conformance.ts"], tests: true },
-    { name: "DeviceScript simulated meter", cmd: "npx", args: ["tsx", "test/ds/run-sim-meter.ts"], tests: true },
     { name: "firmware soak", cmd: node, args: [...nodeTest, "test/soak.test.ts"], tests: true },
+    { name: "firmware end to end", cmd: node, args: [...nodeTest, ...nodeTestFiles(true)], tests: true },
+    ...(existsSync("hardware/package.json") ? [{ name: "hardware", cmd: "npm", args: ["test", "--silent"], cwd: "hardware", tests: true }] : []),
+    // the firmware's end-to-end suite once more, each scenario against a private Mosquitto (it must run when Mosquitto is here)
+    mosquitto
+        ? { name: "end to end against Mosquitto", cmd: node, args: [...nodeTest, "test/e2e.test.ts"], env: { OPTO_BROKER: "mosquitto" }, tests: true }
+        : { name: "end to end against Mosquitto", cmd: node, args: ["-e", "console.log('mosquitto is not installed: skipped (.ci/run installs it)')"], tests: false },
+    { name: "DeviceScript firmware tests", cmd: node, args: ["--import", "tsx", "test/ds/run-firmware.ts"], tests: true },
+    { name: "typecheck", cmd: node, args: ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], tests: false },
+    // DeviceScript's compiler is the type check of what runs on the device (src/tsconfig.json is its view);
+    // the image goes through the cache the end-to-end tests read: one compile of it per run
+    { name: "firmware compiles", cmd: node, args: ["--import", "tsx", "tools/vm-host/build-firmware.ts"], tests: false },
+    { name: "DeviceScript conformance", cmd: node, args: ["--import", "tsx", "test/ds/run-conformance.ts"], tests: true },
+    { name: "DeviceScript simulated meter", cmd: node, args: ["--import", "tsx", "test/ds/run-sim-meter.ts"], tests: true },
 ]
 if (existsSync("native/Makefile")) steps.push({ name: "native C service", cmd: "make", args: ["-s", "-C", "native", "test"], tests: true })
-if (existsSync("hardware/package.json")) steps.push({ name: "hardware", cmd: "npm", args: ["test", "--silent"], cwd: "hardware", tests: true })
 
 /** The counts a runner printed: node's test runner (spec and TAP), DeviceScript's, and "N passed, N failed". */
 function counts(out: string) {
@@ -85,7 +107,7 @@ function counts(out: string) {
 function runStep(s: Step): Promise<Result> {
     return new Promise(resolve => {
         const t0 = Date.now()
-        const child = spawn(s.cmd, s.args, { cwd: s.cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } })
+        const child = spawn(s.cmd, s.args, { cwd: s.cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0", ...s.env } })
         let all = ""
         const partial: Record<"stdout" | "stderr", string> = { stdout: "", stderr: "" }
         const emit = (stream: "stdout" | "stderr", chunk: string) => {
@@ -116,8 +138,8 @@ function runStep(s: Step): Promise<Result> {
 const only = process.argv.slice(2)
 const chosen = steps.filter(s => !only.length || only.some(o => s.name.toLowerCase().includes(o.toLowerCase())))
 const results = new Map<string, Result>()
-// three lanes on two cores: much of each step is waiting on simulated line time
-const LANES = 3
+// four lanes on two cores: the two end-to-end steps spend most of their time waiting on the firmware's timeouts
+const LANES = 4
 let next = 0
 async function main() {
     const t0 = Date.now()
@@ -126,7 +148,7 @@ async function main() {
             while (next < chosen.length) {
                 const s = chosen[next++]
                 process.stdout.write(`=== ${s.name}: started\n`)
-                const r = await (s.devs ? withBuildLockAsync(() => runStep(s)) : runStep(s))
+                const r = await runStep(s)
                 results.set(s.name, r)
                 process.stdout.write(`=== ${s.name}: ${r.problem ? `FAILED (${r.problem})` : "ok"} in ${r.seconds.toFixed(0)} s: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped\n`)
             }
