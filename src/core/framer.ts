@@ -242,15 +242,41 @@ export class Framer implements DataSetSink {
             case St.Bare:
                 this.inBare(c, bad)
                 break
-            case St.Cmd:
-                this.inCmd(c, bad)
+            case St.Cmd: {
+                // a command frame (SOH … ETX/EOT) up to its BCC
+                this.bccAcc ^= c
+                if (bad) this.damaged = true
+                if (c === ETX || c === EOT) {
+                    this.st = St.CmdBcc
+                    return
+                }
+                if (this.cmd.length < MAX_CMD) this.cmd += String.fromCharCode(c)
                 break
-            case St.CmdBcc:
-                this.endCmd(c, bad)
+            }
+            case St.CmdBcc: {
+                this.st = St.Hunt
+                const cmd = this.cmd
+                let ok = !this.damaged && !bad
+                if (!ok) this.sink.error(coreError("parity", `command "${printable(cmd)}" arrived with a parity or framing error`))
+                else if ((this.bccAcc & 0x7f) !== c) {
+                    ok = false
+                    this.sink.error(coreError("bcc", `command "${printable(cmd)}": block check character is ${hex2(c)}, the command's is ${hex2(this.bccAcc & 0x7f)}`))
+                }
+                const stx = cmd.indexOf(String.fromCharCode(STX))
+                this.sink.command(cmd.charAt(0), cmd.charAt(1), stx < 0 ? null : cmd.slice(stx + 1, cmd.length), ok)
                 break
-            case St.BareCrc:
-                this.inBareCrc(c, bad)
+            }
+            case St.BareCrc: {
+                // after a push frame's "!": up to four hex digits of DSMR's CRC-16/ARC, then CR LF
+                if (bad) this.damaged = true
+                if (c > 0x20 && c < 0x7f && this.crcDigits.length < MAX_CRC_DIGITS) {
+                    this.crcDigits += String.fromCharCode(c)
+                    return
+                }
+                this.endBareCrc()
+                if (c !== CR && c !== LF) this.hunt(c, bad)
                 break
+            }
         }
     }
 
@@ -430,16 +456,6 @@ export class Framer implements DataSetSink {
         this.parser.push(c)
     }
 
-    // After a push frame's "!": up to four hex digits of DSMR's CRC-16/ARC, then CR LF.
-    private inBareCrc(c: number, bad: boolean): void {
-        if (bad) this.damaged = true
-        if (c > 0x20 && c < 0x7f && this.crcDigits.length < MAX_CRC_DIGITS) {
-            this.crcDigits += String.fromCharCode(c)
-            return
-        }
-        this.endBareCrc()
-        if (c !== CR && c !== LF) this.hunt(c, bad)
-    }
 
     /** The push frame is over: verified against its CRC when it carried one, then handed on. */
     private endBareCrc(): void {
@@ -456,28 +472,7 @@ export class Framer implements DataSetSink {
         this.sink.blockEnd("bare", ok)
     }
 
-    private inCmd(c: number, bad: boolean): void {
-        this.bccAcc ^= c
-        if (bad) this.damaged = true
-        if (c === ETX || c === EOT) {
-            this.st = St.CmdBcc
-            return
-        }
-        if (this.cmd.length < MAX_CMD) this.cmd += String.fromCharCode(c)
-    }
 
-    private endCmd(c: number, bad: boolean): void {
-        this.st = St.Hunt
-        const cmd = this.cmd
-        let ok = !this.damaged && !bad
-        if (!ok) this.sink.error(coreError("parity", `command "${printable(cmd)}" arrived with a parity or framing error`))
-        else if ((this.bccAcc & 0x7f) !== c) {
-            ok = false
-            this.sink.error(coreError("bcc", `command "${printable(cmd)}": block check character is ${hex2(c)}, the command's is ${hex2(this.bccAcc & 0x7f)}`))
-        }
-        const stx = cmd.indexOf(String.fromCharCode(STX))
-        this.sink.command(cmd.charAt(0), cmd.charAt(1), stx < 0 ? null : cmd.slice(stx + 1, cmd.length), ok)
-    }
 }
 
 const PLAIN_WORD = 0x80808080 | 0
