@@ -101,16 +101,13 @@ export function parseNumber(text: string): number | null {
     if (m < MAX_EXACT && k <= 22) r = k ? m / POW10[k] : m
     // More than 22 decimals (with at most 15 significant digits): the characters
     // are validated, so the platform's decimal conversion is safe to use.
-    else r = parseFloat(plainDecimal(text, scan(text) as Span))
+    else {
+        // "  -0012,50 " -> "0012.50" (no sign: it is applied below)
+        const sp = scan(text) as Span
+        r = parseFloat((sp.intEnd > sp.intStart ? text.slice(sp.intStart, sp.intEnd) : "0") + (sp.fracEnd > sp.fracStart ? "." + text.slice(sp.fracStart, sp.fracEnd) : ""))
+    }
     if (r === 0) return 0 // "-0" is 0: a meter has no negative zero
     return neg ? -r : r
-}
-
-// "  -0012,50 " -> "0012.50" (no sign: the caller applies it)
-function plainDecimal(text: string, sp: Span): string {
-    let s = sp.intEnd > sp.intStart ? text.slice(sp.intStart, sp.intEnd) : "0"
-    if (sp.fracEnd > sp.fracStart) s += "." + text.slice(sp.fracStart, sp.fracEnd)
-    return s
 }
 
 /** The meter's number as a JSON-safe decimal string: leading zeros dropped, every decimal kept ("00132.1490" -> "132.1490", "0,25" -> "0.25", "-000" -> "0"); null when not a number. */

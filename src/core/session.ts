@@ -379,7 +379,39 @@ export class Session implements ByteEngine, FrameSink {
 
     blockEnd(end: BlockEnd, ok: boolean): void {
         if (this.phase === Phase.ProgAnswer) {
-            this.progBlock(end, ok)
+            // a programming-mode answer: one register's data set
+            if (!ok) return this.progRepeat()
+            const prog = this.prog
+            const registers = (this.config.programming as { registers: string[] }).registers
+            if (end === "eot") {
+                prog.text += this.framer.blockText
+                prog.next = ProgStep.Ack
+                this.progAfterMeter()
+                return
+            }
+            const text = prog.text + this.framer.blockText
+            const reg = registers[prog.register]
+            prog.register++
+            // the register's answer: the first data set of its text
+            let parsed = null as DataSet | null
+            const dp = new DataSetParser({
+                dataSet: (d: DataSet) => {
+                    if (parsed === null) parsed = d
+                },
+                error: (e: CoreError) => {},
+            })
+            for (let i = 0; i < text.length; i++) dp.push(text.charCodeAt(i))
+            dp.end()
+            if (parsed === null || parsed.address === "") {
+                const msg = parsed !== null && parsed.values.length > 0 ? parsed.values[0].text : text
+                this.reportError("meter", `register ${reg}: the meter answered "${msg}"`)
+            } else {
+                this.dataSets++
+                prog.registersRead++
+                this.emit({ type: "register", address: reg, dataSet: parsed })
+            }
+            prog.next = ProgStep.Read
+            this.progAfterMeter()
             return
         }
         if (this.phase !== Phase.Data && this.phase !== Phase.Push) return
@@ -581,31 +613,6 @@ export class Session implements ByteEngine, FrameSink {
         this.arm(Timer.Response, this.txFreeAt + this.timing.responseMs)
     }
 
-    private progBlock(end: BlockEnd, ok: boolean): void {
-        if (!ok) return this.progRepeat()
-        const prog = this.prog
-        const registers = (this.config.programming as { registers: string[] }).registers
-        if (end === "eot") {
-            prog.text += this.framer.blockText
-            prog.next = ProgStep.Ack
-            this.progAfterMeter()
-            return
-        }
-        const text = prog.text + this.framer.blockText
-        const reg = registers[prog.register]
-        prog.register++
-        const parsed = parseOne(text)
-        if (parsed === null || parsed.address === "") {
-            const msg = parsed !== null && parsed.values.length > 0 ? parsed.values[0].text : text
-            this.reportError("meter", `register ${reg}: the meter answered "${msg}"`)
-        } else {
-            this.dataSets++
-            prog.registersRead++
-            this.emit({ type: "register", address: reg, dataSet: parsed })
-        }
-        prog.next = ProgStep.Read
-        this.progAfterMeter()
-    }
 
     // ---- plumbing -----------------------------------------------------------
 
@@ -701,16 +708,3 @@ export class Session implements ByteEngine, FrameSink {
     }
 }
 
-/** One data set from a programming-mode answer's text. */
-function parseOne(text: string): DataSet | null {
-    let found: DataSet | null = null
-    const p = new DataSetParser({
-        dataSet: (d: DataSet) => {
-            if (found === null) found = d
-        },
-        error: (e: CoreError) => {},
-    })
-    for (let i = 0; i < text.length; i++) p.push(text.charCodeAt(i))
-    p.end()
-    return found
-}

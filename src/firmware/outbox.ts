@@ -131,35 +131,31 @@ export class Outbox {
 
     /** the last scan found nothing superseded, and no record was added since (cutting and shifting cannot make one) */
     private noneSuperseded = false
+    /** a scan's bit sets over 512 topic-hash buckets: seen once (bytes 0-63), seen again (64-127); allocated once, as no block may be asked for when the queue overflows */
+    private bits = Buffer.alloc(128)
 
     /** Cuts out the oldest retained, non-history record that a later record for its topic supersedes. */
     private dropSuperseded(): boolean {
         if (this.noneSuperseded) return false
-        // offsets and hashes of every record, oldest first (headers only: a few ops per record)
-        const offs: number[] = []
-        const hashes: number[] = []
-        let off = 0
-        for (let i = 0; i < this.count; i++) {
-            offs.push(off)
-            hashes.push(this.u16(off + 5))
-            off += this.recordSize(off)
+        const bits = this.bits
+        for (let k = 0; k < 128; k++) bits[k] = 0
+        // which hash buckets hold two records or more: only a record in one can be superseded
+        for (let i = 0, a = 0; i < this.count; i++, a += this.recordSize(a)) {
+            const h = this.u16(a + 5) & 511
+            bits[(bits[h >> 3] & (1 << (h & 7)) ? 64 : 0) + (h >> 3)] |= 1 << (h & 7)
         }
-        for (let i = 0; i < this.count - 1; i++) {
-            const flags = this.get(offs[i] + 4)
-            if ((flags & RETAIN) === 0 || (flags & HISTORY) !== 0) continue
-            const a = offs[i]
+        for (let i = 0, a = 0; i < this.count - 1; i++, a += this.recordSize(a)) {
+            const h = this.u16(a + 5)
+            if ((bits[64 + ((h & 511) >> 3)] & (1 << (h & 7))) === 0 || (this.get(a + 4) & RETAIN) === 0 || (this.get(a + 4) & HISTORY) !== 0) continue
             const tl = this.u16(a)
-            let j = hashes.indexOf(hashes[i], i + 1)
-            while (j > 0) {
-                // the same topic: same length and bytes (the hash is equal already)
-                const b = offs[j]
-                let same = tl === this.u16(b)
+            for (let j = i + 1, b = a + this.recordSize(a); j < this.count; j++, b += this.recordSize(b)) {
+                // the same topic: same hash, length and bytes
+                let same = h === this.u16(b + 5) && tl === this.u16(b)
                 for (let k = 0; k < tl && same; k++) if (this.get(a + HDR + k) !== this.get(b + HDR + k)) same = false
                 if (same) {
                     this.cut(a)
                     return true
                 }
-                j = hashes.indexOf(hashes[i], j + 1)
             }
         }
         this.noneSuperseded = true
