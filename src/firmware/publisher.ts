@@ -62,7 +62,8 @@ const BUTTON_NAMES = "Read now|Head self-test|Publish line trace"
 export async function writeStateJson(emit: (piece: string) => void, meter: string, time: number, values: Held[]) {
     emit("{\"meter\":" + jsonString(meter) + ",\"time\":" + intText(time) + ",\"values\":{")
     for (let i = 0; i < values.length; i++) {
-        if ((i & 7) === 7) await ds.sleep(0)
+        // a turn of the scheduler per value: an overflowing outage queue scans its records for each piece (VM step budget)
+        await ds.sleep(0)
         const v = values[i]
         emit(
             (i ? "," : "") + jsonString(v.address) + ":{\"value\":" + valueJson(v.text) + ",\"text\":" + jsonString(v.text) +
@@ -315,7 +316,7 @@ export class Publisher {
             }
         }
         for (let i = 0; i < this.held.length; i++) {
-            if ((i & 7) === 7) await ds.sleep(0)
+            await ds.sleep(0)
             this.enqueue(t.base + "/" + m.key + "/" + topicSegment(this.held[i].address), [valueText(this.held[i].text)], true)
         }
         const held = this.held
