@@ -41,17 +41,8 @@ export class Outbox {
         this.buf = Buffer.alloc(capacity)
     }
 
-    private get(off: number) {
-        return this.buf[(this.head + off) % this.capacity]
-    }
-
-    /** the 16-bit little-endian number at ring offset `off` */
-    private u16(off: number) {
-        return this.get(off) | (this.get(off + 1) << 8)
-    }
-
     private recordSize(at: number) {
-        return HDR + this.u16(at) + this.u16(at + 2)
+        return HDR + this.w(this.head, at) + this.w(this.head, at + 2)
     }
 
     // a record being written piece by piece (begin/append/end): absolute ring positions
@@ -89,7 +80,6 @@ export class Outbox {
                 this.buf[(this.recStart + 3) % this.capacity] = pl >> 8
                 this.used += this.pend
                 this.count++
-                this.noneSuperseded = false
             }
         }
         if (this.recFailed) this.dropped++
@@ -129,36 +119,46 @@ export class Outbox {
         return out
     }
 
-    /** the last scan found nothing superseded, and no record was added since (cutting and shifting cannot make one) */
-    private noneSuperseded = false
-    /** a scan's bit sets over 512 topic-hash buckets: seen once (bytes 0-63), seen again (64-127); allocated once, as no block may be asked for when the queue overflows */
+    /** bit sets over 512 topic-hash buckets: a record seen (bytes 0-63), a second one seen (64-127); allocated once, as no block may be asked for when the queue overflows */
     private bits = Buffer.alloc(128)
 
-    /** Cuts out the oldest retained, non-history record that a later record for its topic supersedes. */
+    /** the 16-bit little-endian number at ring position (absolute) p + k */
+    private w(p: number, k: number) {
+        return this.buf[(p + k) % this.capacity] | (this.buf[(p + k + 1) % this.capacity] << 8)
+    }
+
+    /**
+     * Cuts out the oldest retained, non-history record that a later record for its topic supersedes.
+     * Headers are read by absolute position, a call a number: an overflowing queue runs this for
+     * every record it drops, within one VM step budget.
+     */
     private dropSuperseded(): boolean {
-        if (this.noneSuperseded) return false
         const bits = this.bits
+        const cap = this.capacity
         for (let k = 0; k < 128; k++) bits[k] = 0
-        // which hash buckets hold two records or more: only a record in one can be superseded
-        for (let i = 0, a = 0; i < this.count; i++, a += this.recordSize(a)) {
-            const h = this.u16(a + 5) & 511
+        for (let i = 0, p = this.head; i < this.count; i++, p = (p + HDR + this.w(p, 0) + this.w(p, 2)) % cap) {
+            const h = this.w(p, 5) & 511
             bits[(bits[h >> 3] & (1 << (h & 7)) ? 64 : 0) + (h >> 3)] |= 1 << (h & 7)
         }
-        for (let i = 0, a = 0; i < this.count - 1; i++, a += this.recordSize(a)) {
-            const h = this.u16(a + 5)
-            if ((bits[64 + ((h & 511) >> 3)] & (1 << (h & 7))) === 0 || (this.get(a + 4) & RETAIN) === 0 || (this.get(a + 4) & HISTORY) !== 0) continue
-            const tl = this.u16(a)
-            for (let j = i + 1, b = a + this.recordSize(a); j < this.count; j++, b += this.recordSize(b)) {
-                // the same topic: same hash, length and bytes
-                let same = h === this.u16(b + 5) && tl === this.u16(b)
-                for (let k = 0; k < tl && same; k++) if (this.get(a + HDR + k) !== this.get(b + HDR + k)) same = false
-                if (same) {
-                    this.cut(a)
-                    return true
+        for (let i = 0, p = this.head; i < this.count - 1; i++) {
+            const hash = this.w(p, 5)
+            const tl = this.w(p, 0)
+            const next = (p + HDR + tl + this.w(p, 2)) % cap
+            const f = this.buf[(p + 4) % cap]
+            // only a record whose hash bucket holds another can be superseded
+            if ((bits[64 + ((hash & 511) >> 3)] & (1 << (hash & 7))) !== 0 && (f & RETAIN) !== 0 && (f & HISTORY) === 0) {
+                for (let j = i + 1, q = next; j < this.count; j++, q = (q + HDR + this.w(q, 0) + this.w(q, 2)) % cap) {
+                    // the same topic: same hash, length and bytes
+                    let same = this.w(q, 0) === tl && this.w(q, 5) === hash
+                    for (let k = 0; k < tl && same; k++) if (this.buf[(p + HDR + k) % cap] !== this.buf[(q + HDR + k) % cap]) same = false
+                    if (same) {
+                        this.cut((p - this.head + cap) % cap)
+                        return true
+                    }
                 }
             }
+            p = next
         }
-        this.noneSuperseded = true
         return false
     }
 
@@ -187,18 +187,18 @@ export class Outbox {
     /** The oldest message (not removed), or null. */
     peek(): OutMessage | null {
         if (!this.count) return null
-        const tl = this.u16(0)
+        const tl = this.w(this.head, 0)
         return {
             topic: this.copyOut(HDR, tl).toString(), // topics are short: one piece
-            size: this.u16(2),
-            retain: (this.get(4) & RETAIN) !== 0,
+            size: this.w(this.head, 2),
+            retain: (this.buf[(this.head + 4) % this.capacity] & RETAIN) !== 0,
         }
     }
 
     /** Piece i (PIECE bytes, the last one shorter) of the oldest message's payload: copied while it is sent, never all at once. */
     piece(i: number): Buffer {
         const at = i * PIECE
-        return this.copyOut(HDR + this.u16(0) + at, Math.min(PIECE, this.u16(2) - at))
+        return this.copyOut(HDR + this.w(this.head, 0) + at, Math.min(PIECE, this.w(this.head, 2) - at))
     }
 
     /** Removes the oldest message (after it was delivered). */

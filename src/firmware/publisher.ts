@@ -182,7 +182,7 @@ export class Publisher {
      * the readout's values so far; emptied in place (insert), never replaced, so that its block is
      * asked for once and not again, a little larger, at every readout of a fragmented heap
      */
-    held: Held[] = []
+    held: Held[]
     /** values beyond MAX_VALUES in the last readout */
     valuesDropped = 0
     private blockDropped = 0
@@ -200,9 +200,9 @@ export class Publisher {
     private ident: Identification = null
     /** the meter (key) whose values are announced, and the addresses announced for it (the held values' own strings) */
     private announcedFor = ""
-    private announced: string[] = []
+    private announced: string[]
     /** values still to announce (Home Assistant discovery), of announceMeter */
-    private toAnnounce: Held[] = []
+    private toAnnounce: Held[]
     private announceMeter: MeterInfo = null
     private diagIndex = 0
     private wake = ds.emitter<number>()
@@ -217,15 +217,12 @@ export class Publisher {
         // the value lists get their whole capacity now, while the heap is one free block: grown
         // after a long readout, each would ask a fragmented heap for 8 bytes a value in one piece
         // (emptied in place with insert, they keep it)
-        for (let i = 0; i < cfg.maxValues * 2; i++) {
-            this.announced.push("")
-            if (i < cfg.maxValues) {
-                this.held.push(null)
-                this.toAnnounce.push(null)
-            }
-        }
+        // (DeviceScript's new Array(n) has n slots: emptied, the array keeps them)
+        this.held = new Array(cfg.maxValues)
         this.held.insert(0, -cfg.maxValues)
+        this.toAnnounce = new Array(cfg.maxValues)
         this.toAnnounce.insert(0, -cfg.maxValues)
+        this.announced = new Array(cfg.maxValues * 2)
         this.announced.insert(0, -cfg.maxValues * 2)
     }
 
