@@ -136,18 +136,23 @@ export class Outbox {
         const bits = this.bits
         const cap = this.capacity
         for (let k = 0; k < 128; k++) bits[k] = 0
-        for (let i = 0, p = this.head; i < this.count; i++, p = (p + HDR + this.w(p, 0) + this.w(p, 2)) % cap) {
+        let p = this.head
+        for (let i = 0; i < this.count; i++) {
             const h = this.w(p, 5) & 511
-            bits[(bits[h >> 3] & (1 << (h & 7)) ? 64 : 0) + (h >> 3)] |= 1 << (h & 7)
+            const at = (bits[h >> 3] & (1 << (h & 7)) ? 64 : 0) + (h >> 3)
+            bits[at] = bits[at] | (1 << (h & 7))
+            p = (p + HDR + this.w(p, 0) + this.w(p, 2)) % cap
         }
-        for (let i = 0, p = this.head; i < this.count - 1; i++) {
+        p = this.head
+        for (let i = 0; i < this.count - 1; i++) {
             const hash = this.w(p, 5)
             const tl = this.w(p, 0)
             const next = (p + HDR + tl + this.w(p, 2)) % cap
             const f = this.buf[(p + 4) % cap]
             // only a record whose hash bucket holds another can be superseded
             if ((bits[64 + ((hash & 511) >> 3)] & (1 << (hash & 7))) !== 0 && (f & RETAIN) !== 0 && (f & HISTORY) === 0) {
-                for (let j = i + 1, q = next; j < this.count; j++, q = (q + HDR + this.w(q, 0) + this.w(q, 2)) % cap) {
+                let q = next
+                for (let j = i + 1; j < this.count; j++) {
                     // the same topic: same hash, length and bytes
                     let same = this.w(q, 0) === tl && this.w(q, 5) === hash
                     for (let k = 0; k < tl && same; k++) if (this.buf[(p + HDR + k) % cap] !== this.buf[(q + HDR + k) % cap]) same = false
@@ -155,6 +160,7 @@ export class Outbox {
                         this.cut((p - this.head + cap) % cap)
                         return true
                     }
+                    q = (q + HDR + this.w(q, 0) + this.w(q, 2)) % cap
                 }
             }
             p = next
