@@ -1,6 +1,6 @@
 // The firmware soak, short: 100 sessions of the device image in the VM against a counting push
 // meter and the embedded broker, the broker restarted and the network dropped at seeded random
-// moments, the settings changed halfway (QUEUE_BYTES 8192 -> 2048, a redeploy). `npm run soak`
+// moments, the settings changed halfway (QUEUE_BYTES 8192 -> 4096, a redeploy). `npm run soak`
 // runs the same for 2,000 sessions (tools/soak/soak-core.ts). Its own step in npm test
 // (tools/test.ts): it waits on real time far more than it computes.
 import { test } from "node:test"

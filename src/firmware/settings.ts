@@ -197,8 +197,11 @@ export function parseConfig(get: (key: string) => any): { config: Config; errors
         backoffMs: p.int("BACKOFF_MS", poll.backoffMs, 100, 86400000),
         backoffMaxMs: p.int("BACKOFF_MAX", poll.maxBackoffMs, 100, 86400000),
         framing: p.oneOf("FRAMING", "auto", "auto, hardware, software") as Framing,
-        maxValues: p.int("MAX_VALUES", 64, 1, 1000),
-        queueBytes: p.int("QUEUE_BYTES", 8192, 1024, 32768),
+        // what the 64 KB heap holds (measured: 64 values after a 1000-line readout with a 12 KB queue;
+        // a 16 KB queue ran out at the next session's start): README "Firmware settings"
+        maxValues: p.int("MAX_VALUES", 64, 1, 64),
+        // at least one readout of a few values with its diagnostics
+        queueBytes: p.int("QUEUE_BYTES", 8192, 4096, 12288),
         protocol: p.oneOf("PROTOCOL", "auto", "auto, d0, sml") as Protocol,
         trace: p.oneOf("TRACE", "on-fail", "off, on-fail, always") as TraceMode,
         session: session,

@@ -50,6 +50,14 @@ describe("settings", () => {
         const poll = errors.find(e => e.key === "POLL_MS")
         expect(poll.message).toBe("POLL_MS: 'soon' is not accepted (a whole number from 1000 to 86400000); using 60000")
     })
+    test("values and a queue the 64 KB heap cannot hold are refused, naming the range", () => {
+        const { config, errors } = cfg({ MAX_VALUES: 100, QUEUE_BYTES: 16384 })
+        expect(errors.length).toBe(2)
+        expect(config.maxValues).toBe(64)
+        expect(config.queueBytes).toBe(8192)
+        expect(errors.find(e => e.key === "MAX_VALUES").message).toBe("MAX_VALUES: '100' is not accepted (a whole number from 1 to 64); using 64")
+        expect(errors.find(e => e.key === "QUEUE_BYTES").message).toBe("QUEUE_BYTES: '16384' is not accepted (a whole number from 4096 to 12288); using 8192")
+    })
     test("a bad password is reported without its value", () => {
         const secret = "pa(ss)word-that-is-far-too-long-for-a-meter"
         const { errors } = cfg({ PROG_PASS: secret, MQTT_PASS: "x" + String.fromCharCode(7) })

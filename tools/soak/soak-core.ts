@@ -137,7 +137,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     const values = o.values ?? 6
     const phases: { name: string; sessions: number; settings: Record<string, string>; outage: [number, number] }[] = [
         { name: "phase 1: QUEUE_BYTES 8192", sessions: half, settings: {}, outage: o.outage1 ?? [300, 2500] },
-        { name: `phase 2: QUEUE_BYTES ${o.queueBytes2 ?? 2048}`, sessions: o.sessions - half, settings: { QUEUE_BYTES: String(o.queueBytes2 ?? 2048) }, outage: o.outage2 ?? [2000, 6000] },
+        { name: `phase 2: QUEUE_BYTES ${o.queueBytes2 ?? 4096}`, sessions: o.sessions - half, settings: { QUEUE_BYTES: String(o.queueBytes2 ?? 4096) }, outage: o.outage2 ?? [2000, 6000] },
     ]
     try {
         for (const ph of phases) {
