@@ -110,7 +110,8 @@ export class LineWatch {
             this.echoPos = 0
         }
         // 16 at a time: a chunk's characters as one array asked a fragmented heap for 8 bytes each contiguous
-        else for (let k = 0; k < b.length; k += 16) this.received(now, fromBytes(b.slice(k, k + 16)), baud)
+        // (DeviceScript's Buffer.slice does not clamp an end past the buffer's: clamped here)
+        else for (let k = 0; k < b.length; k += 16) this.received(now, fromBytes(b.slice(k, Math.min(k + 16, b.length))), baud)
     }
 
     event(now: number, ev: SessionEvent): void {
