@@ -13,8 +13,8 @@ import { buildCircuit } from "../src/build.ts"
 import { componentCentre, copperGroups, runDrc } from "../src/drc.ts"
 import { DEFAULT_HOLDER, holderStl } from "../src/holder.ts"
 import { inside, parseBinaryStl } from "../src/mesh.ts"
+import { El, padNames as namesOf, padNets as netsOf } from "./pad-nets.ts"
 
-type El = { type: string; [k: string]: any }
 let cj: El[] = []
 let out = ""
 let drc: Awaited<ReturnType<typeof buildCircuit>>["drc"]
@@ -35,33 +35,9 @@ test("DRC is clean and all 10 nets are routed on one copper layer without vias",
     assert.ok(cj.filter(e => e.type === "pcb_trace").every(t => t.route.every((p: El) => p.route_type !== "wire" || p.layer === "top")))
 })
 
-/** "REF.padNumber" of every pad, keyed by source_port_id. */
-function padNames(): Map<string, string> {
-    const comp = new Map(cj.filter(e => e.type === "source_component").map(c => [c.source_component_id, c.name]))
-    const out = new Map<string, string>()
-    for (const p of cj.filter(e => e.type === "source_port")) {
-        const num = (p.port_hints as string[]).find(h => /^\d+$/.test(h)) ?? String(p.pin_number)
-        out.set(p.source_port_id, `${comp.get(p.source_component_id)}.${num}`)
-    }
-    return out
-}
-
-/** Net name of every pad "REF.padNumber", from the schematic's connectivity. */
-function padNets(): Map<string, string> {
-    const parent = new Map<string, string>()
-    const find = (x: string): string => ((parent.get(x) ?? x) === x ? x : find(parent.get(x)!))
-    for (const t of cj.filter(e => e.type === "source_trace")) {
-        const ids = [...t.connected_source_port_ids, ...t.connected_source_net_ids]
-        for (const id of ids.slice(1)) parent.set(find(id), find(ids[0]))
-    }
-    const netName = new Map(cj.filter(e => e.type === "source_net").map(n => [find(n.source_net_id), n.name]))
-    const names = padNames()
-    return new Map([...names].map(([id, pad]) => [pad, netName.get(find(id)) ?? "(unconnected)"]))
-}
-
 /** The other pads joined to a pad by the routed copper alone (not by the schematic's bookkeeping). */
 function copperPeers(pad: string): string[] {
-    const names = padNames()
+    const names = namesOf(cj)
     const island = copperGroups(cj)
     const padOf = new Map(cj.filter(e => e.type === "pcb_port").map(pp => [pp.pcb_port_id, names.get(pp.source_port_id)!]))
     const mine = [...padOf].find(([, n]) => n === pad)
@@ -79,7 +55,7 @@ function padOf(ref: string, num: string): El {
 }
 
 test("SOT-23 pads carry BC817/BC807 pinning (1 base, 2 emitter, 3 collector), in the schematic and in the routed copper", () => {
-    const n = padNets()
+    const n = netsOf(cj)
     // Q2 BC817: base on the phototransistor's emitter, emitter to GND, collector is RX_RAW
     assert.deepEqual(["Q2.1", "Q2.2", "Q2.3"].map(p => n.get(p)), ["PE", "GND", "RX_RAW"])
     // Q3 BC807: base behind R3, emitter on 3V3, collector feeds the LED's anode
@@ -101,7 +77,7 @@ test("SOT-23 pads carry BC817/BC807 pinning (1 base, 2 emitter, 3 collector), in
 })
 
 test("74LVC1G17 pads (SOT753 / SOT-23-5): 1 n.c., 2 A, 3 GND, 4 Y, 5 VCC", () => {
-    const n = padNets()
+    const n = netsOf(cj)
     assert.deepEqual(["U1.1", "U1.2", "U1.3", "U1.4", "U1.5"].map(p => n.get(p)), ["(unconnected)", "RX_RAW", "GND", "RXD", "V3V3"])
     assert.deepEqual(["U2.1", "U2.2", "U2.3", "U2.4", "U2.5"].map(p => n.get(p)), ["(unconnected)", "TXD", "GND", "TX_BUF", "V3V3"])
     assert.deepEqual(copperPeers("U1.4"), ["J1.4"])
@@ -120,7 +96,7 @@ test("74LVC1G17 pads (SOT753 / SOT-23-5): 1 n.c., 2 A, 3 GND, 4 Y, 5 VCC", () =>
 })
 
 test("optics: D1 pad 1 (square) is the SFH 487's anode, Q1 pad 1 (square) the phototransistor's emitter", () => {
-    const n = padNets()
+    const n = netsOf(cj)
     // SFH 487 datasheet: "anode marking: short lead" -> the short lead goes into the square pad
     assert.deepEqual([n.get("D1.1"), n.get("D1.2")], ["LED_A", "LED_K"])
     assert.deepEqual(copperPeers("D1.2"), ["R4.2"])

@@ -9,11 +9,11 @@ import { join } from "node:path"
 import { unzipSync } from "fflate"
 import { buildP1 } from "../src/build.ts"
 import { P1_PARTS, P1_VALUES } from "../src/p1-parts.ts"
+import { El, padNets as netsOf } from "./pad-nets.ts"
 import { checkDataLine, checkRequest, LIMIT_METER, REQUEST_INPUTS, supplyFromMeter, TYPICAL_METER } from "../src/p1-spice.ts"
 
 after(() => setImmediate(() => process.exit(process.exitCode ?? 0))) // the wasm engine keeps the loop alive
 
-type El = { type: string; [k: string]: any }
 let cj: El[] = []
 let out = ""
 let drc: Awaited<ReturnType<typeof buildP1>>["drc"]
@@ -25,24 +25,6 @@ before(async () => {
     drc = r.drc
 })
 
-/** Net name of every pad "REF.padNumber", from the schematic's connectivity. */
-function padNets(): Map<string, string> {
-    const comp = new Map(cj.filter(e => e.type === "source_component").map(c => [c.source_component_id, c.name]))
-    const parent = new Map<string, string>()
-    const find = (x: string): string => ((parent.get(x) ?? x) === x ? x : find(parent.get(x)!))
-    for (const t of cj.filter(e => e.type === "source_trace")) {
-        const ids = [...t.connected_source_port_ids, ...t.connected_source_net_ids]
-        for (const id of ids.slice(1)) parent.set(find(id), find(ids[0]))
-    }
-    const netName = new Map(cj.filter(e => e.type === "source_net").map(n => [find(n.source_net_id), n.name]))
-    const out = new Map<string, string>()
-    for (const p of cj.filter(e => e.type === "source_port")) {
-        const num = (p.port_hints as string[]).find(h => /^\d+$/.test(h)) ?? String(p.pin_number)
-        out.set(`${comp.get(p.source_component_id)}.${num}`, netName.get(find(p.source_port_id)) ?? "(unconnected)")
-    }
-    return out
-}
-
 test("DRC is clean: all 12 nets routed on one layer, no vias", () => {
     assert.deepEqual(drc.findings, [])
     // P1_5V, REQ, GND, DATA, V5, Q2_BASE, Q1_C, Q1_B, REQ_EN, V3V3, RXD and JP1-D1
@@ -52,7 +34,7 @@ test("DRC is clean: all 12 nets routed on one layer, no vias", () => {
 })
 
 test("J2 follows the RJ12 pinout of DSMR 5.0.2 table 5-1; J1 is 5V, REQ_EN, GND, RXD, 3V3", () => {
-    const n = padNets()
+    const n = netsOf(cj)
     assert.equal(n.get("J2.1"), "P1_5V") // +5V
     assert.equal(n.get("J2.2"), "REQ") // Data Request
     assert.equal(n.get("J2.3"), "GND") // Data GND
@@ -70,7 +52,7 @@ test("J2 follows the RJ12 pinout of DSMR 5.0.2 table 5-1; J1 is 5V, REQ_EN, GND,
 })
 
 test("SOT-23 pads carry BC817/BC807 pinning (1 base, 2 emitter, 3 collector): Q2 switches REQ from 5 V", () => {
-    const n = padNets()
+    const n = netsOf(cj)
     assert.deepEqual(["Q2.1", "Q2.2", "Q2.3"].map(p => n.get(p)), ["Q2_BASE", "V5", "REQ"])
     assert.deepEqual(["Q1.1", "Q1.2", "Q1.3"].map(p => n.get(p)), ["Q1_B", "GND", "Q1_C"])
     // the pads themselves: 1 and 2 side by side 1.9 mm apart, 3 alone opposite them (SOT-23)
