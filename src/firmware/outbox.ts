@@ -41,8 +41,9 @@ export class Outbox {
         this.buf = Buffer.alloc(capacity)
     }
 
-    private recordSize(at: number) {
-        return HDR + this.w(this.head, at) + this.w(this.head, at + 2)
+    /** size of the record at ring position (absolute) p */
+    private sizeAt(p: number) {
+        return HDR + this.w(p, 0) + this.w(p, 2)
     }
 
     // a record being written piece by piece (begin/append/end): absolute ring positions
@@ -141,13 +142,13 @@ export class Outbox {
             const h = this.w(p, 5) & 511
             const at = (bits[h >> 3] & (1 << (h & 7)) ? 64 : 0) + (h >> 3)
             bits[at] = bits[at] | (1 << (h & 7))
-            p = (p + HDR + this.w(p, 0) + this.w(p, 2)) % cap
+            p = (p + this.sizeAt(p)) % cap
         }
         p = this.head
         for (let i = 0; i < this.count - 1; i++) {
             const hash = this.w(p, 5)
             const tl = this.w(p, 0)
-            const next = (p + HDR + tl + this.w(p, 2)) % cap
+            const next = (p + this.sizeAt(p)) % cap
             const f = this.buf[(p + 4) % cap]
             // only a record whose hash bucket holds another can be superseded
             if ((bits[64 + ((hash & 511) >> 3)] & (1 << (hash & 7))) !== 0 && (f & RETAIN) !== 0 && (f & HISTORY) === 0) {
@@ -160,7 +161,7 @@ export class Outbox {
                         this.cut((p - this.head + cap) % cap)
                         return true
                     }
-                    q = (q + HDR + this.w(q, 0) + this.w(q, 2)) % cap
+                    q = (q + this.sizeAt(q)) % cap
                 }
             }
             p = next
@@ -170,7 +171,7 @@ export class Outbox {
 
     /** Removes the record at ring offset `at` by moving the older records after it, newest bytes first, through the scratch. */
     private cut(at: number) {
-        const size = this.recordSize(at)
+        const size = this.sizeAt(this.head + at)
         let left = at // bytes before the record, all moved forward by `size`
         while (left > 0) {
             const len = Math.min(SCRATCH, left)
@@ -210,7 +211,7 @@ export class Outbox {
     /** Removes the oldest message (after it was delivered). */
     shift() {
         if (!this.count) return
-        const size = this.recordSize(0)
+        const size = this.sizeAt(this.head)
         this.head = (this.head + size) % this.capacity
         this.used -= size
         this.count--

@@ -96,6 +96,18 @@ export function heldOf(d: DataSet): Held {
     return { address: d.address, text: v ? v.text : "", unit: v ? v.unit : null, extra: extra }
 }
 
+/** Empties an array in place: it keeps its capacity, so refilling it asks the heap for nothing. */
+function empty<T>(a: T[]) {
+    a.insert(0, -a.length)
+}
+
+/** An empty array with room for n items (DeviceScript's new Array(n) has n slots; emptied, it keeps them). */
+function reserved<T>(n: number): T[] {
+    const a: T[] = new Array(n)
+    empty(a)
+    return a
+}
+
 /** A Home Assistant discovery config: its payload in pieces, never joined (see Outbox). */
 export interface Discovery {
     topic: string
@@ -216,14 +228,9 @@ export class Publisher {
         this.topics = { base: cfg.baseTopic, device: deviceName, haPrefix: cfg.haPrefix }
         // the value lists get their whole capacity now, while the heap is one free block: grown
         // after a long readout, each would ask a fragmented heap for 8 bytes a value in one piece
-        // (emptied in place with insert, they keep it)
-        // (DeviceScript's new Array(n) has n slots: emptied, the array keeps them)
-        this.held = new Array(cfg.maxValues)
-        this.held.insert(0, -cfg.maxValues)
-        this.toAnnounce = new Array(cfg.maxValues)
-        this.toAnnounce.insert(0, -cfg.maxValues)
-        this.announced = new Array(cfg.maxValues * 2)
-        this.announced.insert(0, -cfg.maxValues * 2)
+        this.held = reserved(cfg.maxValues)
+        this.toAnnounce = reserved(cfg.maxValues)
+        this.announced = reserved(cfg.maxValues * 2)
     }
 
     /** Queues a message given as text pieces (no piece, and no copy of the whole, needs a large block). */
@@ -241,7 +248,7 @@ export class Publisher {
             this.ident = ev.identification
             this.sessionError = ""
             // a new block begins: what a frame before it left unconfirmed is void
-            this.held.insert(0, -this.held.length)
+            empty(this.held)
             this.blockDropped = 0
         }
         else if (ev.type === "dataSet") this.hold(ev.dataSet)
@@ -251,7 +258,7 @@ export class Publisher {
             this.blockDropped = 0
             if (ev.ok) await this.commit()
             else {
-                this.held.insert(0, -this.held.length)
+                empty(this.held)
                 this.lastError = this.sessionError.length ? this.sessionError + " (readout discarded)" : "damaged readout discarded"
             }
         } else if (ev.type === "error") {
@@ -261,7 +268,7 @@ export class Publisher {
         }
         else if (ev.type === "finished") {
             if (this.held.length && ev.ok) await this.commit() // programming-mode registers
-            this.held.insert(0, -this.held.length)
+            empty(this.held)
             this.sessionError = ""
             if (!ev.ok) this.failed++
             if (this.doctor !== null) this.doctor.sessionEnded()
@@ -298,8 +305,8 @@ export class Publisher {
             // many values does not fill the outage queue with configs
             // another meter behind the head: its values are announced afresh
             if (m.key !== this.announcedFor) {
-                this.announced.insert(0, -this.announced.length)
-                this.toAnnounce.insert(0, -this.toAnnounce.length)
+                empty(this.announced)
+                empty(this.toAnnounce)
                 this.announcedFor = m.key
             }
             this.announceMeter = m
@@ -322,7 +329,7 @@ export class Publisher {
         q.begin(t.base + "/" + m.key + "/state", true, true)
         await writeStateJson(p => q.append(p), m.ident, ds.millis(), held)
         q.end()
-        held.insert(0, -held.length)
+        empty(held)
         this.wake.emit(1)
     }
 
