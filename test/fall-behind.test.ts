@@ -71,6 +71,59 @@ describe("falling behind the line", () => {
         assert.equal(memory.baudCap, 9600)
     })
 
+    test("characters the serial service dropped (no mark on what arrives): the block is not taken, even with a matching BCC", () => {
+        const memory = newMemory()
+        const { s, t } = toDataPhase(memory)
+        // the block as it arrives after a gap: its BCC is computed over what arrived, so only the lost count tells
+        const arrived = block("1.8.0(00001.000*kWh)\r\n")
+        const first = s.receiveBytes(t + 500, arrived.slice(0, 12), 10, 0)
+        const rest = s.receiveBytes(t + 510, arrived.slice(12, arrived.length), 20, 300)
+        const evs = [...first.events, ...rest.events]
+        assert.deepEqual(kinds(evs), ["overrun", "parity"])
+        // (data sets go out as they are read; the failed readout tells the publisher to drop them)
+        assert.deepEqual(evs.filter(e => e.type === "readout"), [{ type: "readout", ok: false }])
+        assert.equal(memory.baudCap, 9600)
+    })
+
+    test("characters lost between two messages do not spoil the next one", () => {
+        const memory = newMemory()
+        const { s, t } = toDataPhase(memory)
+        const before = s.receiveBytes(t + 500, Buffer.alloc(0), 10, 5)
+        const o = s.receiveBytes(t + 510, block("1.8.0(00001.000*kWh)\r\n"), 20, 0)
+        assert.deepEqual(kinds([...before.events, ...o.events]), ["overrun"])
+        assert.deepEqual(o.events.filter(e => e.type === "readout"), [{ type: "readout", ok: true }])
+    })
+
+    test("falling behind again after the fallback steps down one baud at a time, not to 300", () => {
+        const memory = newMemory()
+        const { s, t, sent } = toDataPhase(memory)
+        const data = block("1.8.0(00001.000*kWh)\r\n")
+        s.receiveBytes(t + 500, data.slice(0, 10), 10, 0)
+        let o = s.receiveBytes(t + 505, data.slice(10, data.length), 10, 40)
+        assert.deepEqual(o.events.filter(e => e.type === "readout"), [{ type: "readout", ok: false }])
+        assert.equal(memory.baudCap, 9600)
+        // the same session signs on again at 9600 and falls behind there too
+        let now = t + 500
+        const events: SessionEvent[] = [...o.events]
+        for (let i = 0; i < 6 && o.deadline !== null; i++) {
+            now = o.deadline
+            o = s.tick(now)
+            events.push(...o.events)
+            if (o.send.length) sent.push(o.send)
+            if (o.send.length && o.send[0] === 0x2f) {
+                o = s.receiveBytes(now + 300, bytes("/ABC6BIG\r\n"))
+                events.push(...o.events)
+            }
+            if (o.send.length && o.send[0] === 0x06) break
+        }
+        assert.deepEqual(sent[sent.length - 1], [0x06, 0x30, 0x35, 0x30, 0x0d, 0x0a]) // ACK 0 5 0: 9600 Bd
+        now = o.deadline! - 500 // the data comes well before the response timeout
+        s.receiveBytes(now, data.slice(0, 10), 10, 0)
+        o = s.receiveBytes(now + 5, data.slice(10, data.length), 10, 40)
+        assert.deepEqual(o.events.filter(e => e.type === "readout"), [{ type: "readout", ok: false }])
+        assert.equal(memory.baudCap, 4800)
+    })
+
     test("a wait within the bound says nothing and caps nothing", () => {
         const memory = newMemory()
         const { s, t } = toDataPhase(memory)

@@ -50,7 +50,8 @@ export class Framer implements DataSetSink {
     private st: St = St.Hunt
     private line = ""
     private bccAcc = 0
-    private damaged = false
+    /** the message in progress had a bad or lost character: it is not taken (the session sets it when the serial path lost characters) */
+    damaged = false
     private atLineStart = true
     private blockEndKind: BlockEnd = "etx"
     private cmd = ""

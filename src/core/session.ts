@@ -15,6 +15,13 @@ import { FrameShape } from "./frame-shape"
 import { charMs, defaultTiming, MIN_WAKEUP_SILENCE_MS, minReactionMs, Timing } from "./timing"
 import { coreError, CoreError, DataSet, ErrorKind, Identification, Mode } from "./types"
 
+
+/** The standard baud one step below `baud` (300 at the bottom). */
+function below(baud: number): number {
+    let lower = 300
+    for (let i = 0; i < STANDARD_BAUDS.length; i++) if (STANDARD_BAUDS[i] < baud) lower = STANDARD_BAUDS[i]
+    return lower
+}
 /**
  * The session's states, one at a time. Each says what the engine waits for and
  * what its one armed timer does when it fires (tick); characters from the meter
@@ -509,11 +516,12 @@ export class Session implements ByteEngine, FrameSink {
         if (this.config.fallback && this.chosenBaud > 300 && this.retries < this.config.maxRetries && this.phase === Phase.Data) {
             if (kind !== null) this.reportError(kind, why + "; signing on again at a lower baud")
             this.retries++
-            // one step down the first time, straight to 300 after that
+            // one step down the first time, straight to 300 after that; one step at a time while the
+            // reader falls behind (the line was good, the reader slow: the highest rate it keeps up with)
             let lower = 300
-            if (this.memory.fallbackFrom <= 0) {
-                this.memory.fallbackFrom = this.chosenBaud
-                for (let i = 0; i < STANDARD_BAUDS.length; i++) if (STANDARD_BAUDS[i] < this.chosenBaud) lower = STANDARD_BAUDS[i]
+            if (this.memory.fallbackFrom <= 0 || this.behind) {
+                if (this.memory.fallbackFrom <= 0) this.memory.fallbackFrom = this.chosenBaud
+                lower = below(this.chosenBaud)
             }
             this.memory.baudCap = lower
             this.phase = Phase.Quiet
@@ -528,9 +536,10 @@ export class Session implements ByteEngine, FrameSink {
     /** The reader did not keep up with the line: said once per session, and the next sign-ons stay below this baud. */
     private fellBehind(waitedMs: number, lost: number): void {
         const baud = this.uart.baud
-        let lower = 300
-        for (let i = 0; i < STANDARD_BAUDS.length; i++) if (STANDARD_BAUDS[i] < baud) lower = STANDARD_BAUDS[i]
+        const lower = below(baud)
         if (baud > 300 && (this.memory.baudCap === 0 || lower < this.memory.baudCap)) this.memory.baudCap = lower
+        // characters lost inside a message: it must not be taken, even if its BCC happens to match
+        if (lost > 0) this.framer.damaged = true
         if (this.behind) return
         this.behind = true
         this.reportError("overrun", `the reader fell behind the line at ${baud} Bd: ${lost} characters lost, waited ${waitedMs} ms`)
