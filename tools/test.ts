@@ -28,7 +28,7 @@ const nodeTest = ["--import", "tsx", "--test", "--test-reporter=spec", "--test-c
  * together (node's runner starts files in the order given); a file named in neither list runs
  * with the node tests, in name order.
  */
-const FIRMWARE_IN_VM = ["dsmr-e2e", "e2e", "e2e-large", "simulate", "e2e-diagnosis", "sml-e2e", "tls"]
+const FIRMWARE_IN_VM = ["dsmr-e2e", "e2e", "e2e-large", "e2e-fall-behind", "simulate", "e2e-diagnosis", "sml-e2e", "tls"]
 /** The CPU-bound node test files known to be long, longest first. */
 const LONGEST_FIRST = ["fuzz", "boards", "cli", "real-telegrams", "faults", "decode"]
 const baseName = (f: string) => f.replace(/^.*\//, "").replace(/\.test\.ts$/, "")

@@ -8,6 +8,11 @@
 //  - 8 data bits (8N1, the firmware does 7E1 in software): the byte arrives as
 //    is; one with a framing error arrives as 0x7F, an invalid even-parity 7E1
 //    encoding, so the software decoder rejects it.
+//  - Characters the service's own receive buffer dropped (the reader was too slow
+//    to take them) are not marked: the service sends its status_code register
+//    (0x103) as a report with code 0 and the running total of dropped characters
+//    (mod 65536) in vendor_code, before the characters after the gap. The link
+//    adds the difference of the totals to what it lost (link.ts REPORT_STATUS).
 import { decode7E1, parityBit } from "./bytes"
 import { RX_PARITY_ERROR } from "./types"
 

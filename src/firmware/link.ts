@@ -14,6 +14,13 @@ import { Format, UartSettings } from "../core/session-types"
 import { Framing } from "./settings"
 
 const REPORT_RECEIVED = 0x80
+/**
+ * The service's status_code register report (Jacdac system register 0x103, which DeviceScript
+ * passes to report() for any service): our services send it when their receive buffer dropped
+ * characters, the running total (mod 65536) in its vendor_code. A custom register would not
+ * reach the script: the runtime passes on only reports its spec knows.
+ */
+const REPORT_STATUS = 0x1103
 /** received characters waiting for the main loop (one byte each, allocated once); beyond this they are an overrun */
 const RX_CAPACITY = 2048
 
@@ -22,8 +29,10 @@ export class SerialLink {
     hardware7E1 = false
     format: Format = "7E1"
     baud = 300
-    /** characters lost because the ring was full, since boot */
+    /** characters lost because the ring was full, or the serial service dropped them, since boot */
     overruns = 0
+    /** the service's last reported total of dropped characters (mod 65536) */
+    private serviceDropped = 0
     // 7-bit characters with bit 7 set for an error: the byte form the engine takes (receiveBytes)
     private ring = Buffer.alloc(RX_CAPACITY)
     private head = 0
@@ -48,8 +57,13 @@ export class SerialLink {
     async init() {
         const self = this
         if (!this.subscribed) this.ser.report().subscribe(pkt => {
-            if (pkt.serviceCommand !== REPORT_RECEIVED) return
             const data = pkt.payload
+            if (pkt.serviceCommand === REPORT_STATUS) {
+                const total = data.getAt(2, "u16")
+                self.overruns += (total - self.serviceDropped) & 0xffff
+                self.serviceDropped = total
+            }
+            if (pkt.serviceCommand !== REPORT_RECEIVED) return
             // the server framework answers our `send` with an empty 0x80 report: not data
             if (!data || !data.length) return
             let n = data.length

@@ -99,6 +99,21 @@ describe("link", () => {
         expect(got[0]).toBe(0x41)
         expect(got[1]).toBe(0xc1) // bit 7 marks the error
     })
+    test("the service's status_code report of dropped characters counts as lost, by the difference of its totals (mod 65536)", async () => {
+        link.framing = "auto"
+        await link.init()
+        const status = (ds.Serial.spec as any).lookup("statusCode") // a system register: the spec finds it in its base
+        const before = link.overruns
+        await head._send(status.encode([0, 5]))
+        await ds.sleep(50)
+        expect(link.overruns - before).toBe(5)
+        await head._send(status.encode([0, 12]))
+        await ds.sleep(50)
+        expect(link.overruns - before).toBe(12)
+        await head._send(status.encode([0, 3])) // the total wrapped past 65535: 65536 - 12 + 3 more
+        await ds.sleep(50)
+        expect(link.overruns - before).toBe(65539)
+    })
     test("a block with a wrong BCC publishes no value", async () => {
         link.framing = "auto"
         await link.init()

@@ -39,6 +39,8 @@ export interface SerialDevice {
     send(data: Uint8Array): void
     /** set by the server: the device's received bytes */
     onReceived: (data: Buffer) => void
+    /** set by the server: the device's receive buffer dropped characters (the running total); called before the data after the gap */
+    onDropped?: (total: number) => void
 }
 
 export class SerialBridgeServer extends JDServiceServer {
@@ -66,6 +68,12 @@ export class SerialBridgeServer extends JDServiceServer {
             if (got !== want) parity.setValues([SerialParityType.None], true)
         })
         this.addCommand(SerialCmd.Send, (pkt: Packet) => bridge.send(pkt.data))
+        bridge.onDropped = (total: number) => {
+            // status_code Ready with the running total (mod 65536) in vendor_code, as the native
+            // service reports it: the firmware's link counts the difference as lost characters
+            this.statusCode.setValues([0, total & 0xffff], true)
+            void this.statusCode.sendGetAsync()
+        }
         bridge.onReceived = (data: Buffer) => {
             for (let o = 0; o < data.length; o += MAX_REPORT)
                 void this.sendPacketAsync(Packet.from(SerialCmd.Received, data.subarray(o, Math.min(data.length, o + MAX_REPORT))))

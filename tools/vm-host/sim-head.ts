@@ -25,7 +25,18 @@ export class SimulatedHead implements SerialDevice {
     private t0 = performance.now()
     private timer: NodeJS.Timeout | null = null
 
-    constructor(public meter: LineMeter, public opt: HeadOptions) {
+    onDropped?: (total: number) => void
+    /** characters the service's receive buffer dropped, since the start */
+    dropped = 0
+
+    /**
+     * `ring` > 0: the head behaves like a serial service with a receive buffer of that many
+     * characters (the native service's is 1024): the line does not wait for the reader, so what
+     * came due while the reader was busy beyond that is lost, oldest first, and reported. 0: the
+     * line waits for the reader (at most MAX_BATCH per turn), which no real meter does, but keeps
+     * a loaded test machine from losing characters a device would not.
+     */
+    constructor(public meter: LineMeter, public opt: HeadOptions, public ring = 0) {
         this.line = new HeadLine(meter, opt)
     }
 
@@ -69,7 +80,13 @@ export class SimulatedHead implements SerialDevice {
 
     private pump() {
         const out: number[] = []
-        this.line.step(this.now(), out, MAX_BATCH * (this.opt.speed > 8 ? this.opt.speed / 8 : 1))
-        if (out.length && this.enabled) this.onReceived(Buffer.from(out))
+        this.line.step(this.now(), out, this.ring > 0 ? Infinity : MAX_BATCH * (this.opt.speed > 8 ? this.opt.speed / 8 : 1))
+        if (!out.length || !this.enabled) return
+        if (this.ring > 0 && out.length > this.ring) {
+            this.dropped += out.length - this.ring
+            out.splice(0, out.length - this.ring)
+            this.onDropped?.(this.dropped)
+        }
+        this.onReceived(Buffer.from(out))
     }
 }

@@ -25,8 +25,11 @@ export interface SimProfile {
     name: string
     /** a meter profile object (profiles format) */
     meter: any
-    /** invertRX: the reader's UART inverts RX (board irHead.invertRX); default: as the meter's line needs */
-    head: { eightN1Only: boolean; speed: number; fault?: "" | "swapped" | "portDisabled" | "flooded"; invertRX?: boolean }
+    /**
+     * invertRX: the reader's UART inverts RX (board irHead.invertRX); default: as the meter's line needs.
+     * ring: the serial service's receive buffer in characters, losing what the reader is too slow to take (sim-head.ts); default 0, lossless
+     */
+    head: { eightN1Only: boolean; speed: number; fault?: "" | "swapped" | "portDisabled" | "flooded"; invertRX?: boolean; ring?: number }
     /** > 0: instead of the profile's meter, a generator that streams this many data lines (readouts larger than the heap) */
     generated: number
 }
@@ -110,7 +113,7 @@ export async function startSimulation(p: SimProfile, o: Omit<FirmwareOptions, "b
     const q = p.meter.quirks ?? {}
     // a reader for this meter inverts RX when the meter's line is inverted (P1), unless the profile's head says otherwise
     const invertRX = p.head.invertRX ?? !!q.invertedLine
-    const head = new SimulatedHead(o.lineMeter ?? lineMeterFor(p, 0), { eightN1Only: p.head.eightN1Only, echo: !!q.echo, speed: p.head.speed, rxInverted: !!q.invertedLine !== invertRX })
+    const head = new SimulatedHead(o.lineMeter ?? lineMeterFor(p, 0), { eightN1Only: p.head.eightN1Only, echo: !!q.echo, speed: p.head.speed, rxInverted: !!q.invertedLine !== invertRX }, p.head.ring ?? 0)
     let toBus: (f: Uint8Array) => void = () => {}
     const run = await startFirmware({ ...o, binary: o.binary ?? buildSimFirmware(), onFrame: f => toBus(f) })
     const bus = frameBus(new SerialBridgeServer(head), { send: f => run.sendFrame(f), onFrame: cb => (toBus = cb) })
