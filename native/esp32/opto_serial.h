@@ -13,6 +13,14 @@
 //    write has left the wire; bytes sent after the write wait and go out with the new settings.
 //  - a report is sent when OPTO_CHUNK_MAX (or bufferSize) bytes are waiting, or when the line has
 //    been idle for 2 character times (at least OPTO_IDLE_MIN_US); overflow drops the oldest bytes.
+//  - dropped bytes are told, not only counted: when rx_dropped has grown since it was last
+//    reported, the service sends an unsolicited register report of OPTO_REG_RX_DROPPED (command
+//    OPTO_CMD_GET_REG | 0x191 = 0x1191, payload u32 LE = total bytes dropped since boot, wrapping)
+//    ahead of the next `received` report, so the reader learns of the gap before the bytes after
+//    it. At most one per process turn, only when the count changed; it waits for room in the
+//    runtime's queue like the data reports (and holds them back while it waits), never lost.
+//    Two are never sent back to back: bytes dropped after one and before the next data report are
+//    the ones right after the gap it told, so their count goes in the report after that data.
 #ifndef OPTO_SERIAL_H
 #define OPTO_SERIAL_H
 
@@ -74,6 +82,8 @@ typedef struct {
     uint32_t total_staged, total_pushed; // byte counts, wrap-safe differences only
 
     uint32_t rx_errors, rx_dropped, tx_dropped;
+    uint32_t rx_dropped_told; // rx_dropped as last sent in an unsolicited report
+    uint8_t rx_gap_told;      // that report was the last one sent (no data report since)
 } opto_serial_t;
 
 // Default line: the spec's 115200 8N1, enabled, reports of up to 236 bytes.
