@@ -2,7 +2,7 @@
 // a D0 data block at 19200 Bd 7E1 goes into the service (native/build/serial-host, virtual time,
 // the ESP32's 10 ms loop) while the consumer takes each report at 2 ms per byte (a quarter of the
 // line's rate, the slow end of issue 16's estimate for an ESP32). The service's ring overflows;
-// it drops the oldest bytes and tells the total in its unsolicited 0x1191 report ahead of the data
+// it drops the oldest bytes and tells the total in an unsolicited status_code report (0x1103) ahead of the data
 // after the gap. What it delivered is then fed to the engine the way the firmware link does,
 // with `lost` = the growth of the reported total: the session must say "overrun", must not take
 // the damaged block as a good readout, and must cap the next sign-ons at 9600 Bd.
@@ -147,7 +147,7 @@ describe("the native service with a consumer slower than the line", () => {
                 events.push(...out.events)
             }
             if ("dropped" in r) {
-                pending += (r.dropped - lastTotal) >>> 0 // u32 totals: the difference modulo 2^32
+                pending += (r.dropped - lastTotal) & 0xffff // totals modulo 65536, as the link counts them
                 lastTotal = r.dropped
                 continue
             }

@@ -96,7 +96,7 @@ static int rx_emit(opto_serial_t *s, unsigned n) {
     return 1;
 }
 
-static int reply_u32(opto_serial_t *s, uint16_t reg, uint32_t v);
+static int reply_status(opto_serial_t *s);
 
 // Tells the reader that bytes were dropped (the total since boot) before it sees the bytes after
 // the gap: drops take the oldest bytes, so everything still in the ring came after every drop.
@@ -108,7 +108,7 @@ static int reply_u32(opto_serial_t *s, uint16_t reg, uint32_t v);
 static int rx_tell_dropped(opto_serial_t *s) {
     if (s->rx_dropped == s->rx_dropped_told || s->rx_gap_told)
         return 1;
-    if (!opto_rt_report_fits(4) || reply_u32(s, OPTO_REG_RX_DROPPED, s->rx_dropped) != 0)
+    if (!opto_rt_report_fits(4) || reply_status(s) != 0)
         return 0;
     s->rx_dropped_told = s->rx_dropped;
     s->rx_gap_told = 1;
@@ -255,6 +255,12 @@ static int reply_u32(opto_serial_t *s, uint16_t reg, uint32_t v) {
     return opto_rt_send(s->service_index, OPTO_CMD_GET_REG | reg, b, 4);
 }
 
+// status_code: Ready, with the dropped-byte total (mod 65536) as the vendor code (the drop report).
+static int reply_status(opto_serial_t *s) {
+    uint8_t b[4] = {0, 0, (uint8_t)s->rx_dropped, (uint8_t)(s->rx_dropped >> 8)};
+    return opto_rt_send(s->service_index, OPTO_CMD_GET_REG | OPTO_REG_STATUS_CODE, b, 4);
+}
+
 static int handle_get(opto_serial_t *s, uint16_t reg) {
     switch (reg) {
     case OPTO_REG_ENABLED: reply_u8(s, reg, s->enabled); return 1;
@@ -265,6 +271,7 @@ static int handle_get(opto_serial_t *s, uint16_t reg) {
     case OPTO_REG_BUFFER_SIZE: reply_u8(s, reg, opto_serial_chunk_size(s)); return 1;
     case OPTO_REG_RX_ERRORS: reply_u32(s, reg, s->rx_errors); return 1;
     case OPTO_REG_RX_DROPPED: reply_u32(s, reg, s->rx_dropped); return 1;
+    case OPTO_REG_STATUS_CODE: reply_status(s); return 1;
     case OPTO_REG_TX_DROPPED: reply_u32(s, reg, s->tx_dropped); return 1;
     case OPTO_REG_HW_OVERFLOWS: {
         opto_port_errors_t e = {0, 0, 0};

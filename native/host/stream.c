@@ -15,15 +15,13 @@ static unsigned reported; // packets already printed
 static void print_reports(FILE *out, unsigned options) {
     for (; reported < host_n_packets; ++reported) {
         host_packet_t *p = &host_packets[reported];
-        bool dropped = p->cmd == (OPTO_CMD_GET_REG | OPTO_REG_RX_DROPPED) && p->size == 4;
+        bool dropped = p->cmd == (OPTO_CMD_GET_REG | OPTO_REG_STATUS_CODE) && p->size == 4;
         if (p->cmd != OPTO_CMD_RECEIVED && !dropped)
             continue; // other register reads are not part of the stream output
         if (options & OPTO_STREAM_TIME)
             fprintf(out, "@%lu ", (unsigned long)(p->at_us - 1000000u));
-        if (dropped) // the service's unsolicited report: total bytes dropped since start
-            fprintf(out, "dropped %lu", (unsigned long)(p->data[0] | (uint32_t)p->data[1] << 8 |
-                                                        (uint32_t)p->data[2] << 16 |
-                                                        (uint32_t)p->data[3] << 24));
+        if (dropped) // the service's unsolicited status_code: total bytes dropped since start, mod 65536
+            fprintf(out, "dropped %u", (unsigned)(p->data[2] | (unsigned)p->data[3] << 8));
         else
             for (unsigned i = 0; i < p->size; ++i)
                 fprintf(out, "%02x", p->data[i]);

@@ -339,16 +339,17 @@ static void test_clock_wrap(void) {
     CHECK_EQ(host_uart.configures_while_busy, 0);
 }
 
-#define CMD_DROPPED (OPTO_CMD_GET_REG | OPTO_REG_RX_DROPPED) // 0x1191, the unsolicited report
+#define CMD_DROPPED (OPTO_CMD_GET_REG | OPTO_REG_STATUS_CODE) // 0x1103, the unsolicited report
 
 static int is_dropped_report(const host_packet_t *p) {
     return p->cmd == CMD_DROPPED;
 }
 
+// The dropped total of a status_code report: code 0 (ready), vendor_code = total mod 65536.
 static uint32_t u32_of(const host_packet_t *p) {
     CHECK_EQ(p->size, 4);
-    return (uint32_t)p->data[0] | (uint32_t)p->data[1] << 8 | (uint32_t)p->data[2] << 16 |
-           (uint32_t)p->data[3] << 24;
+    CHECK_EQ(p->data[0] | p->data[1] << 8, 0);
+    return (uint32_t)p->data[2] | (uint32_t)p->data[3] << 8;
 }
 
 // The `received` bytes of packets [from, host_n_packets), which must all be data reports.
@@ -380,7 +381,7 @@ static void test_overflow_drops_oldest(void) {
     host_sink_busy = false;
     CHECK_EQ(get_reg(OPTO_REG_RX_DROPPED, NULL), 476);
     run_us(10000, 1000);
-    // first the gap (total dropped, u32 LE), then the bytes after it
+    // first the gap (status_code, the total dropped as vendor_code), then the bytes after it
     CHECK(host_n_packets >= 2);
     CHECK_EQ(host_packets[0].cmd, CMD_DROPPED);
     CHECK_EQ(host_packets[0].service_index, 3);
