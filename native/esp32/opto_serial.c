@@ -92,10 +92,32 @@ static int rx_emit(opto_serial_t *s, unsigned n) {
         return 0;
     s->rx_head = (uint16_t)((s->rx_head + n) % OPTO_RX_RING);
     s->rx_count = (uint16_t)(s->rx_count - n);
+    s->rx_gap_told = 0;
+    return 1;
+}
+
+static int reply_status(opto_serial_t *s);
+
+// Tells the reader that bytes were dropped (the total since boot) before it sees the bytes after
+// the gap: drops take the oldest bytes, so everything still in the ring came after every drop.
+// Returns 0 while that report is owed and there is no room for it: the data reports wait behind.
+// After a drop report the next report is data, even if more bytes were dropped meanwhile: those
+// were the ring's oldest, right after the gap just told, so the reader already knows there is a
+// gap before them, and the report before the data after that tells the new total. Without this
+// a consumer that frees room for only one report per turn would get drop reports only, forever.
+static int rx_tell_dropped(opto_serial_t *s) {
+    if (s->rx_dropped == s->rx_dropped_told || s->rx_gap_told)
+        return 1;
+    if (!opto_rt_report_fits(4) || reply_status(s) != 0)
+        return 0;
+    s->rx_dropped_told = s->rx_dropped;
+    s->rx_gap_told = 1;
     return 1;
 }
 
 static void rx_flush(opto_serial_t *s) {
+    if (!rx_tell_dropped(s))
+        return;
     unsigned chunk = opto_serial_chunk_size(s);
     while (s->rx_count >= chunk)
         if (!rx_emit(s, chunk))
@@ -196,6 +218,7 @@ static void set_enabled(opto_serial_t *s, uint8_t on) {
         s->port_open = 0;
     }
     s->rx_count = s->rx_head = 0;
+    s->rx_gap_told = 0; // a later gap is not next to the one told: tell it before its data
     s->tx_len = 0;
     s->n_pending = 0;
     s->total_staged = s->total_pushed = 0;
@@ -227,9 +250,15 @@ static void reply_u8(opto_serial_t *s, uint16_t reg, uint8_t v) {
     opto_rt_send(s->service_index, OPTO_CMD_GET_REG | reg, &v, 1);
 }
 
-static void reply_u32(opto_serial_t *s, uint16_t reg, uint32_t v) {
+static int reply_u32(opto_serial_t *s, uint16_t reg, uint32_t v) {
     uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
-    opto_rt_send(s->service_index, OPTO_CMD_GET_REG | reg, b, 4);
+    return opto_rt_send(s->service_index, OPTO_CMD_GET_REG | reg, b, 4);
+}
+
+// status_code: Ready, with the dropped-byte total (mod 65536) as the vendor code (the drop report).
+static int reply_status(opto_serial_t *s) {
+    uint8_t b[4] = {0, 0, (uint8_t)s->rx_dropped, (uint8_t)(s->rx_dropped >> 8)};
+    return opto_rt_send(s->service_index, OPTO_CMD_GET_REG | OPTO_REG_STATUS_CODE, b, 4);
 }
 
 static int handle_get(opto_serial_t *s, uint16_t reg) {
@@ -242,6 +271,7 @@ static int handle_get(opto_serial_t *s, uint16_t reg) {
     case OPTO_REG_BUFFER_SIZE: reply_u8(s, reg, opto_serial_chunk_size(s)); return 1;
     case OPTO_REG_RX_ERRORS: reply_u32(s, reg, s->rx_errors); return 1;
     case OPTO_REG_RX_DROPPED: reply_u32(s, reg, s->rx_dropped); return 1;
+    case OPTO_REG_STATUS_CODE: reply_status(s); return 1;
     case OPTO_REG_TX_DROPPED: reply_u32(s, reg, s->tx_dropped); return 1;
     case OPTO_REG_HW_OVERFLOWS: {
         opto_port_errors_t e = {0, 0, 0};

@@ -13,6 +13,15 @@
 //    write has left the wire; bytes sent after the write wait and go out with the new settings.
 //  - a report is sent when OPTO_CHUNK_MAX (or bufferSize) bytes are waiting, or when the line has
 //    been idle for 2 character times (at least OPTO_IDLE_MIN_US); overflow drops the oldest bytes.
+//  - dropped bytes are told, not only counted: when rx_dropped has grown since it was last
+//    reported, the service sends an unsolicited report of the system register status_code
+//    (OPTO_CMD_GET_REG | 0x103 = 0x1103; payload u16 code = 0 "ready", u16 vendor_code = total
+//    bytes dropped since boot, modulo 65536) ahead of the next `received` report, so the reader
+//    learns of the gap before the bytes after it. Not a report of 0x191: DeviceScript hands a
+//    script only reports its spec knows, and status_code is in every service's base spec. At most one per process turn, only when the count changed; it waits for room in the
+//    runtime's queue like the data reports (and holds them back while it waits), never lost.
+//    Two are never sent back to back: bytes dropped after one and before the next data report are
+//    the ones right after the gap it told, so their count goes in the report after that data.
 #ifndef OPTO_SERIAL_H
 #define OPTO_SERIAL_H
 
@@ -29,6 +38,7 @@
 #define OPTO_REG_PARITY_MODE 0x83      // rw u8, 0 none / 1 even / 2 odd
 #define OPTO_REG_BUFFER_SIZE 0x84      // rw u8, max payload of one `received` report (1..236)
 #define OPTO_REG_CONNECTION_NAME 0x181 // ro string
+#define OPTO_REG_STATUS_CODE 0x103     // ro u16 code (0), u16 vendor_code: rx_dropped mod 65536
 #define OPTO_REG_RX_ERRORS 0x190       // ro u32: characters delivered with an error mark
 #define OPTO_REG_RX_DROPPED 0x191      // ro u32: bytes dropped because the receive buffer was full
 #define OPTO_REG_HW_OVERFLOWS 0x192    // ro u32: UART/driver overflow events (data lost in hardware)
@@ -74,6 +84,8 @@ typedef struct {
     uint32_t total_staged, total_pushed; // byte counts, wrap-safe differences only
 
     uint32_t rx_errors, rx_dropped, tx_dropped;
+    uint32_t rx_dropped_told; // rx_dropped as last sent in an unsolicited report
+    uint8_t rx_gap_told;      // that report was the last one sent (no data report since)
 } opto_serial_t;
 
 // Default line: the spec's 115200 8N1, enabled, reports of up to 236 bytes.

@@ -24,6 +24,10 @@ extern unsigned host_n_packets;
 // returns 0 but drops the packet (counted in host_sink_lost), as jd_send() does on the device.
 extern bool host_sink_busy;
 extern unsigned host_sink_lost;
+// A slow consumer: after taking a report the runtime's queue stays full for (payload bytes x
+// this many µs) of virtual time, as when the script reads slower than the line delivers
+// (0, the default: it takes reports as fast as they come). Counts as full like host_sink_busy.
+extern uint32_t host_sink_us_per_byte;
 
 void host_rt_reset(void);
 

@@ -8,6 +8,15 @@ host_packet_t host_packets[HOST_MAX_PACKETS];
 unsigned host_n_packets;
 bool host_sink_busy;
 unsigned host_sink_lost;
+uint32_t host_sink_us_per_byte;
+static bool sink_taking;       // the slow consumer is still on its last report ...
+static uint32_t sink_free_at; // ... until then
+
+static bool sink_full(void) {
+    if (sink_taking && (int32_t)(sink_free_at - host_now_us) <= 0)
+        sink_taking = false;
+    return host_sink_busy || sink_taking;
+}
 
 #define MAX_KEYS 16
 static struct {
@@ -37,6 +46,8 @@ void host_rt_reset(void) {
     host_n_packets = 0;
     host_sink_busy = false;
     host_sink_lost = 0;
+    host_sink_us_per_byte = 0;
+    sink_taking = false;
     n_config = 0;
     host_config_set("irHead.pinRX", 16);
     host_config_set("irHead.pinTX", 17);
@@ -49,10 +60,12 @@ uint32_t opto_rt_now_us(void) {
 int opto_rt_send(uint8_t service_index, uint16_t cmd, const void *data, unsigned size) {
     if (size > 236 || host_n_packets >= HOST_MAX_PACKETS)
         return -1;
-    if (host_sink_busy) {
+    if (sink_full()) {
         host_sink_lost++; // like jd_send(): "ovf" in the log, 0 to the caller
         return 0;
     }
+    sink_free_at = host_now_us + size * host_sink_us_per_byte;
+    sink_taking = host_sink_us_per_byte > 0 && size > 0;
     host_packet_t *p = &host_packets[host_n_packets++];
     p->service_index = service_index;
     p->cmd = cmd;
@@ -64,7 +77,7 @@ int opto_rt_send(uint8_t service_index, uint16_t cmd, const void *data, unsigned
 }
 
 bool opto_rt_report_fits(unsigned size) {
-    return !host_sink_busy && size <= 236 && host_n_packets < HOST_MAX_PACKETS;
+    return !sink_full() && size <= 236 && host_n_packets < HOST_MAX_PACKETS;
 }
 
 int32_t opto_rt_config_i32(const char *key, int32_t dflt) {

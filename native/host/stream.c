@@ -15,12 +15,16 @@ static unsigned reported; // packets already printed
 static void print_reports(FILE *out, unsigned options) {
     for (; reported < host_n_packets; ++reported) {
         host_packet_t *p = &host_packets[reported];
-        if (p->cmd != OPTO_CMD_RECEIVED)
-            continue; // register reads are not part of the stream output
+        bool dropped = p->cmd == (OPTO_CMD_GET_REG | OPTO_REG_STATUS_CODE) && p->size == 4;
+        if (p->cmd != OPTO_CMD_RECEIVED && !dropped)
+            continue; // other register reads are not part of the stream output
         if (options & OPTO_STREAM_TIME)
             fprintf(out, "@%lu ", (unsigned long)(p->at_us - 1000000u));
-        for (unsigned i = 0; i < p->size; ++i)
-            fprintf(out, "%02x", p->data[i]);
+        if (dropped) // the service's unsolicited status_code: total bytes dropped since start, mod 65536
+            fprintf(out, "dropped %u", (unsigned)(p->data[2] | (unsigned)p->data[3] << 8));
+        else
+            for (unsigned i = 0; i < p->size; ++i)
+                fprintf(out, "%02x", p->data[i]);
         fputc('\n', out);
     }
 }
@@ -141,7 +145,8 @@ static int parse_time(const char *p, uint32_t *us) {
 }
 
 static bool settled(void) {
-    return host_uart_rx_pending() == 0 && S.rx_count == 0 && S.tx_len == 0 &&
+    return host_uart_rx_pending() == 0 && S.rx_count == 0 && S.rx_dropped == S.rx_dropped_told &&
+           S.tx_len == 0 &&
            S.n_pending == 0 && opto_port_tx_drained();
 }
 
@@ -224,6 +229,10 @@ int opto_stream_run(FILE *in, FILE *out, FILE *err, unsigned options) {
             bad = parse_time(arg, &us) || us == 0;
             if (!bad)
                 poll_us = us;
+        } else if (strcmp(p, "consumer") == 0) {
+            bad = parse_time(arg, &us);
+            if (!bad)
+                host_sink_us_per_byte = us;
         } else if (strcmp(p, "busy") == 0) {
             host_sink_busy = strcmp(arg, "0") != 0;
         } else {

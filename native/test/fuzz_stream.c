@@ -1,6 +1,6 @@
 // fuzz_stream.c - libFuzzer target over the service's stream interface (host/stream.c).
 // The input is read as a program of small operations (register writes, meter bytes with
-// error flags, send commands, time steps, a busy packet sink) that is written out as a
+// error flags, send commands, time steps, a busy or slow packet sink) that is written out as a
 // stream script, so that every input is a valid script and the fuzzer spends its time in
 // the service, not in the script parser. Waits are bounded so one input stays short.
 #include <stdint.h>
@@ -40,8 +40,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         case 4:
             EMIT("poll %ums\n", (unsigned)(a % 10 + 1));
             break;
-        case 5:
-            EMIT("busy %u\n", (unsigned)(a & 1));
+        case 5: // the runtime's queue: full, free, or a consumer slower than the line
+            if (a & 0x80)
+                EMIT("consumer %uus\n", (unsigned)(a & 0x3f) * 40);
+            else
+                EMIT("busy %u\n", (unsigned)(a & 1));
             break;
         default:
             EMIT("wait %uus\n", (unsigned)a * 13);

@@ -339,6 +339,30 @@ static void test_clock_wrap(void) {
     CHECK_EQ(host_uart.configures_while_busy, 0);
 }
 
+#define CMD_DROPPED (OPTO_CMD_GET_REG | OPTO_REG_STATUS_CODE) // 0x1103, the unsolicited report
+
+static int is_dropped_report(const host_packet_t *p) {
+    return p->cmd == CMD_DROPPED;
+}
+
+// The dropped total of a status_code report: code 0 (ready), vendor_code = total mod 65536.
+static uint32_t u32_of(const host_packet_t *p) {
+    CHECK_EQ(p->size, 4);
+    CHECK_EQ(p->data[0] | p->data[1] << 8, 0);
+    return (uint32_t)p->data[2] | (uint32_t)p->data[3] << 8;
+}
+
+// The `received` bytes of packets [from, host_n_packets), which must all be data reports.
+static unsigned received_bytes_from(unsigned from, uint8_t *out, unsigned max) {
+    unsigned n = 0;
+    for (unsigned i = from; i < host_n_packets; ++i) {
+        CHECK_EQ(host_packets[i].cmd, OPTO_CMD_RECEIVED);
+        for (unsigned j = 0; j < host_packets[i].size && n < max; ++j)
+            out[n++] = host_packets[i].data[j];
+    }
+    return n;
+}
+
 static void test_overflow_drops_oldest(void) {
     setup();
     set_line(115200, 8, OPTO_PARITY_NONE, 1);
@@ -350,16 +374,128 @@ static void test_overflow_drops_oldest(void) {
     host_sink_busy = true;
     host_uart_rx(d, NULL, sizeof(d));
     run_us(200000, 1000);
-    CHECK_EQ(host_n_packets, 0);
+    CHECK_EQ(host_n_packets, 0); // the drop report waits for room too
     CHECK_EQ(host_sink_lost, 0); // nothing handed to a full queue
     CHECK_EQ(S.rx_count, 1024);
     CHECK_EQ(S.rx_dropped, 476); // 1500 received - 1024 kept
     host_sink_busy = false;
     CHECK_EQ(get_reg(OPTO_REG_RX_DROPPED, NULL), 476);
     run_us(10000, 1000);
+    // first the gap (status_code, the total dropped as vendor_code), then the bytes after it
+    CHECK(host_n_packets >= 2);
+    CHECK_EQ(host_packets[0].cmd, CMD_DROPPED);
+    CHECK_EQ(host_packets[0].service_index, 3);
+    CHECK_EQ(u32_of(&host_packets[0]), 476);
     static uint8_t got[2000];
-    CHECK_EQ(received_bytes(got, sizeof(got)), 1024);
+    CHECK_EQ(received_bytes_from(1, got, sizeof(got)), 1024); // no second drop report
     CHECK(memcmp(got, d + 476, 1024) == 0); // the newest survive, in order
+    CHECK_EQ(host_sink_lost, 0);
+}
+
+// The report is owed until the runtime has room, and the data waits behind it.
+static void test_dropped_report_waits_for_room(void) {
+    setup();
+    set_line(115200, 8, OPTO_PARITY_NONE, 1);
+    static uint8_t d[1100];
+    for (unsigned i = 0; i < sizeof(d); ++i)
+        d[i] = (uint8_t)(i + 1);
+    host_sink_busy = true;
+    host_uart_rx(d, NULL, sizeof(d)); // 1100 bytes into a 1024-byte ring: 76 dropped
+    run_us(150000, 1000);
+    CHECK_EQ(S.rx_dropped, 76);
+    run_us(500000, 1000); // a long busy stretch: still nothing sent, nothing handed over to be lost
+    CHECK_EQ(host_n_packets, 0);
+    CHECK_EQ(host_sink_lost, 0);
+    // a consumer that takes 100 us per byte: after the 4-byte drop report it has no room for 400 us
+    host_sink_us_per_byte = 100;
+    host_sink_busy = false;
+    run_us(100, 100);
+    CHECK_EQ(host_n_packets, 1);
+    CHECK_EQ(host_packets[0].cmd, CMD_DROPPED);
+    CHECK_EQ(u32_of(&host_packets[0]), 76);
+    run_us(300, 100);
+    CHECK_EQ(host_n_packets, 1); // the data waits for room
+    run_us(100, 100);
+    CHECK_EQ(host_n_packets, 2);
+    CHECK_EQ(host_packets[1].cmd, OPTO_CMD_RECEIVED);
+    CHECK_EQ(host_packets[1].size, 236);
+    CHECK_EQ(host_packets[1].data[0], d[76]); // the first byte after the gap
+    run_us(200000, 1000); // the rest at the consumer's pace (236 bytes: 23.6 ms)
+    static uint8_t got[1100];
+    CHECK_EQ(received_bytes_from(1, got, sizeof(got)), 1024);
+    CHECK(memcmp(got, d + 76, 1024) == 0);
+    CHECK_EQ(host_sink_lost, 0);
+
+    // a second overflow: one more report, with the total since start, before the bytes after it
+    unsigned before = host_n_packets;
+    host_sink_us_per_byte = 0;
+    host_sink_busy = true;
+    host_uart_rx(d, NULL, 1030); // 6 more dropped
+    run_us(150000, 1000);
+    host_sink_busy = false;
+    run_us(10000, 1000);
+    CHECK(host_n_packets > before + 1);
+    CHECK_EQ(host_packets[before].cmd, CMD_DROPPED);
+    CHECK_EQ(u32_of(&host_packets[before]), 82);
+    CHECK_EQ(received_bytes_from(before + 1, got, sizeof(got)), 1024);
+    CHECK(memcmp(got, d + 6, 1024) == 0);
+    CHECK_EQ(get_reg(OPTO_REG_RX_DROPPED, NULL), 82);
+}
+
+// A consumer slower than the line, all the way through a long stream at 19200 7E1 with the
+// ESP32's 10 ms loop: the ring keeps overflowing. Every data report that follows a gap is preceded
+// by a drop report since the previous data report; at most one drop report per turn and never
+// two in a row; in the end the reports tell every dropped byte, and what was delivered is the
+// fed stream minus them, in order.
+static void test_dropped_reports_with_a_slow_consumer(void) {
+    setup();
+    set_line(19200, 7, OPTO_PARITY_EVEN, 1); // 521 us per character
+    static uint8_t d[4000];
+    for (unsigned i = 0; i < sizeof(d); ++i)
+        d[i] = (uint8_t)((i * 13 + i / 128) & 0x7f);
+    host_sink_us_per_byte = 1000; // takes a byte per ms: half the line's rate
+    host_uart_rx(d, NULL, sizeof(d));
+    uint32_t told = 0, told_at_last_data = 0, delivered = 0;
+    unsigned drop_reports = 0, data_after_gap = 0;
+    int last_was_drop = 0;
+    for (unsigned turn = 0; turn < 1000; ++turn) { // 10 s: the stream takes 2.1 s
+        unsigned from = host_n_packets;
+        run_us(10000, 10000);
+        unsigned drops_this_turn = 0;
+        for (unsigned i = from; i < host_n_packets; ++i) {
+            host_packet_t *p = &host_packets[i];
+            if (is_dropped_report(p)) {
+                uint32_t total = u32_of(p);
+                CHECK(total > told);
+                CHECK(!last_was_drop);
+                told = total;
+                drops_this_turn++;
+                drop_reports++;
+                last_was_drop = 1;
+                continue;
+            }
+            CHECK_EQ(p->cmd, OPTO_CMD_RECEIVED);
+            // where these bytes are in the fed stream: after everything delivered and dropped
+            // before them (the ring's drops this turn all came before this report)
+            uint32_t at = delivered + S.rx_dropped;
+            if (S.rx_dropped > told_at_last_data) {
+                CHECK(told > told_at_last_data); // the reader heard of the gap first
+                data_after_gap++;
+            }
+            CHECK(at + p->size <= sizeof(d));
+            if (at + p->size <= sizeof(d))
+                CHECK(memcmp(p->data, d + at, p->size) == 0);
+            delivered += p->size;
+            told_at_last_data = told;
+            last_was_drop = 0;
+        }
+        CHECK(drops_this_turn <= 1);
+    }
+    CHECK_EQ(delivered + told, 4000); // every byte either delivered or told as dropped
+    CHECK_EQ(told, S.rx_dropped);
+    CHECK(told > 1000); // the consumer really was too slow
+    CHECK(drop_reports >= 2);
+    CHECK(data_after_gap >= 2);
     CHECK_EQ(host_sink_lost, 0);
 }
 
@@ -375,7 +511,7 @@ static void test_busy_sink_loses_nothing_below_capacity(void) {
     host_sink_busy = false;
     run_us(10000, 1000);
     uint8_t got[200];
-    CHECK_EQ(received_bytes(got, sizeof(got)), 100);
+    CHECK_EQ(received_bytes(got, sizeof(got)), 100); // data reports only: no drop report
     CHECK(memcmp(got, d, 100) == 0);
     CHECK_EQ(S.rx_dropped, 0);
 }
@@ -647,6 +783,8 @@ static const tt_test_t tests[] = {
     T(test_idle_flush_after_two_chars),
     T(test_clock_wrap),
     T(test_overflow_drops_oldest),
+    T(test_dropped_report_waits_for_room),
+    T(test_dropped_reports_with_a_slow_consumer),
     T(test_busy_sink_loses_nothing_below_capacity),
     T(test_rx_before_switch_keeps_old_settings),
     T(test_send_gets_no_reply),
