@@ -2,7 +2,8 @@
 // the simulator's serial head (src/core/serial-marking.ts, which src/sim/head/server.ts uses)
 // must hand the firmware the same bytes and errors for the same line. Same byte
 // streams through both, compared byte for byte, then through the firmware link.
-import { test, describe, before } from "node:test"
+import { test, describe } from "node:test"
+import { NATIVE, privateSerialHost } from "./helpers/serial-host"
 import assert from "node:assert/strict"
 import { spawnSync } from "node:child_process"
 import { readdirSync, readFileSync } from "node:fs"
@@ -11,8 +12,7 @@ import fc from "fast-check"
 import { encode7E1 } from "../src/core/bytes"
 import { linkReceives, serviceDelivers } from "../src/core/serial-marking"
 
-const NATIVE = join(__dirname, "..", "native")
-const CLI = join(NATIVE, "build", "serial-host")
+const serialHost = privateSerialHost()
 
 interface RxByte { b: number; parity: boolean; framing: boolean }
 
@@ -23,7 +23,7 @@ function cService(script: string): number[] {
 
 /** The same, and the last total of the service's `dropped N` reports (bytes its full ring dropped; 0: none). */
 function cServiceWithDrops(script: string): { bytes: number[]; dropped: number } {
-    const r = spawnSync(CLI, [], { input: script, encoding: "utf8" })
+    const r = spawnSync(serialHost(), [], { input: script, encoding: "utf8" })
     assert.equal(r.status, 0, r.stderr)
     const out: number[] = []
     let dropped = 0
@@ -72,10 +72,6 @@ function rxOfScript(script: string): { bytes: RxByte[]; dataBits: number } {
     return { bytes, dataBits }
 }
 
-before(() => {
-    const r = spawnSync("make", ["-s", "-C", NATIVE, "cli"], { encoding: "utf8" })
-    assert.equal(r.status, 0, r.stderr)
-})
 
 describe("native service and simulated head agree", () => {
     const fixtures = readdirSync(join(NATIVE, "test", "streams")).filter(f => f.endsWith(".txt"))

@@ -6,29 +6,16 @@
 // after the gap. What it delivered is then fed to the engine the way the firmware link does,
 // with `lost` = the growth of the reported total: the session must say "overrun", must not take
 // the damaged block as a good readout, and must cap the next sign-ons at 9600 Bd.
-import { test, describe, before, after } from "node:test"
+import { test, describe } from "node:test"
+import { privateSerialHost } from "./helpers/serial-host"
 import assert from "node:assert/strict"
 import { spawnSync } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { newMemory, ReaderMemory } from "../src/core/memory"
 import { Session } from "../src/core/session"
 import { defaultSessionConfig } from "../src/core/defaults"
 import { Output, SessionEvent } from "../src/core/session-types"
 
-const NATIVE = join(__dirname, "..", "native")
-// a private build: the native suite and the conformance test build native/build at the same time
-let dir = ""
-let cli = ""
-
-before(() => {
-    dir = mkdtempSync(join(tmpdir(), "opto-slow-"))
-    const r = spawnSync("make", ["-s", "-C", NATIVE, `BUILD=${dir}`, "cli"], { encoding: "utf8" })
-    assert.equal(r.status, 0, r.stderr)
-    cli = join(dir, "serial-host")
-})
-after(() => rmSync(dir, { recursive: true, force: true }))
+const serialHost = privateSerialHost()
 
 /** STX, 120 data lines, "!", CR LF, ETX, BCC: 2766 bytes, 1.44 s at 19200 Bd 7E1. */
 function dataBlock(): Buffer {
@@ -55,7 +42,7 @@ type Report = { atUs: number; data: Buffer } | { atUs: number; dropped: number }
 
 /** The service's reports in the order it sent them (`-t`), and its own count of dropped bytes (`-s`). */
 function runService(input: string): { reports: Report[]; rxDropped: number } {
-    const r = spawnSync(cli, ["-t", "-s"], { input, encoding: "utf8" })
+    const r = spawnSync(serialHost(), ["-t", "-s"], { input, encoding: "utf8" })
     assert.equal(r.status, 0, r.stderr)
     const reports: Report[] = []
     let rxDropped = -1
