@@ -7,7 +7,7 @@
 import * as ds from "@devicescript/core"
 import { Command, parseCommand } from "../core/commands"
 import { MqttConnection } from "./mqtt"
-import { Publisher, commandTopic } from "./publisher"
+import { Publisher, deviceTopic } from "./publisher"
 import { Doctor } from "./doctor"
 import { SerialLink } from "./link"
 import { runSession } from "./app"
@@ -21,14 +21,14 @@ export class CommandQueue {
     private arrived = ds.emitter<number>()
 
     constructor(public conn: MqttConnection, public pub: Publisher) {
-        conn.subscriptions.push(commandTopic(pub.topics))
+        conn.subscriptions.push(deviceTopic(pub.topics, "cmd"))
         // a method is bound to its object in DeviceScript: no closure (a function of its own) needed
         conn.onMessage = this.onMessage
     }
 
     /** A command: queued, else refused on the diagnostics topic (one place, so one piece of code). */
     private onMessage(topic: string, payload: Buffer) {
-        if (topic !== commandTopic(this.pub.topics)) return
+        if (topic !== deviceTopic(this.pub.topics, "cmd")) return
         const small = payload.length <= 64
         const r = parseCommand(small ? payload.toString() : "", payload.length)
         const why = r.command === null ? r.error : this.waiting.length >= MAX_WAITING ? "cmd: " + MAX_WAITING + " commands are already waiting; '" + r.command + "' dropped" : ""

@@ -36,16 +36,9 @@ export interface Topics {
     haPrefix: string
 }
 
-export function availabilityTopic(t: Topics) {
-    return t.base + "/" + t.device + "/availability"
-}
-
-export function diagnosticsTopic(t: Topics) {
-    return t.base + "/" + t.device + "/diagnostics"
-}
-
-export function commandTopic(t: Topics) {
-    return t.base + "/" + t.device + "/cmd"
+/** `<base>/<device>/<leaf>`: availability, diagnostics, cmd, trace */
+export function deviceTopic(t: Topics, leaf: string) {
+    return t.base + "/" + t.device + "/" + leaf
 }
 
 /** Home Assistant state texts longer than this are rejected, so the diagnosis sentence is cut for the entity */
@@ -135,7 +128,7 @@ export function discoveryFor(t: Topics, m: MeterInfo, v: Held): Discovery | null
         ",\"object_id\":", jsonString(uid),
         ",\"state_topic\":", jsonString(t.base + "/" + m.key + "/state"),
         ",\"value_template\":", jsonString("{{ value_json['values']['" + v.address + "'].value }}"),
-        ",\"availability_topic\":", jsonString(availabilityTopic(t)),
+        ",\"availability_topic\":", jsonString(deviceTopic(t, "availability")),
     ]
     // extra values and "at" become the entity's attributes
     if (v.extra) p.push(",\"json_attributes_topic\":", jsonString(t.base + "/" + m.key + "/state"),
@@ -165,9 +158,9 @@ export function diagnosticDiscovery(t: Topics, i: number): Discovery {
     const uid = "opto62056_" + haId(t.device) + "_" + f[0]
     const p = [
         "{\"name\":", jsonString(f[1]), ",\"unique_id\":", jsonString(uid), ",\"object_id\":", jsonString(uid),
-        ",\"entity_category\":\"diagnostic\",\"state_topic\":", jsonString(diagnosticsTopic(t)),
+        ",\"entity_category\":\"diagnostic\",\"state_topic\":", jsonString(deviceTopic(t, "diagnostics")),
         ",\"value_template\":", jsonString("{{ value_json." + f[0] + (f[0] === "diagnosis" ? "[:" + HA_STATE_MAX + "]" : "") + " }}"),
-        ",\"availability_topic\":", jsonString(availabilityTopic(t)),
+        ",\"availability_topic\":", jsonString(deviceTopic(t, "availability")),
     ]
     if (f[2].length) p.push(",\"unit_of_measurement\":", jsonString(f[2]))
     p.push(",\"device\":", readerDevice(t), "}")
@@ -183,8 +176,8 @@ export function buttonDiscovery(t: Topics, i: number): Discovery {
         topic: t.haPrefix + "/button/" + uid + "/config",
         payload: [
             "{\"name\":", jsonString(BUTTON_NAMES.split("|")[i]), ",\"unique_id\":", jsonString(uid), ",\"object_id\":", jsonString(uid),
-            ",\"entity_category\":\"diagnostic\",\"command_topic\":", jsonString(commandTopic(t)), ",\"payload_press\":", jsonString(COMMANDS[i]),
-            ",\"availability_topic\":", jsonString(availabilityTopic(t)), ",\"device\":", readerDevice(t), "}",
+            ",\"entity_category\":\"diagnostic\",\"command_topic\":", jsonString(deviceTopic(t, "cmd")), ",\"payload_press\":", jsonString(COMMANDS[i]),
+            ",\"availability_topic\":", jsonString(deviceTopic(t, "availability")), ",\"device\":", readerDevice(t), "}",
         ],
     }
 }
@@ -371,13 +364,13 @@ export class Publisher {
             p.push(jsonString(this.configErrors[i].message))
         }
         p.push("]}")
-        this.enqueue(diagnosticsTopic(this.topics), p, true)
+        this.enqueue(deviceTopic(this.topics, "diagnostics"), p, true)
     }
 
     /** The line trace as readable text on <base>/<device>/trace (retained: the last one stays readable), written into the queue in pieces. */
     async publishTrace(write: (append: (s: string) => void) => Promise<void>) {
         const q = this.outbox
-        q.begin(this.topics.base + "/" + this.topics.device + "/trace", true)
+        q.begin(deviceTopic(this.topics, "trace"), true)
         await write(p => q.append(p))
         q.end()
         this.wake.emit(1)
@@ -403,7 +396,7 @@ export class Publisher {
                 console.log("mqtt: connected")
                 // the outage is over: diagnostics must not keep reporting its error
                 this.mqttError = ""
-                if (!(await conn.publish(availabilityTopic(this.topics), on.length, i => on, true, 5000))) continue
+                if (!(await conn.publish(deviceTopic(this.topics, "availability"), on.length, i => on, true, 5000))) continue
                 backoff = 500
             }
             const d = this.nextDiscovery()
