@@ -223,15 +223,6 @@ export class Publisher {
         this.announced = reserved(cfg.maxValues * 2)
     }
 
-    /** Queues a message given as text pieces (no piece, and no copy of the whole, needs a large block). */
-    private enqueue(topic: string, pieces: string[], retain: boolean) {
-        const q = this.outbox
-        q.begin(topic, retain)
-        for (let i = 0; i < pieces.length; i++) q.append(pieces[i])
-        q.end()
-        this.wake.emit(1)
-    }
-
     /** Feed every event of a session, in order. */
     async onEvent(ev: SessionEvent) {
         if (ev.type === "identification") {
@@ -309,12 +300,15 @@ export class Publisher {
                 this.toAnnounce.push(h)
             }
         }
-        for (let i = 0; i < this.held.length; i++) {
-            await ds.sleep(0)
-            this.enqueue(t.base + "/" + m.key + "/" + topicSegment(this.held[i].address), [valueText(this.held[i].text)], true)
-        }
         const held = this.held
         const q = this.outbox
+        for (let i = 0; i < held.length; i++) {
+            await ds.sleep(0)
+            q.begin(t.base + "/" + m.key + "/" + topicSegment(held[i].address), true)
+            q.append(valueText(held[i].text))
+            q.end()
+            this.wake.emit(1)
+        }
         // the state is the reading's history: the queue never lets a newer one supersede it
         q.begin(t.base + "/" + m.key + "/state", true, true)
         await writeStateJson(p => q.append(p), m.ident, ds.millis(), held)
@@ -361,7 +355,12 @@ export class Publisher {
             p.push(jsonString(this.configErrors[i].message))
         }
         p.push("]}")
-        this.enqueue(deviceTopic(this.topics, "diagnostics"), p, true)
+        // queued as text pieces: no piece, and no copy of the whole, needs a large block
+        const q = this.outbox
+        q.begin(deviceTopic(this.topics, "diagnostics"), true)
+        for (let i = 0; i < p.length; i++) q.append(p[i])
+        q.end()
+        this.wake.emit(1)
     }
 
     /** The line trace as readable text on <base>/<device>/trace (retained: the last one stays readable), written into the queue in pieces. */
