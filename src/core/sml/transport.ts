@@ -71,10 +71,6 @@ export class SmlTransport {
         return this.st === St.In
     }
 
-    pushAll(bytes: Buffer | number[]): void {
-        for (let i = 0; i < bytes.length; i++) this.push(bytes[i])
-    }
-
     push(b: number): void {
         b = b & 0xff
         // the start sequence: 4 escapes, then 4 times 0x01
@@ -202,4 +198,15 @@ export class SmlTransport {
         this.good++
         this.sink.telegram(this.buf, this.len - pad, kermit)
     }
+}
+
+// For the tools and tests only: the firmware feeds one byte at a time, and DeviceScript compiles a
+// prototype assignment in only where its name is called (a class's methods are always in the image).
+export interface SmlTransport {
+    /** Feeds every byte. */
+    pushAll(bytes: Buffer | number[]): void
+}
+
+SmlTransport.prototype.pushAll = function (this: SmlTransport, bytes: Buffer | number[]) {
+    for (let i = 0; i < bytes.length; i++) this.push(bytes[i])
 }
