@@ -27,7 +27,10 @@ export class WatchedEngine implements ByteEngine {
     }
 
     receive(now: number, chars: number[]): Output {
-        this.record(now, chars)
+        this.settle(now)
+        const u = this.uart
+        this.watch.received(now, chars, u.baud)
+        if (this.trace !== null) for (let i = 0; i < chars.length; i++) this.trace.add(now, "RX", chars[i], u.baud, u.format)
         return this.seen(now, this.inner.receive(now, chars))
     }
 
@@ -38,13 +41,6 @@ export class WatchedEngine implements ByteEngine {
         this.watch.receivedBytes(now, bytes, u.baud, u.format === "8N1")
         if (this.trace !== null) this.trace.addBytes(now, bytes, u.baud, u.format)
         return this.seen(now, this.inner.receiveBytes(now, bytes, waitedMs, lost))
-    }
-
-    private record(now: number, chars: number[]): void {
-        this.settle(now)
-        const u = this.uart
-        this.watch.received(now, chars, u.baud)
-        if (this.trace !== null) for (let i = 0; i < chars.length; i++) this.trace.add(now, "RX", chars[i], u.baud, u.format)
     }
 
     tick(now: number): Output {

@@ -7,7 +7,7 @@
 import * as ds from "@devicescript/core"
 import { Command, parseCommand } from "../core/commands"
 import { MqttConnection } from "./mqtt"
-import { Publisher, commandTopic } from "./publisher"
+import { Publisher, deviceTopic } from "./publisher"
 import { Doctor } from "./doctor"
 import { SerialLink } from "./link"
 import { runSession } from "./app"
@@ -21,32 +21,25 @@ export class CommandQueue {
     private arrived = ds.emitter<number>()
 
     constructor(public conn: MqttConnection, public pub: Publisher) {
-        const self = this
-        conn.subscriptions.push(commandTopic(pub.topics))
-        conn.onMessage = (topic, payload) => self.onMessage(topic, payload)
+        conn.subscriptions.push(deviceTopic(pub.topics, "cmd"))
+        // a method is bound to its object in DeviceScript: no closure (a function of its own) needed
+        conn.onMessage = this.onMessage
     }
 
+    /** A command: queued, else refused on the diagnostics topic (one place, so one piece of code). */
     private onMessage(topic: string, payload: Buffer) {
-        if (topic !== commandTopic(this.pub.topics)) return
+        if (topic !== deviceTopic(this.pub.topics, "cmd")) return
         const small = payload.length <= 64
         const r = parseCommand(small ? payload.toString() : "", payload.length)
-        if (r.command === null) {
-            this.refuse(r.error)
-            return
-        }
-        if (this.waiting.length >= MAX_WAITING) {
-            this.refuse("cmd: " + MAX_WAITING + " commands are already waiting; '" + r.command + "' dropped")
-            return
-        }
-        this.pub.commandError = ""
-        this.waiting.push(r.command)
-        this.arrived.emit(1)
-    }
-
-    private refuse(why: string) {
-        console.log(why)
+        const why = r.command === null ? r.error : this.waiting.length >= MAX_WAITING ? "cmd: " + MAX_WAITING + " commands are already waiting; '" + r.command + "' dropped" : ""
         this.pub.commandError = why
-        this.pub.diagnostics(null)
+        if (why.length) {
+            console.log(why)
+            this.pub.diagnostics(null)
+            return
+        }
+        this.waiting.push(r.command as Command)
+        this.arrived.emit(1)
     }
 
     /** Serves commands until `until` (ms) or a `read`. */

@@ -58,6 +58,22 @@ export function valueText(text: string): string {
     return n !== null ? n : text
 }
 
+/** the characters topicSegment keeps ("." first: haId escapes it too) */
+const SAFE = ".-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+// every byte of s whose character is not among SAFE from `keep` on becomes "_" + two hex digits
+function escaped(s: string, keep: number): string {
+    let out = ""
+    const b = Buffer.from(s)
+    for (let i = 0; i < b.length; i++) {
+        const c = b[i]
+        // a byte of 128 or more is one character outside SAFE (a string lookup costs less code than the ranges)
+        const ch = String.fromCharCode(c)
+        out += SAFE.indexOf(ch) >= keep ? ch : "_" + HEX[c >> 4] + HEX[c & 15]
+    }
+    return out.length ? out : "_"
+}
+
 /**
  * Topic-safe form of an address or meter name: every character other than
  * A-Z a-z 0-9 "." "-" becomes "_" + two hex digits (its byte), so "/", "+", "#",
@@ -65,21 +81,10 @@ export function valueText(text: string): string {
  * reversible: "1-0:1.8.0*255" -> "1-0_3A1.8.0_2A255".
  */
 export function topicSegment(s: string): string {
-    let out = ""
-    const b = Buffer.from(s)
-    for (let i = 0; i < b.length; i++) {
-        const c = b[i]
-        const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 46 || c === 45
-        out += ok ? String.fromCharCode(c) : "_" + HEX[c >> 4] + HEX[c & 15]
-    }
-    if (!out.length) out = "_"
-    return out
+    return escaped(s, 0)
 }
 
 /** An id for Home Assistant (object ids allow only [a-zA-Z0-9_-]): like topicSegment, "." escaped too. */
 export function haId(s: string): string {
-    const t = topicSegment(s)
-    let out = ""
-    for (let i = 0; i < t.length; i++) out += t[i] === "." ? "_2E" : t[i]
-    return out
+    return escaped(s, 1)
 }

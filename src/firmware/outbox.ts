@@ -73,8 +73,7 @@ export class Outbox {
     end(): boolean {
         const ok = !this.recFailed && this.pend - HDR >= 0
         if (ok) {
-            const tl = this.buf[this.recStart] | (this.buf[(this.recStart + 1) % this.capacity] << 8)
-            const pl = this.pend - HDR - tl
+            const pl = this.pend - HDR - this.w(this.recStart, 0)
             if (pl > 0xffff) this.recFailed = true
             else {
                 this.buf[(this.recStart + 2) % this.capacity] = pl & 0xff

@@ -36,16 +36,9 @@ export interface Topics {
     haPrefix: string
 }
 
-export function availabilityTopic(t: Topics) {
-    return t.base + "/" + t.device + "/availability"
-}
-
-export function diagnosticsTopic(t: Topics) {
-    return t.base + "/" + t.device + "/diagnostics"
-}
-
-export function commandTopic(t: Topics) {
-    return t.base + "/" + t.device + "/cmd"
+/** `<base>/<device>/<leaf>`: availability, diagnostics, cmd, trace */
+export function deviceTopic(t: Topics, leaf: string) {
+    return t.base + "/" + t.device + "/" + leaf
 }
 
 /** Home Assistant state texts longer than this are rejected, so the diagnosis sentence is cut for the entity */
@@ -122,21 +115,25 @@ export interface MeterInfo {
     serial: string | null
 }
 
+/** A discovery config for the `kind` entity `uid`: its topic, and the first pieces of its payload (name, ids). */
+function config(t: Topics, kind: string, uid: string, name: string): Discovery {
+    return {
+        topic: t.haPrefix + "/" + kind + "/" + uid + "/config",
+        payload: ["{\"name\":", jsonString(name), ",\"unique_id\":", jsonString(uid), ",\"object_id\":", jsonString(uid)],
+    }
+}
+
 /** Home Assistant discovery config for one value; null when the address has no known quantity. */
 export function discoveryFor(t: Topics, m: MeterInfo, v: Held): Discovery | null {
     const info = obisInfo(v.address, v.unit)
     if (!info) return null
     if (v.address.indexOf("'") >= 0 || v.address.indexOf("\\") >= 0) return null // not expressible in a template
-    const uid = "opto62056_" + haId(m.key) + "_" + haId(v.address)
     const unit = normaliseUnit(v.unit)
-    const p: string[] = [
-        "{\"name\":", jsonString(info.name + " (" + v.address + ")"),
-        ",\"unique_id\":", jsonString(uid),
-        ",\"object_id\":", jsonString(uid),
-        ",\"state_topic\":", jsonString(t.base + "/" + m.key + "/state"),
+    const d = config(t, "sensor", "opto62056_" + haId(m.key) + "_" + haId(v.address), info.name + " (" + v.address + ")")
+    const p = d.payload
+    p.push(",\"state_topic\":", jsonString(t.base + "/" + m.key + "/state"),
         ",\"value_template\":", jsonString("{{ value_json['values']['" + v.address + "'].value }}"),
-        ",\"availability_topic\":", jsonString(availabilityTopic(t)),
-    ]
+        ",\"availability_topic\":", jsonString(deviceTopic(t, "availability")))
     // extra values and "at" become the entity's attributes
     if (v.extra) p.push(",\"json_attributes_topic\":", jsonString(t.base + "/" + m.key + "/state"),
         ",\"json_attributes_template\":", jsonString("{{ value_json['values']['" + v.address + "'] | tojson }}"))
@@ -148,45 +145,38 @@ export function discoveryFor(t: Topics, m: MeterInfo, v: Held): Discovery | null
     p.push(",\"manufacturer\":", jsonString(m.manufacturer), ",\"model\":", jsonString(m.ident))
     if (m.serial !== null) p.push(",\"serial_number\":", jsonString(m.serial))
     p.push("}}")
-    return { topic: t.haPrefix + "/sensor/" + uid + "/config", payload: p }
+    return d
 }
 
 /** the reader's diagnostic entities: field/name/unit, "|" between them */
 const DIAG_FIELDS = "duration/Session duration/ms|baud/Baud/|retries/Retries/|lastError/Last error/|dropped/Dropped messages/|readouts/Good readouts/|failed/Failed sessions/|diagnosisCode/Diagnosis code/|diagnosis/Diagnosis/"
 
-/** The reader's own device block in its discovery configs. */
+/** The end of the reader's own discovery configs: its device block, and the payload's closing brace. */
 function readerDevice(t: Topics): string {
-    return "{\"identifiers\":[" + jsonString("opto62056_" + haId(t.device)) + "],\"name\":" + jsonString(t.device) + ",\"manufacturer\":\"opto62056\",\"model\":\"ESP32 optical head\"}"
+    return ",\"device\":{\"identifiers\":[" + jsonString("opto62056_" + haId(t.device)) + "],\"name\":" + jsonString(t.device) + ",\"manufacturer\":\"opto62056\",\"model\":\"ESP32 optical head\"}}"
 }
 
 /** Discovery for the reader's own diagnostic entity number i (0..DIAG_COUNT-1; one device per reader). */
 export function diagnosticDiscovery(t: Topics, i: number): Discovery {
     const f = DIAG_FIELDS.split("|")[i].split("/")
-    const uid = "opto62056_" + haId(t.device) + "_" + f[0]
-    const p = [
-        "{\"name\":", jsonString(f[1]), ",\"unique_id\":", jsonString(uid), ",\"object_id\":", jsonString(uid),
-        ",\"entity_category\":\"diagnostic\",\"state_topic\":", jsonString(diagnosticsTopic(t)),
+    const d = config(t, "sensor", "opto62056_" + haId(t.device) + "_" + f[0], f[1])
+    const p = d.payload
+    p.push(",\"entity_category\":\"diagnostic\",\"state_topic\":", jsonString(deviceTopic(t, "diagnostics")),
         ",\"value_template\":", jsonString("{{ value_json." + f[0] + (f[0] === "diagnosis" ? "[:" + HA_STATE_MAX + "]" : "") + " }}"),
-        ",\"availability_topic\":", jsonString(availabilityTopic(t)),
-    ]
+        ",\"availability_topic\":", jsonString(deviceTopic(t, "availability")))
     if (f[2].length) p.push(",\"unit_of_measurement\":", jsonString(f[2]))
-    p.push(",\"device\":", readerDevice(t), "}")
-    return { topic: t.haPrefix + "/sensor/" + uid + "/config", payload: p }
+    p.push(readerDevice(t))
+    return d
 }
 
 const DIAG_COUNT = 9
 
 /** Discovery for the button that sends command i (COMMANDS order) on the cmd topic. */
 export function buttonDiscovery(t: Topics, i: number): Discovery {
-    const uid = "opto62056_" + haId(t.device) + "_cmd_" + COMMANDS[i]
-    return {
-        topic: t.haPrefix + "/button/" + uid + "/config",
-        payload: [
-            "{\"name\":", jsonString(BUTTON_NAMES.split("|")[i]), ",\"unique_id\":", jsonString(uid), ",\"object_id\":", jsonString(uid),
-            ",\"entity_category\":\"diagnostic\",\"command_topic\":", jsonString(commandTopic(t)), ",\"payload_press\":", jsonString(COMMANDS[i]),
-            ",\"availability_topic\":", jsonString(availabilityTopic(t)), ",\"device\":", readerDevice(t), "}",
-        ],
-    }
+    const d = config(t, "button", "opto62056_" + haId(t.device) + "_cmd_" + COMMANDS[i], BUTTON_NAMES.split("|")[i])
+    d.payload.push(",\"entity_category\":\"diagnostic\",\"command_topic\":", jsonString(deviceTopic(t, "cmd")), ",\"payload_press\":", jsonString(COMMANDS[i]),
+        ",\"availability_topic\":", jsonString(deviceTopic(t, "availability")), readerDevice(t))
+    return d
 }
 
 export class Publisher {
@@ -231,15 +221,6 @@ export class Publisher {
         this.held = reserved(cfg.maxValues)
         this.toAnnounce = reserved(cfg.maxValues)
         this.announced = reserved(cfg.maxValues * 2)
-    }
-
-    /** Queues a message given as text pieces (no piece, and no copy of the whole, needs a large block). */
-    private enqueue(topic: string, pieces: string[], retain: boolean) {
-        const q = this.outbox
-        q.begin(topic, retain)
-        for (let i = 0; i < pieces.length; i++) q.append(pieces[i])
-        q.end()
-        this.wake.emit(1)
     }
 
     /** Feed every event of a session, in order. */
@@ -319,12 +300,15 @@ export class Publisher {
                 this.toAnnounce.push(h)
             }
         }
-        for (let i = 0; i < this.held.length; i++) {
-            await ds.sleep(0)
-            this.enqueue(t.base + "/" + m.key + "/" + topicSegment(this.held[i].address), [valueText(this.held[i].text)], true)
-        }
         const held = this.held
         const q = this.outbox
+        for (let i = 0; i < held.length; i++) {
+            await ds.sleep(0)
+            q.begin(t.base + "/" + m.key + "/" + topicSegment(held[i].address), true)
+            q.append(valueText(held[i].text))
+            q.end()
+            this.wake.emit(1)
+        }
         // the state is the reading's history: the queue never lets a newer one supersede it
         q.begin(t.base + "/" + m.key + "/state", true, true)
         await writeStateJson(p => q.append(p), m.ident, ds.millis(), held)
@@ -371,13 +355,18 @@ export class Publisher {
             p.push(jsonString(this.configErrors[i].message))
         }
         p.push("]}")
-        this.enqueue(diagnosticsTopic(this.topics), p, true)
+        // queued as text pieces: no piece, and no copy of the whole, needs a large block
+        const q = this.outbox
+        q.begin(deviceTopic(this.topics, "diagnostics"), true)
+        for (let i = 0; i < p.length; i++) q.append(p[i])
+        q.end()
+        this.wake.emit(1)
     }
 
     /** The line trace as readable text on <base>/<device>/trace (retained: the last one stays readable), written into the queue in pieces. */
     async publishTrace(write: (append: (s: string) => void) => Promise<void>) {
         const q = this.outbox
-        q.begin(this.topics.base + "/" + this.topics.device + "/trace", true)
+        q.begin(deviceTopic(this.topics, "trace"), true)
         await write(p => q.append(p))
         q.end()
         this.wake.emit(1)
@@ -403,7 +392,7 @@ export class Publisher {
                 console.log("mqtt: connected")
                 // the outage is over: diagnostics must not keep reporting its error
                 this.mqttError = ""
-                if (!(await conn.publish(availabilityTopic(this.topics), on.length, i => on, true, 5000))) continue
+                if (!(await conn.publish(deviceTopic(this.topics, "availability"), on.length, i => on, true, 5000))) continue
                 backoff = 500
             }
             const d = this.nextDiscovery()

@@ -102,7 +102,7 @@ export class SettingsParser {
         return def
     }
 
-    /** printable ASCII without the characters the protocol reserves */
+    /** printable ASCII without the characters the protocol reserves; an empty value gives def, so the result is empty only when def is */
     text(key: string, def: string, maxLen: number, forbidden: string, secret?: boolean): string {
         const s = settingText(this.get(key))
         if (!s.length) return def
@@ -162,7 +162,7 @@ export function parseConfig(get: (key: string) => any): { config: Config; errors
     const forceMode = p.oneOf("FORCE_MODE", "", "A, B, C, D, E")
     const d = defaultSessionConfig()
     const session: SessionConfig = {
-        requestChar: p.text("REQUEST_CHAR", d.requestChar, 1, "!/") || d.requestChar,
+        requestChar: p.text("REQUEST_CHAR", d.requestChar, 1, "!/"),
         address: p.text("METER_ADDRESS", d.address, 32, "!/?"),
         maxBaud: parseInt(p.oneOf("MAX_BAUD", "" + d.maxBaud, BAUDS)),
         forceBaud: d.forceBaud,
@@ -189,7 +189,7 @@ export function parseConfig(get: (key: string) => any): { config: Config; errors
         mqttUrl: mqttUrl,
         mqttUser: p.text("MQTT_USER", "", 64, ""),
         mqttPass: p.text("MQTT_PASS", "", 64, "", true),
-        baseTopic: p.text("MQTT_BASE", "opto62056", 64, "+#") || "opto62056",
+        baseTopic: p.text("MQTT_BASE", "opto62056", 64, "+#"),
         haPrefix: haPrefix === "off" ? "" : haPrefix,
         deviceName: p.text("DEVICE_NAME", "", 32, "/+#"),
         meterId: p.text("METER_ID", "", 32, "/+#"),

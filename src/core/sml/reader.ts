@@ -47,7 +47,8 @@ export interface SmlSink {
 }
 
 export class SmlReader implements TransportSink {
-    private transport: SmlTransport
+    /** (not private: the tools' counts() reads it) */
+    readonly transport: SmlTransport
     private opt: SmlOptions
     /** errors of the telegram being parsed, passed on to the sink */
     private errs: CoreError[] = []
@@ -69,10 +70,6 @@ export class SmlReader implements TransportSink {
         this.transport.push(b)
     }
 
-    pushAll(bytes: Buffer | number[]): void {
-        for (let i = 0; i < bytes.length; i++) this.transport.push(bytes[i])
-    }
-
     /** End of input: a telegram still open was cut. */
     end(): void {
         if (this.transport.inTelegram()) {
@@ -85,11 +82,6 @@ export class SmlReader implements TransportSink {
     /** True while a telegram is being received (a start sequence was seen). */
     inTelegram(): boolean {
         return this.transport.inTelegram()
-    }
-
-    /** Telegrams framed with a good trailer CRC, and telegrams dropped. */
-    counts(): { good: number; bad: number } {
-        return { good: this.transport.good, bad: this.transport.bad }
     }
 
     telegram(buf: Buffer, length: number, kermit: boolean): void {
@@ -134,4 +126,22 @@ export class SmlReader implements TransportSink {
     error(e: CoreError): void {
         this.sink.error(e)
     }
+}
+
+// For the tools and tests only. The firmware feeds one byte at a time and never counts, and
+// DeviceScript compiles a prototype assignment in only where its name is called, while a
+// class's methods are always in the device image.
+export interface SmlReader {
+    /** Feeds every byte. */
+    pushAll(bytes: Buffer | number[]): void
+    /** Telegrams framed with a good trailer CRC, and telegrams dropped. */
+    counts(): { good: number; bad: number }
+}
+
+SmlReader.prototype.pushAll = function (this: SmlReader, bytes: Buffer | number[]) {
+    for (let i = 0; i < bytes.length; i++) this.transport.push(bytes[i])
+}
+
+SmlReader.prototype.counts = function (this: SmlReader) {
+    return { good: this.transport.good, bad: this.transport.bad }
 }

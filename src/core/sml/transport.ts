@@ -71,10 +71,6 @@ export class SmlTransport {
         return this.st === St.In
     }
 
-    pushAll(bytes: Buffer | number[]): void {
-        for (let i = 0; i < bytes.length; i++) this.push(bytes[i])
-    }
-
     push(b: number): void {
         b = b & 0xff
         // the start sequence: 4 escapes, then 4 times 0x01
@@ -106,7 +102,34 @@ export class SmlTransport {
         this.grp[this.gl++] = b
         if (this.gl < 4) return
         this.gl = 0
-        this.group()
+        // a whole group (folded in here: its own method cost image bytes)
+        const g = this.grp
+        const allEsc = g[0] === Esc.Byte && g[1] === Esc.Byte && g[2] === Esc.Byte && g[3] === Esc.Byte
+        if (this.esc) {
+            this.esc = false
+            if (allEsc) {
+                this.crcGroup()
+                this.append()
+                return
+            }
+            if (g[0] === Esc.Start && g[1] === Esc.Start && g[2] === Esc.Start && g[3] === Esc.Start) {
+                // the matcher already restarted for this one (it is on the grid)
+                this.fail("timeout", "SML telegram cut short by the next start sequence")
+                this.begin()
+                return
+            }
+            if (g[0] === Esc.End) {
+                this.crc(g[0])
+                this.crc(g[1])
+                this.finish(g[1], g[2], g[3])
+                return
+            }
+            this.fail("syntax", "SML escape sequence with an unknown command")
+            return
+        }
+        this.crcGroup()
+        if (allEsc) this.esc = true
+        else this.append()
     }
 
     private begin(): void {
@@ -137,36 +160,6 @@ export class SmlTransport {
         if (this.crcMode === "x25-or-kermit") this.kermit = crcStep(this.kermit, b)
     }
 
-    private group(): void {
-        const g = this.grp
-        const allEsc = g[0] === Esc.Byte && g[1] === Esc.Byte && g[2] === Esc.Byte && g[3] === Esc.Byte
-        if (this.esc) {
-            this.esc = false
-            if (allEsc) {
-                this.crcGroup()
-                this.append()
-                return
-            }
-            if (g[0] === Esc.Start && g[1] === Esc.Start && g[2] === Esc.Start && g[3] === Esc.Start) {
-                // the matcher already restarted for this one (it is on the grid)
-                this.fail("timeout", "SML telegram cut short by the next start sequence")
-                this.begin()
-                return
-            }
-            if (g[0] === Esc.End) {
-                this.crc(g[0])
-                this.crc(g[1])
-                this.finish(g[1], g[2], g[3])
-                return
-            }
-            this.fail("syntax", "SML escape sequence with an unknown command")
-            return
-        }
-        this.crcGroup()
-        if (allEsc) this.esc = true
-        else this.append()
-    }
-
     private crcGroup(): void {
         for (let i = 0; i < 4; i++) this.crc(this.grp[i])
     }
@@ -187,19 +180,28 @@ export class SmlTransport {
         if (x25Final(this.x25) !== got) {
             if (this.crcMode === "x25-or-kermit" && (this.kermit & 0xffff) === ((c1 << 8) | c2)) kermit = true
             else {
-                this.bad++
-                this.sink.error(coreError("bcc", "SML transport CRC mismatch"))
+                this.fail("bcc", "SML transport CRC mismatch")
                 return
             }
         }
         // the padding count says how many zero bytes before the end escape are filler;
         // a count larger than the payload is damage the CRC did not catch
         if (pad > 4 || pad > this.len) {
-            this.bad++
-            this.sink.error(coreError("syntax", "SML padding count " + pad + " is impossible"))
+            this.fail("syntax", "SML padding count " + pad + " is impossible")
             return
         }
         this.good++
         this.sink.telegram(this.buf, this.len - pad, kermit)
     }
+}
+
+// For the tools and tests only: the firmware feeds one byte at a time, and DeviceScript compiles a
+// prototype assignment in only where its name is called (a class's methods are always in the image).
+export interface SmlTransport {
+    /** Feeds every byte. */
+    pushAll(bytes: Buffer | number[]): void
+}
+
+SmlTransport.prototype.pushAll = function (this: SmlTransport, bytes: Buffer | number[]) {
+    for (let i = 0; i < bytes.length; i++) this.push(bytes[i])
 }
