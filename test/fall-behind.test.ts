@@ -7,7 +7,9 @@ import assert from "node:assert/strict"
 import { newMemory, ReaderMemory } from "../src/core/memory"
 import { Session } from "../src/core/session"
 import { defaultSessionConfig } from "../src/core/defaults"
-import { Output, SessionEvent } from "../src/core/session-types"
+import { ByteEngine, Output, SessionEvent } from "../src/core/session-types"
+import { WatchedEngine } from "../src/core/watched"
+import { Diagnoser } from "../src/core/diagnosis"
 
 const STX = 0x02
 const ETX = 0x03
@@ -130,5 +132,44 @@ describe("falling behind the line", () => {
         const o = s.receiveBytes(t + 500, block("1.8.0(00001.000*kWh)\r\n"), 1400, 0)
         assert.deepEqual(kinds(o.events), [])
         assert.equal(memory.baudCap, 0)
+    })
+})
+
+/** A watched session at 19200 Bd fed one block (split, `lost` before its second part); runs to its end and returns the diagnosis. */
+function diagnosed(fallback: boolean, waitedMs: number, lost: number) {
+    const cfg = { ...defaultSessionConfig(), maxBaud: 19200, fallback }
+    const w = new WatchedEngine(new Session(cfg, newMemory()), null)
+    const e: ByteEngine = w
+    let o = e.start(0)
+    o = e.tick(o.deadline!)
+    o = e.receiveBytes(1000, bytes("/ABC6BIG\r\n"))
+    o = e.tick(o.deadline!)
+    const t = o.deadline! - 500
+    const data = block("1.8.0(00001.000*kWh)\r\n")
+    e.receiveBytes(t, data.slice(0, 10), 0, 0)
+    o = e.receiveBytes(t + 5, data.slice(10, data.length), waitedMs, lost)
+    let finished = o.events.some(ev => ev.type === "finished")
+    for (let i = 0; i < 20 && !finished && o.deadline !== null; i++) {
+        o = e.tick(o.deadline)
+        finished = o.events.some(ev => ev.type === "finished")
+    }
+    assert.ok(finished, "the session finished")
+    return new Diagnoser().session(w.watch, cfg)
+}
+
+describe("the diagnosis of a session that fell behind", () => {
+    test("characters lost and no fallback: FELL_BEHIND names the baud and what the reader does about it", () => {
+        const d = diagnosed(false, 0, 25)
+        assert.equal(d.code, "FELL_BEHIND")
+        assert.match(d.text, /^The reader fell behind the line at 19200 Bd: characters were lost between the head and the firmware/)
+        assert.match(d.text, /nothing of that data was published/)
+        assert.match(d.text, /one baud step lower each time until it keeps up/)
+    })
+
+    test("characters that waited too long but arrived whole: the readout counts, OK says the reader fell behind", () => {
+        assert.deepEqual(diagnosed(false, 1600, 0), {
+            code: "OK",
+            text: "read, but the reader fell behind the line at 19200 Bd in this session; later sessions sign on one baud step lower until it keeps up",
+        })
     })
 })

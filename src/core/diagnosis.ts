@@ -16,6 +16,7 @@ export type DiagnosisCode =
     | "BCC_ERRORS" // blocks arrive with wrong check characters (noise)
     | "METER_ERROR" // the meter answered with an error or ended the session
     | "INCOMPLETE" // the meter answered, but the session did not complete
+    | "FELL_BEHIND" // characters were lost between the head and the firmware: the reader was too slow for the baud
     | "HEAD_OK" // self-test: the head saw its own light, RX rests
     | "NO_ECHO" // self-test: RX rests, but the head does not see its own light (cannot tell more)
     | "RX_BUSY" // self-test: clean characters arrive while we are silent
@@ -63,9 +64,11 @@ export function dx(code: DiagnosisCode, text: string): Diagnosis {
 export function diagnose(w: LineWatch, cfg: SessionConfig, bccSessions: number, sessions: number, headEchoes: boolean): Diagnosis {
     const push = cfg.push !== null
     const bcc = w.kindCount("bcc")
+    const behind = w.kindCount("overrun")
     if (w.ok) {
         if (bcc > 0)
             return dx("OK", "read, after " + bcc + " damaged block(s) were discarded (BCC errors in " + bccSessions + " of the last " + sessions + " sessions)")
+        if (behind > 0) return dx("OK", "read, but the reader fell behind the line at " + w.switchedBaud + " Bd in this session; later sessions sign on one baud step lower until it keeps up")
         if (w.stats !== null && w.switchedBaud > w.stats.baud)
             return dx("OK", "read at " + w.stats.baud + " Bd after the data at " + w.switchedBaud + " Bd was unreadable; MAX_BAUD=" + w.stats.baud + " skips the failed attempt")
         return dx("OK", "read")
@@ -92,6 +95,8 @@ export function diagnose(w: LineWatch, cfg: SessionConfig, bccSessions: number, 
     if (!w.identification && w.errorChars >= MANY_ERRORS && (w.nulErrors * 5 >= w.errorChars * 4 || w.errorMs >= HELD_SHARE * (w.endAt - w.startAt))) {
         return dx("RX_HELD", "The RX line never rested: " + w.errorChars + " characters with break/framing errors arrived, most of the time. Shade the head from sunlight or lamps (light on the sensor reads as a held line), check the RX wiring and the head's supply.")
     }
+    if (behind > 0)
+        return dx("FELL_BEHIND", "The reader fell behind the line at " + w.switchedBaud + " Bd: characters were lost between the head and the firmware before it could take them, so nothing of that data was published. It signs on one baud step lower each time until it keeps up (diagnostics fellBehind counts these sessions); a long broker outage or heavy Wi-Fi traffic can slow it too. MAX_BAUD set lower skips the attempts.")
     const readable = w.readoutsOk + w.readoutsBad > 0 || w.identification
     if (!readable && w.errorChars * 3 >= meter) {
         const hint = push
