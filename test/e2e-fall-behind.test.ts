@@ -41,6 +41,8 @@ describe("firmware end to end, falling behind the line", () => {
         }
         const diags = sessions()
         assert.ok(diags.some(d => d.fellBehind >= 1), JSON.stringify(diags))
+        // the first session's diagnosis says what happened (FELL_BEHIND, or OK when a retry within it read)
+        assert.match(diags[0].diagnosis, /fell behind the line at 19200 Bd/)
         // the sessions that read cleanly did so below 19200, and no later session asks for more than
         // an earlier one: the cap is remembered (a load spike may still push it further down)
         const good = diags.filter(clean)
