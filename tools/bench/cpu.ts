@@ -28,6 +28,8 @@ export interface CpuRun {
     /** inside the VM's entry points only */
     vmUs: number
     wallMs: number
+    /** the line that said the run was done */
+    doneLine: string
 }
 
 /** One read of a generated readout of `lines` lines; CPU microseconds of this process from boot to done. */
@@ -37,10 +39,14 @@ export async function cpuRun(lines: number, speed: number, binary?: Buffer, time
     // CPU_TRACE=off|on-fail|always: the firmware's TRACE for this figure (the line trace's share)
     if (process.env.CPU_TRACE) s.set("TRACE", settingValue(JSON.stringify(process.env.CPU_TRACE))!)
     let done = false
+    let doneLine = ""
     let failed = ""
     let panic = 0
     const onLine = (l: string) => {
-        if (/session: ok|drain: done/.test(l)) done = true
+        if (/session: ok|drain: done/.test(l)) {
+            done = true
+            doneLine = l
+        }
         else if (/session: failed|OutOfMemory|PANIC/i.test(l)) failed = l
     }
     // CPU spent inside the VM's entry points (its scheduler turn, received frames, socket events):
@@ -68,7 +74,7 @@ export async function cpuRun(lines: number, speed: number, binary?: Buffer, time
     await run.stop()
     await broker.close()
     if (!done) throw new Error(`firmware run of ${lines} lines did not finish: ${failed || (panic ? "panic " + panic : "timeout")}`)
-    return { lines, cpuUs: c.user + c.system, vmUs, wallMs }
+    return { lines, cpuUs: c.user + c.system, vmUs, wallMs, doneLine }
 }
 
 export interface CpuFigure {
@@ -139,6 +145,69 @@ export async function cpuPerByte(o: { small?: number; large?: number; repeats?: 
     }
 }
 
+export interface CpuSplit {
+    /** gross VM µs per received byte of each program (median over the repeats), and min/max */
+    gross: Record<string, { median: number; spread: [number, number] }>
+    /** the firmware's figure split into parts: differences of the medians above */
+    parts: Record<string, number>
+    /** receiveBytes calls at 19200 Bd and their mean size, large readout (stages 1 and 2) */
+    bytesPerCall: Record<string, number>
+    repeats: number
+    method: string
+}
+
+/**
+ * Where the bench's firmware figure goes beyond the engine: the same runs (sizes, head, speed) with
+ * four programs, each a part less than the one before: the firmware; the firmware's link and
+ * session loop with the real engine and no publisher (src/sim/probe/split-engine.ts); the link and
+ * loop with an engine that only signs on (split-link.ts); the drain-only program (drain.ts).
+ */
+export async function cpuSplit(o: { small?: number; large?: number; repeats?: number; speed?: number; log?: (s: string) => void } = {}): Promise<CpuSplit> {
+    const small = o.small ?? 1000
+    const large = o.large ?? 4000
+    const repeats = o.repeats ?? 3
+    const speed = o.speed ?? 4
+    const log = o.log ?? (() => {})
+    const programs: [string, Buffer][] = [
+        ["firmware", buildSimFirmware()],
+        ["engine", buildFirmware("src/sim/probe/split-engine.ts")],
+        ["link", buildFirmware("src/sim/probe/split-link.ts")],
+        ["drain", buildFirmware("src/sim/head/drain.ts")],
+    ]
+    const db = generatedBytes(large) - generatedBytes(small)
+    const per: Record<string, number[]> = {}
+    const perCall: Record<string, number> = {}
+    for (let i = 0; i < repeats; i++) {
+        const row: string[] = []
+        for (const [name, bin] of programs) {
+            const rs = await cpuRun(small, speed, bin)
+            const rl = await cpuRun(large, speed, bin)
+            const v = (rl.vmUs - rs.vmUs) / db
+            ;(per[name] = per[name] ?? []).push(v)
+            const m = /calls (\d+) bytes (\d+)/.exec(rl.doneLine)
+            if (m) perCall[name] = r2(+m[2] / +m[1])
+            row.push(`${name} ${r2(v)}`)
+        }
+        log(`run ${i + 1}: VM µs/B gross: ${row.join(", ")}`)
+    }
+    const med = (k: string) => median(per[k])
+    const gross: CpuSplit["gross"] = {}
+    for (const k of Object.keys(per)) gross[k] = { median: r2(med(k)), spread: [r2(Math.min(...per[k])), r2(Math.max(...per[k]))] }
+    return {
+        gross,
+        parts: {
+            "runtime carrying the packets + drain handler (drain)": r2(med("drain")),
+            "link handler + ring copy, loop, take (link - drain)": r2(med("link") - med("drain")),
+            "engine in the loop: watched session, framer, parser, trace (engine - link)": r2(med("engine") - med("link")),
+            "publisher: hold per data set, commit, MQTT (firmware - engine)": r2(med("firmware") - med("engine")),
+            "firmware net of drain (the bench's figure)": r2(med("firmware") - med("drain")),
+        },
+        bytesPerCall: perCall,
+        repeats,
+        method: "as cpuPerByte, for each program: (VM µs of the large readout - of the small) / byte difference",
+    }
+}
+
 if (require.main === module) {
     console.debug = () => {}
     const cmd = {
@@ -148,14 +217,17 @@ The firmware's CPU per received byte in the simulator's VM (also part of npm run
   --small N, --large N   generated readout sizes in data lines (default 1000 and 4000)
   --repeats N            interleaved runs (default 3)
   --speed N              how much faster than 19200 Bd the simulated head runs (default 4)
+  --split                where the figure goes: the firmware, its link and loop with the engine
+                         and no publisher, with a sign-on-only engine, and the drain-only program
   -h, --help             this text`,
-        options: { small: { type: "string" }, large: { type: "string" }, repeats: { type: "string" }, speed: { type: "string" } },
+        options: { small: { type: "string" }, large: { type: "string" }, repeats: { type: "string" }, speed: { type: "string" }, split: { type: "boolean" } },
     } as const
     const { values: v } = parseCommand(cmd)
     const n = (flag: string, text: string | undefined) => (text === undefined ? undefined : wholeNumber(cmd, flag, text, 1, 0))
-    void cpuPerByte({ small: n("--small", v.small), large: n("--large", v.large), repeats: n("--repeats", v.repeats), speed: n("--speed", v.speed), log: s => process.stderr.write(s + "\n") }).then(
+    const opts = { small: n("--small", v.small), large: n("--large", v.large), repeats: n("--repeats", v.repeats), speed: n("--speed", v.speed), log: (s: string) => process.stderr.write(s + "\n") }
+    void (v.split ? cpuSplit(opts).then(f => ({ cpuSplit: f })) : cpuPerByte(opts).then(f => ({ cpu: f }))).then(
         f => {
-            process.stdout.write(JSON.stringify({ cpu: f }) + "\n")
+            process.stdout.write(JSON.stringify(f, null, v.split ? 2 : undefined) + "\n")
             process.exit(0)
         },
         e => {
