@@ -87,13 +87,13 @@ function dataSession(watched: boolean, trace: boolean): ByteEngine {
     return e
 }
 
-async function feed(label: string, buf: Buffer, f: (c: Buffer, now: number) => void) {
-    f(buf.slice(0, CHUNK), 99999)
+async function feed(label: string, buf: Buffer, f: (c: Buffer, now: number) => void, chunk = CHUNK) {
+    f(buf.slice(0, chunk), 99999)
     console.log("probe: begin " + label)
     let now = 100000
     for (let r = 0; r < REPEAT; r++)
-        for (let i = 0; i < buf.length; i += CHUNK) {
-            f(buf.slice(i, i + CHUNK), now)
+        for (let i = 0; i < buf.length; i += chunk) {
+            f(buf.slice(i, i + chunk), now)
             now += 5
             await ds.sleep(0)
         }
@@ -200,6 +200,13 @@ async function main() {
     await feed("traced", buf, (c, now) => {
         events += e.receiveBytes(now, c).events.length
     })
+    // 32-byte calls (the CPU bench hands the engine 34 to 49 bytes a call): the per-call share
+    for (let k = 0; k < 3; k++) {
+        e = dataSession(k > 0, k > 1)
+        await feed(["session32", "watched32", "traced32"][k], buf, (c, now) => {
+            events += e.receiveBytes(now, c).events.length
+        }, 32)
+    }
     console.log("probe: done " + x + " " + sink.n + " " + events)
 }
 await main()
