@@ -95,6 +95,8 @@ async function feed(label: string, buf: Buffer, f: (c: Buffer, now: number) => v
         for (let i = 0; i < buf.length; i += chunk) {
             f(buf.slice(i, i + chunk), now)
             now += 5
+            // a line for the host to sample the heap at (CPU_HEAP=1): every 8th call, a few µs
+            if ((now & 63) === 0) console.log("probe: heap")
             await ds.sleep(0)
         }
     console.log("probe: end " + label)
