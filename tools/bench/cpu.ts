@@ -30,6 +30,8 @@ export interface CpuRun {
     /** inside the VM's entry points only */
     vmUs: number
     wallMs: number
+    /** calls into the VM per entry point (scheduler turns, received frames, socket events) */
+    calls: Record<string, number>
     /** the line that said the run was done */
     doneLine: string
 }
@@ -54,9 +56,12 @@ export async function cpuRun(lines: number, speed: number, binary?: Buffer, time
     // CPU spent inside the VM's entry points (its scheduler turn, received frames, socket events):
     // what Node does around them (timers, the broker, idle polling) varies with the machine's load
     let vmUs = 0
+    const calls: Record<string, number> = {}
     const timed = (inst: any, name: string) => {
         const f = inst[name]
+        calls[name] = 0
         inst[name] = (...a: unknown[]) => {
+            calls[name]++
             const u0 = process.cpuUsage()
             try {
                 return f(...a)
@@ -83,7 +88,7 @@ export async function cpuRun(lines: number, speed: number, binary?: Buffer, time
     if (!done) throw new Error(`firmware run of ${lines} lines did not finish: ${failed || (panic ? "panic " + panic : "timeout")}`)
     const hw = heap as HeapWatch | null
     if (hw) process.stderr.write(`heap: ${lines} lines: ${hw.collections} collections, live up to ${hw.maxLive} B, last ${JSON.stringify(hw.last)}\n`)
-    return { lines, cpuUs: c.user + c.system, vmUs, wallMs, doneLine }
+    return { lines, cpuUs: c.user + c.system, vmUs, wallMs, calls, doneLine }
 }
 
 export interface CpuFigure {
@@ -192,10 +197,13 @@ export async function cpuSplit(o: { small?: number; large?: number; repeats?: nu
     for (let i = 0; i < repeats; i++) {
         const row: string[] = []
         const v: Record<string, number> = {}
-        for (const [name, bin] of programs) {
+        // every other repeat in the reverse order: a program's place in the sequence (the process's
+        // warm-up, the load a run before it left) must not favour it
+        for (const [name, bin] of i % 2 ? programs.slice().reverse() : programs) {
             const rs = await cpuRun(small, speed, bin)
             const rl = await cpuRun(large, speed, bin)
             v[name] = (rl.vmUs - rs.vmUs) / db
+            if (process.env.CPU_CALLS) log(`  ${name}: VM µs ${rs.vmUs}/${rl.vmUs}, calls into the VM ${JSON.stringify(rs.calls)} / ${JSON.stringify(rl.calls)}`)
             ;(per[name] = per[name] ?? []).push(v[name])
             const m = /calls (\d+) bytes (\d+)/.exec(rl.doneLine)
             if (m) perCall[name] = r2(+m[2] / +m[1])
