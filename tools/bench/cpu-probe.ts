@@ -23,6 +23,8 @@ async function main() {
     let mark = 0
     let done = false
     const res: Record<string, number> = {}
+    /** stages that fed another number of bytes than "probe: bytes" says */
+    const own: Record<string, number> = {}
     // CPU_HEAP=1: the VM heap walked at each log line of the probe (src/sim/probe/floor-probe.ts logs
     // every 8th call), for each stage's collections and live bytes
     // (that walk is CPU time of this process: take the timings from a run without it)
@@ -42,7 +44,7 @@ async function main() {
         onLine: l => {
             // the VM runs many of the probe's turns in one call from the host: the heap is sampled at its log lines
             if (heap) (heap as HeapWatch).sample()
-            const m = /probe: (begin|end|bytes|done) ?(\S*)/.exec(l)
+            const m = /probe: (begin|end|bytes|done) ?(\S*)(?: bytes=(\d+))?/.exec(l)
             if (!m) {
                 if (/exception|panic/i.test(l)) console.log(l)
                 return
@@ -57,6 +59,7 @@ async function main() {
                 }
             } else if (m[1] === "end") {
                 res[m[2]] = cpu() - mark
+                if (m[3]) own[m[2]] = +m[3]
                 if (hw) gc[m[2]] = `, ${hw.collections - gcs} collections, live up to ${hw.maxLive} B`
             }
             else done = true
@@ -67,7 +70,12 @@ async function main() {
     const hw0 = heap as HeapWatch | null
     if (hw0) console.log(`heap: ${hw0.samples} samples, ${hw0.misses} misses, ${hw0.collections} collections`)
     const base = res.empty ?? 0
-    for (const k of Object.keys(res)) console.log(`${k.padEnd(10)} ${(res[k] / bytes).toFixed(2)} µs/B gross, ${((res[k] - base) / bytes).toFixed(2)} net${gc[k] ?? ""}`)
+    // per byte: a stage's time over its bytes; net: minus the empty stage's per-byte time
+    const b0 = res.empty === undefined ? 0 : base / bytes
+    for (const k of Object.keys(res)) {
+        const n = own[k] ?? bytes
+        console.log(`${k.padEnd(10)} ${(res[k] / n).toFixed(2)} µs/B gross, ${(res[k] / n - b0).toFixed(2)} net${gc[k] ?? ""}`)
+    }
     process.exit(0)
 }
 void main()

@@ -14,7 +14,10 @@
 //   events    + the engine contract instead: an Output per call and an event object per data set
 //   number    + the value's number (the core's parseNumber, one script loop over the digits)
 // Then the real engine on the same lines, same calls: parser (DataSetParser.pushPlain), framer,
-// session, watched, traced (Session / WatchedEngine as the firmware runs them, trace of 512).
+// session, watched, traced (Session / WatchedEngine as the firmware runs them, trace of 512); the
+// last three again at 32-byte calls (per call, a difference costs (x32 - x) / (1/32 - 1/96) µs);
+// then idle31, floor31 and traced31: 31-byte calls 4 ms apart, as the CPU bench feeds the firmware.
+// CPU_HEAP=1 adds each stage's collections (sampled at log lines: approximate).
 // A reader also handles lines cut by the chunk's end (about one per call here: the lines here
 // are aligned to the calls, so the floor leaves that out) and its own checks (limits, syntax,
 // parity marks), which the floor leaves out too.
@@ -87,19 +90,22 @@ function dataSession(watched: boolean, trace: boolean): ByteEngine {
     return e
 }
 
-async function feed(label: string, buf: Buffer, f: (c: Buffer, now: number) => void, chunk = CHUNK) {
+async function feed(label: string, buf: Buffer, f: (c: Buffer, now: number) => void, chunk = CHUNK, pauseMs = 0) {
     f(buf.slice(0, chunk), 99999)
     console.log("probe: begin " + label)
     let now = 100000
-    for (let r = 0; r < REPEAT; r++)
+    // with a pause between calls fewer repeats, so the stage's bytes are the same (the host divides by them)
+    const times = pauseMs ? 3 : REPEAT
+    for (let r = 0; r < times; r++)
         for (let i = 0; i < buf.length; i += chunk) {
             f(buf.slice(i, i + chunk), now)
             now += 5
             // a line for the host to sample the heap at (CPU_HEAP=1): every 8th call, a few µs
             if ((now & 63) === 0) console.log("probe: heap")
-            await ds.sleep(0)
+            await ds.sleep(pauseMs)
         }
-    console.log("probe: end " + label)
+    // (a stage with fewer repeats says its own byte count)
+    console.log("probe: end " + label + (times !== REPEAT ? " bytes=" + buf.length * times : ""))
 }
 
 /** XOR of every byte of c, by u32 words and a byte tail */
@@ -209,6 +215,18 @@ async function main() {
             events += e.receiveBytes(now, c).events.length
         }, 32)
     }
+    // As the CPU bench feeds the firmware: 31 bytes a call, 4 ms apart (the simulated head's pump at
+    // 4x 19200 Bd), the VM idle in between; "net" here is net of "empty" as for every stage: subtract
+    // idle31 (the pauses alone: the host's polling of the idle VM) from floor31 (the floor reader, as the
+    // "number" stage, on lines cut anywhere: it skips a cut line's ends) and traced31 for their share.
+    // The idle baseline moves by a third from run to run (the host's polling follows the wall clock):
+    // on 2026-11-28 traced31 - idle31 came out at 4.2 to 8.2 µs/B against traced32's 4.2 to 4.6
+    await feed("idle31", buf, () => {}, 31, 4)
+    await feed("floor31", buf, c => floorCall(c, 7, sink), 31, 4)
+    e = dataSession(true, true)
+    await feed("traced31", buf, (c, now) => {
+        events += e.receiveBytes(now, c).events.length
+    }, 31, 4)
     console.log("probe: done " + x + " " + sink.n + " " + events)
 }
 await main()
