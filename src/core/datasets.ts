@@ -21,11 +21,11 @@
 //   (up to 1024 bytes, sent as hex digits) is a value, not an over-long line.
 // - DSMR 2.2/3 send the gas reading on the line after its header,
 //   `0-1:24.3.0(…)(00)(60)(1)(0-1:24.2.1)(m3)` then `(00054.386)`: a header whose last
-//   value is a unit name is held one line (emitLine); a lone value on the
+//   value is a unit name is held one line (endLine); a lone value on the
 //   next line joins it with that unit. Any other line sends the header on unchanged.
 // - `C.1(12880041.0(22:48 18-11-13)` (Actaris ACE5SMLCD): a "(" inside a value ends
 //   that value and opens the next; the line is kept and the oddity reported
-//   (readReopened), instead of losing the line.
+//   (push), instead of losing the line.
 //
 // Cost on DeviceScript: push() is about 30 VM steps per character; pushPlain()
 // takes the printable text of a line with a few native calls per bracket group,
@@ -57,7 +57,6 @@ const LF = 10
 const SPACE = 32
 const OPEN = 40
 const CLOSE = 41
-const STAR = 42
 const AMP = 38
 const HASH = 35
 
@@ -77,7 +76,6 @@ export class DataSetParser {
     private state = ADDR
     private addr = "" // address characters read since the last bracket group
     private content = "" // characters inside the open bracket
-    private star = -1 // index of the first "*" in content
     private compound = false // content holds "&" or "#"
     private lineLen = 0
     private lineNo = 1
@@ -85,9 +83,9 @@ export class DataSetParser {
     private cur: DataSet | null = null // the data set that takes further bracket groups
     private values = 0 // values held for this line
     private held = 0 // characters held in line/cur
-    /** a DSMR 2.2/3 header whose reading may come on the next line (emitLine) */
+    /** a DSMR 2.2/3 header whose reading may come on the next line (endLine) */
     private deferred: DataSet | null = null
-    /** the line had a "(" inside a value (readReopened) */
+    /** the line had a "(" inside a value (push) */
     private reopened = ""
 
     constructor(public sink: DataSetSink, limits?: DataSetLimits) {
@@ -112,11 +110,17 @@ export class DataSetParser {
         if (c < SPACE || c > 126) return this.fail("syntax", "unexpected character code " + c)
         if (this.state === VALUE) {
             if (c === CLOSE) return this.closeGroup()
-            if (c === OPEN) return this.readReopened()
+            if (c === OPEN) {
+                // `C.1(12880041.0(22:48 18-11-13)`: the value so far is one value, what follows the "("
+                // another; the line stays (endLine closes a value left open by this) and the error says why.
+                if (this.reopened.length) return this.fail("syntax", "unbalanced brackets: '(' inside a value twice")
+                this.reopened = (this.cur as DataSet).address
+                this.closeGroup()
+                if ((this.state as number) !== ADDR) return // closeGroup failed the line
+                return this.openGroup()
+            }
             if (this.content.length >= this.maxContent) return this.overValue()
-            if (c === STAR) {
-                if (this.star < 0) this.star = this.content.length
-            } else if (c === AMP || c === HASH) this.compound = true
+            if (c === AMP || c === HASH) this.compound = true
             this.content += String.fromCharCode(c)
             return
         }
@@ -129,7 +133,7 @@ export class DataSetParser {
 
     /**
      * Characters 0x20..0x7E only (no CR, LF or other control character), exactly as push() one
-     * by one would take them: the stretches between brackets and the value's `*` are cut out with
+     * by one would take them: the stretches between brackets are cut out with
      * native indexOf/slice, so a line costs a few calls, not one per character. A line with a
      * space, `&` or `#` (rare) goes character by character.
      */
@@ -145,17 +149,14 @@ export class DataSetParser {
             // inline rather than a helper: a call costs the VM more than the search
             let stop = s.indexOf(")", i)
             if (stop < 0) stop = n
-            let k = s.indexOf("(", i)
+            const k = s.indexOf("(", i)
             if (k >= 0 && k < stop) stop = k
-            if (value) {
-                k = s.indexOf("*", i)
-                if (k >= 0 && k < stop) stop = k
-            }
-            // the stretch s[i, stop): per character the line length is checked before the field's, so the first limit hit wins
+            // the stretch s[i, stop), then the bracket that ends it (it counts for the line): per character
+            // the line length is checked before the field's, so the first limit hit wins
             const m = stop - i
             const lineRoom = this.maxLine - this.lineLen
             const fieldRoom = value ? this.maxContent - this.content.length : this.maxAddr - this.addr.length
-            if (lineRoom < m || fieldRoom < m) {
+            if (lineRoom < (stop < n ? m + 1 : m) || fieldRoom < m) {
                 if (lineRoom <= fieldRoom) this.overLine()
                 else if (value) this.overValue()
                 else this.overAddress()
@@ -165,7 +166,13 @@ export class DataSetParser {
             if (value) this.content += s.slice(i, stop)
             else this.addr += s.slice(i, stop)
             if (stop >= n) return
-            this.push(s.charCodeAt(stop))
+            // "(" after an address and ")" after a value as push() takes them, without the call
+            const c = s.charCodeAt(stop)
+            if (value === (c === CLOSE)) {
+                this.lineLen++
+                if (value) this.closeGroup()
+                else this.openGroup()
+            } else this.push(c)
             i = stop + 1
         }
     }
@@ -196,42 +203,6 @@ export class DataSetParser {
         this.lineNo = 1
     }
 
-    // `C.1(12880041.0(22:48 18-11-13)`: the value so far is one value, what follows the "("
-    // another; the line stays (endLine closes a value left open by this) and the error says why.
-    private readReopened(): void {
-        if (this.reopened.length) return this.fail("syntax", "unbalanced brackets: '(' inside a value twice")
-        this.reopened = (this.cur as DataSet).address
-        this.closeGroup()
-        if (this.state !== ADDR) return // closeGroup failed the line
-        this.openGroup()
-    }
-
-    // DSMR 2.2/3: `0-1:24.3.0(…)(0-1:24.2.1)(m3)` + next line `(00054.386)`: the header waits
-    // one line in `deferred`; a lone value on the next line becomes its last value, in its unit.
-    private emitLine(out: DataSet[]): void {
-        if (!out.length) return // the LF after CR, an empty line: the header keeps waiting
-        const d = this.deferred
-        this.deferred = null
-        let n = out.length
-        if (d !== null) {
-            const lone = n === 1 && out[0].address === "" && out[0].values.length === 1 ? out[0].values[0] : null
-            if (lone !== null && lone.unit === null) {
-                lone.unit = d.values[d.values.length - 1].text
-                d.values.push(lone)
-                out[0] = d
-            } else this.sink.dataSet(d)
-        }
-        const last = n ? out[n - 1] : null
-        // the last value names a unit ("m3", "kWh"): at most 8 characters, the first one from "A" up
-        // (letters; digits, signs and points, which start numbers, are below)
-        const lv = last !== null && last !== d && last.address.length && last.values.length >= 2 ? last.values[last.values.length - 1] : null
-        if (lv !== null && lv.unit === null && lv.text.length <= 8 && lv.text.charCodeAt(0) >= 65) {
-            this.deferred = last
-            n--
-        }
-        for (let i = 0; i < n; i++) this.sink.dataSet(out[i])
-    }
-
     private openGroup(): void {
         if (this.values >= this.maxValues)
             return this.fail("overlength", "more than " + this.maxValues + " values on one line")
@@ -245,7 +216,6 @@ export class DataSetParser {
         }
         this.state = VALUE
         this.content = ""
-        this.star = -1
         this.compound = false
     }
 
@@ -256,8 +226,10 @@ export class DataSetParser {
             if (s.length > this.lim.value) return this.fail("overlength", "value longer than " + this.lim.value + " characters")
             v = { text: s, number: null, unit: null }
         } else {
-            const text = this.star < 0 ? s : s.slice(0, this.star)
-            const unit = this.star < 0 ? null : s.slice(this.star + 1)
+            // value and unit split at the first "*"
+            const star = s.indexOf("*")
+            const text = star < 0 ? s : s.slice(0, star)
+            const unit = star < 0 ? null : s.slice(star + 1)
             if (text.length > this.lim.value) return this.fail("overlength", "value longer than " + this.lim.value + " characters")
             if (unit && unit.length > this.lim.unit) return this.fail("overlength", "unit longer than " + this.lim.unit + " characters")
             v = { text: text, number: parseNumber(text), unit: unit }
@@ -279,7 +251,31 @@ export class DataSetParser {
                 if (this.reopened.length) this.error("syntax", "unbalanced brackets in " + this.reopened + ": '(' inside a value; read as separate values")
                 const out = this.line
                 this.line = [] // the sink may keep the data sets
-                this.emitLine(out)
+                let n = out.length
+                // DSMR 2.2/3: `0-1:24.3.0(…)(0-1:24.2.1)(m3)` + next line `(00054.386)`: the header waits
+                // one line in `deferred`; a lone value on the next line becomes its last value, in its unit.
+                // (No data set: the LF after CR, an empty line: the header keeps waiting.)
+                if (n) {
+                    const d = this.deferred
+                    this.deferred = null
+                    if (d !== null) {
+                        const lone = n === 1 && out[0].address === "" && out[0].values.length === 1 ? out[0].values[0] : null
+                        if (lone !== null && lone.unit === null) {
+                            lone.unit = d.values[d.values.length - 1].text
+                            d.values.push(lone)
+                            out[0] = d
+                        } else this.sink.dataSet(d)
+                    }
+                    const last = out[n - 1]
+                    // the last value names a unit ("m3", "kWh"): at most 8 characters, the first one from "A" up
+                    // (letters; digits, signs and points, which start numbers, are below)
+                    const lv = last !== d && last.address.length && last.values.length >= 2 ? last.values[last.values.length - 1] : null
+                    if (lv !== null && lv.unit === null && lv.text.length <= 8 && lv.text.charCodeAt(0) >= 65) {
+                        this.deferred = last
+                        n--
+                    }
+                    for (let i = 0; i < n; i++) this.sink.dataSet(out[i])
+                }
             }
         }
         this.clearLine()
@@ -298,7 +294,6 @@ export class DataSetParser {
     private clearLine(): void {
         this.addr = ""
         this.content = ""
-        this.star = -1
         this.compound = false
         this.state = ADDR
         this.lineLen = 0

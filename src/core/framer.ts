@@ -5,7 +5,7 @@
 // line at a time (runEnd/pushRun) with the same outcome as one character at a
 // time: the per-character work is what keeps a slow chip behind the line.
 import { ACK, CR, EOT, ETX, LF, NAK, SOH, STX } from "./bytes"
-import { DataSetParser, DataSetSink } from "./datasets"
+import { DataSetParser } from "./datasets"
 import { isRequestLine, MAX_IDENT_LINE, parseIdentification } from "./identification"
 import { crc16Arc } from "./crc16"
 import { coreError, CoreError, DataSet, Identification, RX_ERROR_MASK, RX_PARITY_ERROR } from "./types"
@@ -46,7 +46,7 @@ const MAX_CMD = 140
 /** Max characters of a block kept as text: one programming-mode answer (address 16 + value 128 + unit 16 + brackets). */
 export const MAX_BLOCK_TEXT = 200
 
-export class Framer implements DataSetSink {
+export class Framer {
     private st: St = St.Hunt
     private line = ""
     private bccAcc = 0
@@ -73,15 +73,8 @@ export class Framer implements DataSetSink {
     blockText = ""
 
     constructor(public sink: FrameSink) {
-        this.parser = new DataSetParser(this)
-    }
-
-    // DataSetSink: the parser's output goes straight to our sink
-    dataSet(d: DataSet): void {
-        this.sink.dataSet(d)
-    }
-    error(e: CoreError): void {
-        this.sink.error(e)
+        // the parser's data sets and errors go straight to our sink (a FrameSink is a DataSetSink)
+        this.parser = new DataSetParser(sink)
     }
 
     /** Forget any message in progress (new session, baud change). */
@@ -154,12 +147,34 @@ export class Framer implements DataSetSink {
         let text = end
         if (lf >= 0 && lf < to) text = lf > from && buf[lf - 1] === CR ? lf - 1 : lf
         // (indexOf's -1 is above any index as unsigned)
-        if (!this.scan(buf, from, text) || buf.indexOf(0x21, from) >>> 0 < text) {
+        // XOR of buf[from, text) and whether every byte is printable (0x20..0x7E: no control
+        // character, none with an error): bit 7 of each byte of `ok` stays set while every byte b seen
+        // there has b + 0x60 >= 0x80 (b >= 0x20) and b + 1 < 0x80 (b < 0x7F)
+        let x = 0
+        let ok = -1
+        let i = from
+        while (i < text - 3) {
+            const w = buf.getAt(i, "u32")
+            x ^= w
+            ok &= (w + 0x60606060) & ~(w + 0x01010101)
+            i += 4
+        }
+        x ^= x >>> 16
+        x ^= x >>> 8
+        let plain = (ok & PLAIN_WORD) === PLAIN_WORD
+        while (i < text) {
+            const c = buf[i++]
+            x ^= c
+            if (c < 0x20 || c > 0x7e) plain = false
+        }
+        if (!plain || buf.indexOf(0x21, from) >>> 0 < text) {
             this.slowBuf = buf
             this.slowEnd = end
             return from + 1
         }
-        for (let i = text; i < end; i++) this.runXor ^= buf[i]
+        // the line end's CR LF too: the BCC of the whole run
+        while (i < end) x ^= buf[i++]
+        this.runXor = x & 0xff
         this.runText = text
         return end
     }
@@ -169,30 +184,6 @@ export class Framer implements DataSetSink {
     private runText = 0
     private slowBuf: Buffer | null = null
     private slowEnd = 0
-
-    /** XOR of buf[from, to) into runXor; true when every byte is printable (0x20..0x7E: no control character, none with an error). */
-    private scan(buf: Buffer, from: number, to: number): boolean {
-        let x = 0
-        // bit 7 of each byte stays set while every byte b seen there has b + 0x60 >= 0x80 (b >= 0x20) and b + 1 < 0x80 (b < 0x7F)
-        let ok = -1
-        let i = from
-        while (i < to - 3) {
-            const w = buf.getAt(i, "u32")
-            x ^= w
-            ok &= (w + 0x60606060) & ~(w + 0x01010101)
-            i += 4
-        }
-        x ^= x >>> 16
-        x ^= x >>> 8
-        let plain = (ok & PLAIN_WORD) === PLAIN_WORD
-        while (i < to) {
-            const c = buf[i++]
-            x ^= c
-            if (c < 0x20 || c > 0x7e) plain = false
-        }
-        this.runXor = x & 0xff
-        return plain
-    }
 
     /** Takes buf[from, to), a run that runEnd returned, as push() one by one would. */
     pushRun(buf: Buffer, from: number, to: number): void {

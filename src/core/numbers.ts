@@ -61,18 +61,20 @@ function scan(text: string): Span | null {
  */
 export const MAX_SIGNIFICANT = 15
 
-const MAX_EXACT = 9007199254740992 // 2^53: every integer below is a double
+/** 10^MAX_SIGNIFICANT: the digits of a number text make an integer below this */
+const MAX_NUMBER = 1e15
 // Exact powers of ten (10^22 is the largest exact one), by table: a loop would
 // cost DeviceScript steps on every value.
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
 
 /** The number in a meter value such as "00132.149", "-1.5", "0,25" (decimal comma); null for anything else (hex, dates, text, empty, more than MAX_SIGNIFICANT significant digits). */
 export function parseNumber(text: string): number | null {
-    // One pass that validates and collects every digit into the integer m, with
-    // k digits after the point. When m < 2^53 and k <= 22 both m and 10^k are
-    // exact doubles, so the one division is correctly rounded: the result equals
-    // JS Number(text) bit for bit. (This runs for every value on the device, so
-    // it is kept to a single loop.)
+    // One pass that validates and collects every digit into the integer m (the point's
+    // position p says how many of them are decimals, k). m has as many digits as the text has
+    // significant ones, so at most MAX_SIGNIFICANT of them means m < 10^15 < 2^53; with k <= 22
+    // both m and 10^k are exact doubles and the one division is correctly rounded: the result
+    // equals JS Number(text) bit for bit. (This runs for every value on the device, so the loop
+    // does as little per character as it can: digits, sig and k follow from the positions.)
     let i = 0
     let end = text.length
     while (i < end && text.charCodeAt(i) === 32) i++
@@ -81,24 +83,21 @@ export function parseNumber(text: string): number | null {
     let c = text.charCodeAt(i)
     const neg = c === 45
     if (neg || c === 43) i++
+    const first = i
     let m = 0
-    let k = 0
-    let digits = 0
-    let sig = 0
-    let point = false
+    let p = -1
     while (i < end) {
-        c = text.charCodeAt(i++)
-        if (c >= 48 && c <= 57) {
-            m = m * 10 + (c - 48)
-            digits++
-            if (sig > 0 || c > 48) sig++
-            if (point) k++
-        } else if ((c === 46 || c === 44) && !point) point = true
+        c = text.charCodeAt(i)
+        if (c >= 48 && c <= 57) m = m * 10 + c - 48
+        else if ((c === 46 || c === 44) && p < 0) p = i
         else return null
+        i++
     }
-    if (!digits || sig > MAX_SIGNIFICANT) return null
+    // no digit at all ("", "-", "."), or more than MAX_SIGNIFICANT significant digits
+    if (end - first === (p < 0 ? 0 : 1) || m >= MAX_NUMBER) return null
+    const k = p < 0 ? 0 : end - p - 1
     let r: number
-    if (m < MAX_EXACT && k <= 22) r = k ? m / POW10[k] : m
+    if (k <= 22) r = k ? m / POW10[k] : m
     // More than 22 decimals (with at most 15 significant digits): the characters
     // are validated, so the platform's decimal conversion is safe to use.
     else {

@@ -100,7 +100,8 @@ export class LineTrace {
         if (n) this.open(at, "RX", baud, format, 0, n)
         while (i < n) {
             const m = Math.min(n - i, cap - pos)
-            this.chars.set(b.slice(i, i + m), pos)
+            // (a whole chunk that fits before the ring's end, the usual case, goes without a copy)
+            this.chars.set(m === n ? b : b.slice(i, i + m), pos)
             i += m
             pos = 0
         }

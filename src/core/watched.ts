@@ -36,7 +36,7 @@ export class WatchedEngine implements ByteEngine {
 
     /** the run as it is (at 7E1 bit 7 marks a damaged character; at 8N1, push meters and SML, the byte is as it came): no work per character */
     receiveBytes(now: number, bytes: Buffer, waitedMs = 0, lost = 0): Output {
-        this.settle(now)
+        if (this.pending !== null) this.settle(now) // (no call when nothing waits: this runs per chunk)
         const u = this.uart
         this.watch.receivedBytes(now, bytes, u.baud, u.format === "8N1")
         if (this.trace !== null) this.trace.addBytes(now, bytes, u.baud, u.format)
@@ -74,7 +74,10 @@ export class WatchedEngine implements ByteEngine {
             this.pending = out.uart
             this.settle(now)
         }
-        for (let i = 0; i < out.events.length; i++) this.watch.event(now, out.events[i])
+        // a data set (one per line) changes nothing in the watch but its time: no call for it
+        const evs = out.events
+        if (evs.length) this.watch.endAt = now
+        for (let i = 0; i < evs.length; i++) if (evs[i].type !== "dataSet") this.watch.event(now, evs[i])
         return out
     }
 }
