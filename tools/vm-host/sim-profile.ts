@@ -59,7 +59,7 @@ export function validate(p: SimProfile): SimProfile {
 
 /**
  * A profile from a JSON file: either a meter profile (as in profiles) or
- * {"name", "meter": <meter profile>, "head": {"eightN1Only", "speed"}, "generated"}.
+ * {"name", "meter": <meter profile>, "head": {"eightN1Only", "speed", "fault", "invertRX", "ring"}, "generated"}.
  */
 export function readSimProfile(file: string): SimProfile {
     let j: any
@@ -70,12 +70,32 @@ export function readSimProfile(file: string): SimProfile {
     }
     if (j === null || typeof j !== "object") throw new ProfileError(`profile ${file}: expected a JSON object`)
     const meter = j.meter ?? j
+    const headErrors = checkHead(j.head ?? {})
+    if (headErrors.length) throw new ProfileError(`profile ${file}: head: ${headErrors.join("; ")}`)
     return validate({
         name: j.name ?? file,
         meter: meter,
         head: { ...DEFAULT_PROFILE.head, ...(j.head ?? {}) },
         generated: j.generated ?? 0,
     })
+}
+
+/** What is wrong with a profile's "head" object (empty: nothing), every problem named. */
+export function checkHead(h: unknown): string[] {
+    if (h === null || typeof h !== "object" || Array.isArray(h)) return ["expected an object"]
+    const errors: string[] = []
+    for (const [k, v] of Object.entries(h)) {
+        if (k === "eightN1Only" || k === "invertRX") {
+            if (typeof v !== "boolean") errors.push(`${k} must be true or false, not ${JSON.stringify(v)}`)
+        } else if (k === "speed") {
+            if (typeof v !== "number" || !(v > 0) || !isFinite(v)) errors.push(`speed must be a number above 0 (1 = real time), not ${JSON.stringify(v)}`)
+        } else if (k === "ring") {
+            if (typeof v !== "number" || !Number.isInteger(v) || v < 0) errors.push(`ring must be a whole number of characters, 0 or more (0 = lossless), not ${JSON.stringify(v)}`)
+        } else if (k === "fault") {
+            if (!["", "swapped", "portDisabled", "flooded"].includes(v as string)) errors.push(`fault must be "", "swapped", "portDisabled" or "flooded", not ${JSON.stringify(v)}`)
+        } else errors.push(`unknown key "${k}" (known: eightN1Only, speed, fault, invertRX, ring)`)
+    }
+    return errors
 }
 
 /** An SML profile (profiles/sml) rather than a D0 one. */
