@@ -87,6 +87,18 @@ describe("falling behind the line", () => {
         assert.equal(memory.baudCap, 9600)
     })
 
+    test("lines garbled by a gap are not reported one by one: the overrun and the discarded block say it", () => {
+        const memory = newMemory()
+        const { s, t } = toDataPhase(memory)
+        const data = block("1.8.0(00001.000*kWh)\r\n1.8.1(00002.000*kWh)\r\n1.8.2(00003.000*kWh)\r\n")
+        s.receiveBytes(t + 500, data.slice(0, 12), 10, 0)
+        // "1.8.0(00001" then, after the gap, ".000*kWh)": a ')' without '(' in the same line
+        const gapAt = 12 + "0001".length
+        const o = s.receiveBytes(t + 510, Buffer.concat([data.slice(12, 16), data.slice(gapAt + 12, data.length)]), 20, 12)
+        assert.deepEqual(kinds(o.events), ["overrun", "parity"])
+        assert.deepEqual(o.events.filter(e => e.type === "readout"), [{ type: "readout", ok: false }])
+    })
+
     test("characters lost between two messages do not spoil the next one", () => {
         const memory = newMemory()
         const { s, t } = toDataPhase(memory)

@@ -469,6 +469,9 @@ export class Session implements ByteEngine, FrameSink {
         if (this.phase === Phase.Push && this.hunt >= 0) return
         // programming answers are parsed by progBlock from the re-assembled text, which reports its own problems
         if ((e.kind === "syntax" || e.kind === "overlength") && this.phase >= Phase.ProgOperand && this.phase <= Phase.ProgAnswer) return
+        // the lines of a block with a gap are garbled by the gap: the overrun said why, and an error per line
+        // would only slow a reader that is already behind
+        if (this.behind && this.framer.damaged && (e.kind === "syntax" || e.kind === "overlength")) return
         this.reportError(e.kind, e.message)
     }
 
