@@ -11,15 +11,11 @@
 //   traced     the same with the 512-character trace (the device's default)
 //   traced16, session16   16-byte calls: the per-call share
 import * as ds from "@devicescript/core"
-import { Session } from "../../core/session"
-import { WatchedEngine } from "../../core/watched"
-import { LineTrace } from "../../core/trace"
-import { Framer, FrameSink } from "../../core/framer"
+import { Framer } from "../../core/framer"
+import { dataSession, NullSink } from "./data-session"
 import { DataSetParser } from "../../core/datasets"
 import { parseNumber } from "../../core/numbers"
-import { newMemory } from "../../core/memory"
-import { defaultSessionConfig } from "../../core/defaults"
-import { ByteEngine, Output } from "../../core/session-types"
+import { Output } from "../../core/session-types"
 
 const LINES = 500
 const REPEAT = 6
@@ -42,36 +38,9 @@ async function readout(): Promise<Buffer> {
     return b
 }
 
-class NullSink implements FrameSink {
-    n = 0
-    identification(): void {}
-    dataSet(): void {
-        this.n++
-    }
-    blockEnd(): void {}
-    command(): void {}
-    control(): void {}
-    error(): void {}
-}
-
 let events = 0
 function count(o: Output) {
     events += o.events.length
-}
-
-/** a session at 19200 Bd in its Data phase */
-function dataSession(watched: boolean, trace: boolean): ByteEngine {
-    const cfg = defaultSessionConfig()
-    cfg.maxBaud = 19200
-    const s = new Session(cfg, newMemory())
-    const e: ByteEngine = watched ? new WatchedEngine(s, trace ? new LineTrace(512) : null) : s
-    let o = e.start(0)
-    let t = 0
-    while (!o.send.length) o = e.tick((t += 10))
-    t += 500
-    o = e.receiveBytes(t, Buffer.from("/ABC6BIG\r\n"))
-    while (!o.send.length) o = e.tick((t += 10))
-    return e
 }
 
 async function feed(label: string, buf: Buffer, f: (c: Buffer, now: number) => void, chunk = CHUNK) {

@@ -22,14 +22,10 @@
 // are aligned to the calls, so the floor leaves that out) and its own checks (limits, syntax,
 // parity marks), which the floor leaves out too.
 import * as ds from "@devicescript/core"
-import { Session } from "../../core/session"
-import { WatchedEngine } from "../../core/watched"
-import { LineTrace } from "../../core/trace"
-import { Framer, FrameSink } from "../../core/framer"
+import { Framer } from "../../core/framer"
+import { dataSession, NullSink } from "./data-session"
 import { DataSetParser } from "../../core/datasets"
 import { parseNumber } from "../../core/numbers"
-import { newMemory } from "../../core/memory"
-import { defaultSessionConfig } from "../../core/defaults"
 import { ByteEngine, Output, SessionEvent } from "../../core/session-types"
 import { DataSet } from "../../core/types"
 
@@ -59,34 +55,13 @@ class Count {
     }
 }
 
-class NullSink implements FrameSink {
-    n = 0
-    identification(): void {}
-    dataSet(): void {
-        this.n++
-    }
-    blockEnd(): void {}
-    command(): void {}
-    control(): void {}
-    error(): void {}
-}
-
 let x = 0
 let events = 0
 
-/** a session at 19200 Bd in its Data phase (as src/sim/probe/cpu-probe.ts) */
-function dataSession(watched: boolean, trace: boolean): ByteEngine {
-    const cfg = defaultSessionConfig()
-    cfg.maxBaud = 19200
-    const s = new Session(cfg, newMemory())
-    const e: ByteEngine = watched ? new WatchedEngine(s, trace ? new LineTrace(512) : null) : s
-    let o = e.start(0)
-    let t = 0
-    while (!o.send.length) o = e.tick((t += 10))
-    t += 500
-    o = e.receiveBytes(t, Buffer.from("/ABC6BIG\r\n"))
-    while (!o.send.length) o = e.tick((t += 10))
-    e.receiveBytes(t + 1000, Buffer.from([2]))
+/** a data-phase session with a block begun (its STX long before the stages' first call) */
+function blockSession(watched: boolean, trace: boolean): ByteEngine {
+    const e = dataSession(watched, trace)
+    e.receiveBytes(99000, Buffer.from([2]))
     return e
 }
 
@@ -196,21 +171,21 @@ async function main() {
     fr.pushBytes(Buffer.from([2]))
     await feed("framer", buf, c => fr.pushBytes(c))
     fr = null
-    let e = dataSession(false, false)
+    let e = blockSession(false, false)
     await feed("session", buf, (c, now) => {
         events += e.receiveBytes(now, c).events.length
     })
-    e = dataSession(true, false)
+    e = blockSession(true, false)
     await feed("watched", buf, (c, now) => {
         events += e.receiveBytes(now, c).events.length
     })
-    e = dataSession(true, true)
+    e = blockSession(true, true)
     await feed("traced", buf, (c, now) => {
         events += e.receiveBytes(now, c).events.length
     })
     // 32-byte calls (the CPU bench hands the engine 34 to 49 bytes a call): the per-call share
     for (let k = 0; k < 3; k++) {
-        e = dataSession(k > 0, k > 1)
+        e = blockSession(k > 0, k > 1)
         await feed(["session32", "watched32", "traced32"][k], buf, (c, now) => {
             events += e.receiveBytes(now, c).events.length
         }, 32)
@@ -223,7 +198,7 @@ async function main() {
     // on 2026-11-28 traced31 - idle31 came out at 4.2 to 8.2 µs/B against traced32's 4.2 to 4.6
     await feed("idle31", buf, () => {}, 31, 4)
     await feed("floor31", buf, c => floorCall(c, 7, sink), 31, 4)
-    e = dataSession(true, true)
+    e = blockSession(true, true)
     await feed("traced31", buf, (c, now) => {
         events += e.receiveBytes(now, c).events.length
     }, 31, 4)
