@@ -4,10 +4,11 @@
 // next sign-ons one step below, in the reader's memory.
 import { test, describe } from "node:test"
 import assert from "node:assert/strict"
-import { newMemory, ReaderMemory } from "../src/core/memory"
+import { newMemory } from "../src/core/memory"
 import { Session } from "../src/core/session"
 import { defaultSessionConfig } from "../src/core/defaults"
-import { ByteEngine, Output, SessionEvent } from "../src/core/session-types"
+import { ByteEngine, SessionEvent } from "../src/core/session-types"
+import { errorKinds as kinds, signOn, toDataPhase } from "./helpers/data-phase"
 import { WatchedEngine } from "../src/core/watched"
 import { Diagnoser } from "../src/core/diagnosis"
 
@@ -18,32 +19,12 @@ function bytes(s: string): Buffer {
     return Buffer.from(s, "latin1")
 }
 
-/** A mode C meter offering 19200 Bd, driven by hand: returns the session in its data phase at 19200 Bd and the time. */
-function toDataPhase(memory: ReaderMemory): { s: Session; t: number; events: SessionEvent[]; sent: number[][] } {
-    const cfg = { ...defaultSessionConfig(), maxBaud: 19200 } // the device default is 9600: this meter and reader go to 19200
-    const s = new Session(cfg, memory)
-    const events: SessionEvent[] = []
-    const sent: number[][] = []
-    const take = (o: Output) => {
-        events.push(...o.events)
-        if (o.send.length) sent.push(o.send)
-        return o
-    }
-    let o = take(s.start(0))
-    o = take(s.tick(o.deadline!)) // the request
-    o = take(s.receiveBytes(1000, bytes("/ABC6BIG\r\n")))
-    o = take(s.tick(o.deadline!)) // the option select
-    return { s, t: o.deadline! - 1000, events, sent }
-}
-
 function block(lines: string): Buffer {
     const body = lines + "!\r\n" + String.fromCharCode(ETX)
     let bcc = 0
     for (let i = 0; i < body.length; i++) bcc ^= body.charCodeAt(i)
     return bytes(String.fromCharCode(STX) + body + String.fromCharCode(bcc))
 }
-
-const kinds = (evs: SessionEvent[]) => evs.filter(e => e.type === "error").map(e => (e.type === "error" ? e.error.kind : ""))
 
 describe("falling behind the line", () => {
     test("characters that waited too long: one overrun error, the readout still counts, the next sign-on asks for 9600", () => {
@@ -152,14 +133,10 @@ function diagnosed(fallback: boolean, waitedMs: number, lost: number) {
     const cfg = { ...defaultSessionConfig(), maxBaud: 19200, fallback }
     const w = new WatchedEngine(new Session(cfg, newMemory()), null)
     const e: ByteEngine = w
-    let o = e.start(0)
-    o = e.tick(o.deadline!)
-    o = e.receiveBytes(1000, bytes("/ABC6BIG\r\n"))
-    o = e.tick(o.deadline!)
-    const t = o.deadline! - 500
+    const t = signOn(e).t + 500
     const data = block("1.8.0(00001.000*kWh)\r\n")
     e.receiveBytes(t, data.slice(0, 10), 0, 0)
-    o = e.receiveBytes(t + 5, data.slice(10, data.length), waitedMs, lost)
+    let o = e.receiveBytes(t + 5, data.slice(10, data.length), waitedMs, lost)
     let finished = o.events.some(ev => ev.type === "finished")
     for (let i = 0; i < 20 && !finished && o.deadline !== null; i++) {
         o = e.tick(o.deadline)

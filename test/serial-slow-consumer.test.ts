@@ -10,10 +10,9 @@ import { test, describe } from "node:test"
 import { privateSerialHost } from "./helpers/serial-host"
 import assert from "node:assert/strict"
 import { spawnSync } from "node:child_process"
-import { newMemory, ReaderMemory } from "../src/core/memory"
-import { Session } from "../src/core/session"
-import { defaultSessionConfig } from "../src/core/defaults"
+import { newMemory } from "../src/core/memory"
 import { Output, SessionEvent } from "../src/core/session-types"
+import { errorKinds as kinds, toDataPhase } from "./helpers/data-phase"
 
 const serialHost = privateSerialHost()
 
@@ -55,25 +54,6 @@ function runService(input: string): { reports: Report[]; rxDropped: number } {
     }
     return { reports, rxDropped }
 }
-
-/** A mode C meter offering 19200 Bd, driven by hand (as in fall-behind.test.ts): the session in its data phase at 19200 Bd. */
-function toDataPhase(memory: ReaderMemory): { s: Session; t: number; events: SessionEvent[]; sent: number[][] } {
-    const s = new Session({ ...defaultSessionConfig(), maxBaud: 19200 }, memory)
-    const events: SessionEvent[] = []
-    const sent: number[][] = []
-    const take = (o: Output) => {
-        events.push(...o.events)
-        if (o.send.length) sent.push(o.send)
-        return o
-    }
-    let o = take(s.start(0))
-    o = take(s.tick(o.deadline!)) // the request
-    o = take(s.receiveBytes(1000, Buffer.from("/ABC6BIG\r\n", "latin1")))
-    o = take(s.tick(o.deadline!)) // the option select
-    return { s, t: o.deadline! - 1000, events, sent }
-}
-
-const kinds = (evs: SessionEvent[]) => evs.filter(e => e.type === "error").map(e => (e.type === "error" ? e.error.kind : ""))
 
 describe("the native service with a consumer slower than the line", () => {
     test("19200 Bd D0 block, consumer at 2 ms per byte: the drops are told before the data after them, and the session reads them as an overrun", () => {
