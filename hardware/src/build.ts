@@ -35,6 +35,20 @@ function boardSvg(cj: any[], layer: "top" | "bottom") {
 }
 const png = (svg: string) => new Resvg(svg, { fitTo: { mode: "width", value: 800 } }).render().asPng()
 
+/**
+ * What both boards write the same way: the Gerbers (into `files` under `gerberDir`, and zipped),
+ * the KiCad board, every file of `files`, and the top render as PNG, all named after `board`.
+ */
+function writeBoard(out: string, board: string, gerberDir: string, cj: any[], files: Record<string, string>, gerbers: Record<string, string>) {
+    for (const [name, text] of Object.entries(gerbers)) files[`${gerberDir}/${name}`] = text
+    const pcb = new CircuitJsonToKicadPcbConverter(cj)
+    pcb.runUntilFinished()
+    files[`${board}.kicad_pcb`] = pcb.getOutputString()
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(out, name), text)
+    writeFileSync(join(out, `${board}-gerber.zip`), gerberZip(gerbers))
+    writeFileSync(join(out, `${board}-pcb-top.png`), png(files[`${board}-pcb-top.svg`]))
+}
+
 export async function buildCircuit(out = OUT, holder: HolderParams = DEFAULT_HOLDER) {
     mkdirSync(join(out, "gerber"), { recursive: true })
     const cj = (await renderHead(holder)) as any[]
@@ -53,16 +67,10 @@ export async function buildCircuit(out = OUT, holder: HolderParams = DEFAULT_HOL
         "head.cir": convertSpiceNetlistToString(circuitJsonToSpice(cj)),
         "drc-report.md": drcReport("the head board", drc),
     }
-    for (const [name, text] of Object.entries(gerbers)) files[`gerber/${name}`] = text
     const sch = new CircuitJsonToKicadSchConverter(cj)
     sch.runUntilFinished()
     files["head.kicad_sch"] = sch.getOutputString()
-    const pcb = new CircuitJsonToKicadPcbConverter(cj)
-    pcb.runUntilFinished()
-    files["head.kicad_pcb"] = pcb.getOutputString()
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(out, name), text)
-    writeFileSync(join(out, "head-gerber.zip"), gerberZip(gerbers))
-    writeFileSync(join(out, "head-pcb-top.png"), png(files["head-pcb-top.svg"]))
+    writeBoard(out, "head", "gerber", cj, files, gerbers)
     writeFileSync(join(out, "head-pcb-bottom.png"), png(files["head-pcb-bottom.svg"]))
     writeFileSync(join(out, "head-assembly.stl"), assemblyStl(cj, holder))
     return { circuitJson: cj, files, drc, gerbers }
@@ -115,13 +123,7 @@ export async function buildP1(out = OUT) {
         "p1-cpl-jlcpcb.csv": pickAndPlaceCsv(cj, place, P1_PARTS),
         "p1-drc-report.md": drcReport("the P1 adapter board", drc),
     }
-    for (const [name, text] of Object.entries(gerbers)) files[`gerber-p1/${name}`] = text
-    const pcb = new CircuitJsonToKicadPcbConverter(cj)
-    pcb.runUntilFinished()
-    files["p1.kicad_pcb"] = pcb.getOutputString()
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(out, name), text)
-    writeFileSync(join(out, "p1-gerber.zip"), gerberZip(gerbers))
-    writeFileSync(join(out, "p1-pcb-top.png"), png(files["p1-pcb-top.svg"]))
+    writeBoard(out, "p1", "gerber-p1", cj, files, gerbers)
     return { circuitJson: cj, files, drc, gerbers }
 }
 
