@@ -6,7 +6,7 @@
 // time: the per-character work is what keeps a slow chip behind the line.
 import { ACK, CR, EOT, ETX, LF, NAK, SOH, STX } from "./bytes"
 import { DataSetParser } from "./datasets"
-import { isRequestLine, MAX_IDENT_LINE, parseIdentification } from "./identification"
+import { isError, isRequestLine, MAX_IDENT_LINE, parseIdentification } from "./identification"
 import { crc16Arc } from "./crc16"
 import { coreError, CoreError, DataSet, Identification, RX_ERROR_MASK, RX_PARITY_ERROR } from "./types"
 
@@ -337,12 +337,11 @@ export class Framer {
             }
             if (isRequestLine(line)) return // an echoed request
             const id = parseIdentification(line)
-            // isError(), inline: a function less in the device image
-            if ((id as CoreError).kind !== undefined) this.sink.error(id as CoreError)
+            if (isError(id)) this.sink.error(id)
             else {
                 this.afterIdent = true
                 this.expectEnd = true
-                this.sink.identification(id as Identification)
+                this.sink.identification(id)
             }
             return
         }

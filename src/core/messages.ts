@@ -56,18 +56,12 @@ export function configSafe(c: SessionConfig): boolean {
 
 /** `/ ? [address] ! CR LF` (the request char is "?" for a standard sign-on). */
 export function request(requestChar: string, address: string): number[] {
-    const out = ascii("/" + requestChar + address + "!")
-    out.push(CR, LF)
-    return out
+    return ascii("/" + requestChar + address + "!\r\n")
 }
 
 /** `ACK V Z Y CR LF`: V protocol control ("0" normal), Z baud char, Y "0" readout / "1" programming. */
 export function optionSelect(v: string, z: string, y: string): number[] {
-    const out = [ACK]
-    const rest = ascii(v + z + y)
-    for (let i = 0; i < rest.length; i++) out.push(rest[i])
-    out.push(CR, LF)
-    return out
+    return ascii("\x06" + v + z + y + "\r\n")
 }
 
 /** `SOH C D STX data ETX BCC`, or `SOH C D ETX BCC` when data is null (break). */

@@ -2,11 +2,11 @@
 // sans-I/O state machine. The driver feeds it received characters and the time;
 // it answers with characters to send, UART settings, the next deadline and
 // events. It never sleeps, never reads a clock and never throws on bad bytes.
-import { ACK, ascii, NAK, NUL } from "./bytes"
+import { ACK, NAK, NUL } from "./bytes"
 import { DataSetParser } from "./datasets"
 import { EchoFilter } from "./echo"
 import { BlockEnd, Framer, FrameSink, fromByte, toBytes } from "./framer"
-import { command, configSafe, digitForBaud } from "./messages"
+import { breakMessage, configSafe, digitForBaud, optionSelect, password, readRegister, request } from "./messages"
 import { ReaderMemory } from "./memory"
 import { ByteEngine, Output, SessionConfig, SessionEvent, SessionStats, UartSettings } from "./session-types"
 import { STANDARD_BAUDS } from "./defaults"
@@ -15,13 +15,13 @@ import { FrameShape } from "./frame-shape"
 import { charMs, defaultTiming, MIN_WAKEUP_SILENCE_MS, minReactionMs, Timing } from "./timing"
 import { coreError, CoreError, DataSet, ErrorKind, Identification, Mode } from "./types"
 
-
 /** The standard baud one step below `baud` (300 at the bottom). */
 function below(baud: number): number {
     let lower = 300
     for (let i = 0; i < STANDARD_BAUDS.length; i++) if (STANDARD_BAUDS[i] < baud) lower = STANDARD_BAUDS[i]
     return lower
 }
+
 /**
  * The session's states, one at a time. Each says what the engine waits for and
  * what its one armed timer does when it fires (tick); characters from the meter
@@ -260,8 +260,7 @@ export class Session implements ByteEngine, FrameSink {
                 if (this.phase === Phase.AckDelay) {
                     // the option select, then the data (or the programming mode's P0) at the chosen baud
                     const prog = this.config.programming !== null
-                    // ACK 0 Z Y CR LF (messages.ts optionSelect(), built here: a function less in the device image)
-                    this.transmit(now, ascii("\x060" + digitForBaud(this.chosenBaud) + (prog ? "1\r\n" : "0\r\n")), minReactionMs((this.id as Identification).fastReaction))
+                    this.transmit(now, optionSelect("0", digitForBaud(this.chosenBaud), prog ? "1" : "0"), minReactionMs((this.id as Identification).fastReaction))
                     if (this.chosenBaud !== 300) this.setUart({ baud: this.chosenBaud, format: "7E1" })
                     this.framer.reset()
                     this.phase = prog ? Phase.ProgOperand : Phase.Data
@@ -490,8 +489,7 @@ export class Session implements ByteEngine, FrameSink {
     private sendRequest(now: number): void {
         const minGap = this.phase === Phase.WakeupSilence ? MIN_WAKEUP_SILENCE_MS : 0
         this.framer.reset()
-        // messages.ts request(), built here: a function less in the device image
-        this.transmit(now, ascii("/" + this.config.requestChar + this.config.address + "!\r\n"), minGap)
+        this.transmit(now, request(this.config.requestChar, this.config.address), minGap)
         this.phase = Phase.Ident
         this.arm(Timer.Response, this.txFreeAt + this.timing.responseMs)
         this.identUntil = this.txFreeAt + this.timing.responseMs + IDENT_MAX_CHARS * charMs(300) + this.timing.interCharMs
@@ -606,14 +604,12 @@ export class Session implements ByteEngine, FrameSink {
             if (prog.nak) awaiting = prog.awaiting
             prog.nak = false
         } else if (prog.next === ProgStep.Password) {
-            // P1 (password), R1/R5 (read) and B0 (break) are built here, not by messages.ts's password(),
-            // readRegister() and breakMessage(): a function less each in the device image
-            msg = command("P", "1", "(" + cfg.password + ")")
+            msg = password(cfg.password as string)
         } else if (prog.next === ProgStep.Read && prog.register < cfg.registers.length) {
-            msg = command("R", cfg.command.charAt(1), cfg.registers[prog.register] + "()")
+            msg = readRegister(cfg.command, cfg.registers[prog.register])
             prog.text = ""
         } else {
-            this.transmit(now, command("B", "0", null), gap)
+            this.transmit(now, breakMessage(), gap)
             this.phase = Phase.Closing
             this.arm(Timer.TxDrain, this.txFreeAt)
             return

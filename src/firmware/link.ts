@@ -8,7 +8,7 @@
 // character with a parity/framing error arrives as 0x80|c; at 8N1 a framing
 // error arrives as 0x7F, which the software decoder rejects (odd parity).
 import * as ds from "@devicescript/core"
-import { parityBit } from "../core/bytes"
+import { encode7E1 } from "../core/bytes"
 import { linkReceives } from "../core/serial-marking"
 import { Format, UartSettings } from "../core/session-types"
 import { Framing } from "./settings"
@@ -137,7 +137,7 @@ export class SerialLink {
         if (!chars.length) return
         const b = Buffer.alloc(chars.length)
         const sw = this.format === "7E1" && !this.hardware7E1
-        for (let i = 0; i < chars.length; i++) b[i] = sw ? (chars[i] & 0x7f) | (parityBit(chars[i]) << 7) : chars[i] & (this.format === "8N1" ? 0xff : 0x7f)
+        for (let i = 0; i < chars.length; i++) b[i] = sw ? encode7E1(chars[i]) : chars[i] & (this.format === "8N1" ? 0xff : 0x7f)
         await this.ser.send(b)
     }
 
