@@ -116,20 +116,25 @@ export class LineWatch {
         else for (let k = 0; k < n; k += 16) this.received(now, fromBytes(b.slice(k, Math.min(k + 16, n))), baud)
     }
 
-    event(now: number, ev: SessionEvent): void {
-        this.endAt = now
-        if (ev.type === "identification") this.identification = true
-        else if (ev.type === "readout") {
-            if (ev.ok) this.readoutsOk++
-            else this.readoutsBad++
-        } else if (ev.type === "error") {
-            const k = ev.error.kind
-            this.errorKinds[k] = this.kindCount(k) + 1
-            this.lastError = ev.error.kind + ": " + ev.error.message
-        } else if (ev.type === "finished") {
-            this.finished = true
-            this.ok = ev.ok
-            this.stats = ev.stats
+    /** One call per engine output, not per event: a data set (one per line) changes nothing here but the time. */
+    events(now: number, evs: SessionEvent[]): void {
+        if (evs.length) this.endAt = now
+        for (let i = 0; i < evs.length; i++) {
+            const ev = evs[i]
+            if (ev.type === "dataSet") continue // the common case, first
+            if (ev.type === "identification") this.identification = true
+            else if (ev.type === "readout") {
+                if (ev.ok) this.readoutsOk++
+                else this.readoutsBad++
+            } else if (ev.type === "error") {
+                const k = ev.error.kind
+                this.errorKinds[k] = this.kindCount(k) + 1
+                this.lastError = ev.error.kind + ": " + ev.error.message
+            } else if (ev.type === "finished") {
+                this.finished = true
+                this.ok = ev.ok
+                this.stats = ev.stats
+            }
         }
     }
 

@@ -74,10 +74,7 @@ export class WatchedEngine implements ByteEngine {
             this.pending = out.uart
             this.settle(now)
         }
-        // a data set (one per line) changes nothing in the watch but its time: no call for it
-        const evs = out.events
-        if (evs.length) this.watch.endAt = now
-        for (let i = 0; i < evs.length; i++) if (evs[i].type !== "dataSet") this.watch.event(now, evs[i])
+        this.watch.events(now, out.events)
         return out
     }
 }
